@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the run failed
+	exitUsage  = 2 // bad usage or configuration
+)
+
+const usage = `usage: channelscope <command> [flags]
+
+commands:
+  run       [--config F] [--period P] [--dry-run] [--no-reports]   one monthly run, or every due period
+  validate  [--config F] [--period P]                              check config and feeds, write nothing
+  generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
+                                                                   a realistic synthetic workspace with ground truth
+  stages                                                           list SQL stages with version and checksum
+
+every command takes --log-format text|json and --log-level debug|info|warn|error.
+Run 'channelscope <command> -h' for its flags.
+`
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// env is what every command gets.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	commands := map[string]func(context.Context, *env, []string) error{
+		"run":      cmdRun,
+		"validate": cmdValidate,
+		"generate": cmdGenerate,
+		"stages":   cmdStages,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "channelscope: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	err := cmd(ctx, e, args[1:])
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "channelscope %s: %v\n", args[0], err)
+	var ue usageError
+	var ce *config.Error
+	if errors.As(err, &ue) || errors.As(err, &ce) {
+		return exitUsage
+	}
+	return exitFailed
+}
+
+// flags builds a command's flag set with the logging flags every command has.
+func (e *env) flags(name string) (*flag.FlagSet, func() error) {
+	fs := flag.NewFlagSet("channelscope "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	format := fs.String("log-format", "text", "log format on stderr: text or json")
+	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	return fs, func() error {
+		var lv slog.Level
+		if err := lv.UnmarshalText([]byte(*level)); err != nil {
+			return usagef("--log-level: %v", err)
+		}
+		opts := &slog.HandlerOptions{Level: lv}
+		switch *format {
+		case "text":
+			e.log = slog.New(slog.NewTextHandler(e.stderr, opts))
+		case "json":
+			e.log = slog.New(slog.NewJSONHandler(e.stderr, opts))
+		default:
+			return usagef("--log-format must be text or json, got %q", *format)
+		}
+		return nil
+	}
+}
+
+// parse parses args and rejects stray positional arguments.
+func parse(fs *flag.FlagSet, setup func() error, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return setup()
+}
+
+const defaultConfig = "config/channelscope.yaml"
+
+func (e *env) pipeline(path string, progress bool) (*pipeline.Pipeline, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	opts := pipeline.Options{Logger: e.log}
+	if progress {
+		opts.Progress = terminalProgress(e.stderr)
+	}
+	return pipeline.New(cfg, channelscope.Stages(), opts)
+}
+
+func cmdStages(_ context.Context, e *env, args []string) error {
+	fs, setup := e.flags("stages")
+	if err := parse(fs, setup, args); err != nil {
+		return err
+	}
+	stages, err := pipeline.LoadStages(channelscope.Stages())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-6s %-12s %-7s %s\n", "number", "name", "version", "checksum")
+	for _, s := range stages {
+		fmt.Fprintf(e.stdout, "%04d   %-12s %-7d %s\n", s.Number, s.Name, s.Version, s.Checksum)
+	}
+	return nil
+}
+
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	fs, setup := e.flags("run")
+	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	period := fs.String("period", "", "run this period (YYYY-MM) only; default: every due period")
+	dry := fs.Bool("dry-run", false, "run every stage in a throw-away database, publish nothing")
+	fs.Bool("no-reports", false, "do not render PDF reports (reports are not part of this version yet)")
+	if err := parse(fs, setup, args); err != nil {
+		return err
+	}
+	if *period != "" {
+		if _, err := pipeline.ParsePeriod(*period); err != nil {
+			return usageError{err}
+		}
+	}
+	p, err := e.pipeline(*cfgPath, true)
+	if err != nil {
+		return err
+	}
+	ms, err := p.Run(ctx, pipeline.RunOptions{Period: *period, DryRun: *dry})
+	printRuns(e.stdout, ms)
+	return err
+}
+
+func printRuns(w io.Writer, ms []*pipeline.Manifest) {
+	if len(ms) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%-8s %-28s %-8s %9s %8s %s\n", "period", "run_id", "status", "sales_out", "rejects", "rejects_by_reason")
+	for _, m := range ms {
+		var reasons []string
+		for _, r := range sortedKeys(m.Rejects) {
+			reasons = append(reasons, fmt.Sprintf("%s=%d", r, m.Rejects[r]))
+		}
+		status := m.Status
+		if m.DryRun {
+			status += "*"
+		}
+		fmt.Fprintf(w, "%-8s %-28s %-8s %9d %8d %s\n", m.Period, m.RunID, status, m.Tables["sales_out"], m.Tables["rejects"], strings.Join(reasons, " "))
+	}
+}
+
+func cmdValidate(ctx context.Context, e *env, args []string) error {
+	fs, setup := e.flags("validate")
+	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	period := fs.String("period", "", "check this period (YYYY-MM) only; default: every period under feeds/")
+	if err := parse(fs, setup, args); err != nil {
+		return err
+	}
+	if *period != "" {
+		if _, err := pipeline.ParsePeriod(*period); err != nil {
+			return usageError{err}
+		}
+	}
+	p, err := e.pipeline(*cfgPath, false)
+	if err != nil {
+		return err
+	}
+	periods := []string{*period}
+	if *period == "" {
+		if periods, err = p.Periods(); err != nil {
+			return err
+		}
+	}
+	var ms []*pipeline.Manifest
+	var errs []error
+	for _, period := range periods {
+		m, err := p.RunPeriod(ctx, period, true)
+		if m != nil {
+			ms = append(ms, m)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("period %s: %w", period, err))
+		}
+	}
+	printRuns(e.stdout, ms)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "config %s and %d period(s) are valid\n", p.Config().File, len(ms))
+	return nil
+}

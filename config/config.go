@@ -1,0 +1,386 @@
+// Package config loads and validates channelscope's YAML configuration.
+//
+// Every key has a documented default (see README, "Configuration"); unknown
+// keys are rejected and every error names the file, line and column at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration file, with defaults applied and paths
+// resolved against the folder of the file.
+type Config struct {
+	// Workspace holds reference/, feeds/ and sales_in/. Default: the config file's folder.
+	Workspace string `yaml:"workspace"`
+	// Output holds parquet/, runs/ and reports/. Default: out/ beside the config file.
+	Output string `yaml:"output"`
+	// BaseCurrency is the currency every amount is converted to. Default EUR.
+	BaseCurrency string `yaml:"base_currency"`
+	// HistoryMonths is the trailing window later stages read; rerunning P
+	// makes every period up to P+HistoryMonths-1 due again. Default 24.
+	HistoryMonths int           `yaml:"history_months"`
+	DuckDB        DuckDB        `yaml:"duckdb"`
+	Reference     Reference     `yaml:"reference"`
+	Distributors  []Distributor `yaml:"distributors"`
+
+	// File is the absolute path of the file this was loaded from.
+	File string `yaml:"-"`
+}
+
+// DuckDB tunes the scratch database of a run.
+type DuckDB struct {
+	// MemoryLimit is DuckDB's memory_limit; beyond it DuckDB spills to the
+	// scratch folder under the output. Default "4GB".
+	MemoryLimit string `yaml:"memory_limit"`
+	// Threads is DuckDB's thread count; 0 means one per core. Default 0.
+	Threads int `yaml:"threads"`
+}
+
+// Reference names the reference files, relative to the workspace.
+type Reference struct {
+	Partners       string `yaml:"partners"`
+	Products       string `yaml:"products"`
+	SKUAliases     string `yaml:"sku_aliases"`
+	Territories    string `yaml:"territories"`
+	FXRates        string `yaml:"fx_rates"`
+	MatchOverrides string `yaml:"match_overrides"`
+}
+
+// Distributor describes one distributor's feed layout.
+type Distributor struct {
+	// ID names the folder feeds/P/<id>/ and appears in every output row:
+	// lower-case ASCII letters, digits, '_' and '-'.
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+	// Format is csv or xlsx.
+	Format string `yaml:"format"`
+	// Files is a glob of the feed files inside feeds/P/<id>/. Default *.csv or *.xlsx.
+	Files string `yaml:"files"`
+	// Encoding of CSV files: utf-8 (default), utf-8-bom, utf-16, latin-1, windows-1252.
+	Encoding string `yaml:"encoding"`
+	// Delimiter, Quote: one character each. Defaults "," and '"'.
+	Delimiter string `yaml:"delimiter"`
+	Quote     string `yaml:"quote"`
+	// Decimal mark of amounts and quantities: "." (default) or ",".
+	Decimal string `yaml:"decimal"`
+	// Thousands separator removed before parsing numbers: "", ".", ",", " " or "'".
+	Thousands string `yaml:"thousands"`
+	// DateFormat is a DuckDB strptime format such as %d/%m/%Y, or "excel"
+	// for Excel serial day numbers. Default %Y-%m-%d.
+	DateFormat string `yaml:"date_format"`
+	// Currency of amounts when the feed has no currency column. Default: base currency.
+	Currency string `yaml:"currency"`
+	// Sheet of an XLSX workbook; default the first sheet.
+	Sheet string `yaml:"sheet"`
+	// HeaderRow is the 1-based row (XLSX) or line (CSV) holding the header. Default 1.
+	HeaderRow int `yaml:"header_row"`
+	// DueDay is the day of the month after P by which P's feed is due. Default 10.
+	DueDay  int     `yaml:"due_day"`
+	Columns Columns `yaml:"columns"`
+}
+
+// Columns maps canonical fields to the distributor's header names.
+type Columns struct {
+	InvoiceID        string `yaml:"invoice_id"`
+	InvoiceLine      string `yaml:"invoice_line"`
+	InvoiceDate      string `yaml:"invoice_date"`
+	ResellerAccount  string `yaml:"reseller_account"`
+	ResellerName     string `yaml:"reseller_name"`
+	ResellerTaxID    string `yaml:"reseller_tax_id"`
+	ResellerAddress  string `yaml:"reseller_address"`
+	ResellerPostcode string `yaml:"reseller_postcode"`
+	ResellerCity     string `yaml:"reseller_city"`
+	SKU              string `yaml:"sku"`
+	Quantity         string `yaml:"quantity"`
+	Amount           string `yaml:"amount"`
+	Currency         string `yaml:"currency"`
+}
+
+// Field is one canonical feed field and the header name a distributor uses.
+type Field struct{ Name, Header string }
+
+// Fields lists the canonical fields in a fixed order, with the configured
+// header (empty when the distributor does not send the field).
+func (c Columns) Fields() []Field {
+	return []Field{
+		{"invoice_id", c.InvoiceID}, {"invoice_line", c.InvoiceLine}, {"invoice_date", c.InvoiceDate},
+		{"reseller_account", c.ResellerAccount}, {"reseller_name", c.ResellerName},
+		{"reseller_tax_id", c.ResellerTaxID}, {"reseller_address", c.ResellerAddress},
+		{"reseller_postcode", c.ResellerPostcode}, {"reseller_city", c.ResellerCity},
+		{"sku", c.SKU}, {"quantity", c.Quantity}, {"amount", c.Amount}, {"currency", c.Currency},
+	}
+}
+
+// Encodings accepted for CSV feeds.
+var encodings = []string{"utf-8", "utf-8-bom", "utf-16", "latin-1", "windows-1252"}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+var memoryPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// Error is a configuration error at a place in the file.
+type Error struct {
+	File         string
+	Line, Column int
+	Msg          string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// Load reads, checks and resolves the configuration at path.
+func Load(path string) (*Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(abs, data)
+}
+
+// Parse checks and resolves configuration text; file names it in errors and
+// anchors relative paths.
+func Parse(file string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(file, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, &Error{File: file, Msg: "empty configuration"}
+	}
+	doc := root.Content[0]
+	p := &checker{file: file}
+	p.keys(doc, typeOfConfig, "")
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := doc.Decode(&cfg); err != nil {
+		return nil, yamlError(file, err)
+	}
+	cfg.File = file
+	cfg.defaults()
+	cfg.validate(p)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	cfg.resolve()
+	return &cfg, nil
+}
+
+func yamlError(file string, err error) error {
+	// yaml.v3 reports "yaml: line N: msg"; keep its line and name the file.
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	var line, col int
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		col = 1
+	}
+	return &Error{File: file, Line: line, Column: col, Msg: msg}
+}
+
+func (c *Config) defaults() {
+	if c.BaseCurrency == "" {
+		c.BaseCurrency = "EUR"
+	}
+	if c.HistoryMonths == 0 {
+		c.HistoryMonths = 24
+	}
+	if c.DuckDB.MemoryLimit == "" {
+		c.DuckDB.MemoryLimit = "4GB"
+	}
+	if c.DuckDB.Threads == 0 {
+		c.DuckDB.Threads = runtime.NumCPU()
+	}
+	r := &c.Reference
+	for _, d := range []struct {
+		v   *string
+		def string
+	}{
+		{&r.Partners, "reference/partners.csv"}, {&r.Products, "reference/products.csv"},
+		{&r.SKUAliases, "reference/sku_aliases.csv"}, {&r.Territories, "reference/territories.csv"},
+		{&r.FXRates, "reference/fx_rates.csv"}, {&r.MatchOverrides, "reference/match_overrides.csv"},
+	} {
+		if *d.v == "" {
+			*d.v = d.def
+		}
+	}
+	for i := range c.Distributors {
+		d := &c.Distributors[i]
+		if d.Format == "" {
+			d.Format = "csv"
+		}
+		if d.Files == "" {
+			d.Files = "*." + d.Format
+		}
+		if d.Encoding == "" {
+			d.Encoding = "utf-8"
+		}
+		if d.Delimiter == "" {
+			d.Delimiter = ","
+		}
+		if d.Quote == "" {
+			d.Quote = `"`
+		}
+		if d.Decimal == "" {
+			d.Decimal = "."
+		}
+		if d.DateFormat == "" {
+			d.DateFormat = "%Y-%m-%d"
+		}
+		if d.Currency == "" {
+			d.Currency = c.BaseCurrency
+		}
+		if d.HeaderRow == 0 {
+			d.HeaderRow = 1
+		}
+		if d.DueDay == 0 {
+			d.DueDay = 10
+		}
+		if d.Name == "" {
+			d.Name = d.ID
+		}
+	}
+}
+
+func (c *Config) validate(p *checker) {
+	if !currencyPattern.MatchString(c.BaseCurrency) {
+		p.add("base_currency", "must be an ISO 4217 code such as EUR, got %q", c.BaseCurrency)
+	}
+	if c.HistoryMonths < 1 || c.HistoryMonths > 120 {
+		p.add("history_months", "must be between 1 and 120, got %d", c.HistoryMonths)
+	}
+	if !memoryPattern.MatchString(c.DuckDB.MemoryLimit) {
+		p.add("duckdb.memory_limit", "must be a size such as 4GB or 512MiB, got %q", c.DuckDB.MemoryLimit)
+	}
+	if c.DuckDB.Threads < 0 {
+		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)
+	}
+	if len(c.Distributors) == 0 {
+		p.add("distributors", "at least one distributor is required")
+	}
+	seen := map[string]bool{}
+	for i, d := range c.Distributors {
+		at := func(k string) string { return fmt.Sprintf("distributors[%d].%s", i, k) }
+		switch {
+		case !idPattern.MatchString(d.ID):
+			p.add(at("id"), "must be lower-case ASCII letters, digits, '_' or '-', got %q", d.ID)
+		case seen[d.ID]:
+			p.add(at("id"), "duplicate distributor id %q", d.ID)
+		}
+		seen[d.ID] = true
+		if d.Format != "csv" && d.Format != "xlsx" {
+			p.add(at("format"), "must be csv or xlsx, got %q", d.Format)
+		}
+		if _, err := filepath.Match(d.Files, "x"); err != nil || strings.ContainsAny(d.Files, `/\`) {
+			p.add(at("files"), "must be a file name pattern without folders, got %q", d.Files)
+		}
+		if !slices.Contains(encodings, d.Encoding) {
+			p.add(at("encoding"), "must be one of %s, got %q", strings.Join(encodings, ", "), d.Encoding)
+		}
+		for _, k := range []struct{ key, v string }{{"delimiter", d.Delimiter}, {"quote", d.Quote}} {
+			if utf8.RuneCountInString(k.v) != 1 || len(k.v) != 1 {
+				p.add(at(k.key), "must be one ASCII character, got %q", k.v)
+			}
+		}
+		if d.Delimiter == d.Quote {
+			p.add(at("quote"), "must differ from the delimiter")
+		}
+		if d.Decimal != "." && d.Decimal != "," {
+			p.add(at("decimal"), `must be "." or ",", got %q`, d.Decimal)
+		}
+		if !slices.Contains([]string{"", ".", ",", " ", "'"}, d.Thousands) || (d.Thousands != "" && d.Thousands == d.Decimal) {
+			p.add(at("thousands"), `must be "", ".", ",", " " or "'" and differ from the decimal mark, got %q`, d.Thousands)
+		}
+		if d.DateFormat != "excel" {
+			if _, _, err := DatePattern(d.DateFormat); err != nil {
+				p.add(at("date_format"), `%v (or "excel" for serial day numbers)`, err)
+			}
+		}
+		if !currencyPattern.MatchString(d.Currency) {
+			p.add(at("currency"), "must be an ISO 4217 code, got %q", d.Currency)
+		}
+		if d.HeaderRow < 1 {
+			p.add(at("header_row"), "must be 1 or more, got %d", d.HeaderRow)
+		}
+		if d.DueDay < 1 || d.DueDay > 28 {
+			p.add(at("due_day"), "must be between 1 and 28, got %d", d.DueDay)
+		}
+		cols := d.Columns
+		for _, f := range []Field{{"invoice_id", cols.InvoiceID}, {"invoice_date", cols.InvoiceDate},
+			{"sku", cols.SKU}, {"quantity", cols.Quantity}, {"amount", cols.Amount}} {
+			if f.Header == "" {
+				p.add(at("columns"), "column %s is required", f.Name)
+			}
+		}
+		if cols.ResellerAccount == "" && cols.ResellerName == "" && cols.ResellerTaxID == "" {
+			p.add(at("columns"), "one of reseller_account, reseller_name, reseller_tax_id is required")
+		}
+		headers := map[string]string{}
+		for _, f := range cols.Fields() {
+			if f.Header == "" {
+				continue
+			}
+			if other, dup := headers[f.Header]; dup {
+				p.add(at("columns."+f.Name), "header %q is already mapped to %s", f.Header, other)
+			}
+			headers[f.Header] = f.Name
+		}
+	}
+}
+
+// resolve makes every path absolute, relative to the config file's folder.
+func (c *Config) resolve() {
+	dir := filepath.Dir(c.File)
+	abs := func(p, def string) string {
+		if p == "" {
+			p = def
+		}
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Workspace = abs(c.Workspace, ".")
+	c.Output = abs(c.Output, "out")
+}
+
+// Path returns a workspace-relative reference path as an absolute path.
+func (c *Config) Path(rel string) string {
+	if filepath.IsAbs(rel) {
+		return rel
+	}
+	return filepath.Join(c.Workspace, filepath.FromSlash(rel))
+}
+
+// Distributor returns the distributor with the given id.
+func (c *Config) Distributor(id string) (Distributor, bool) {
+	for _, d := range c.Distributors {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return Distributor{}, false
+}

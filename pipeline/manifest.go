@@ -1,0 +1,162 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// Manifest records one run of one period: what went in, which SQL ran,
+// what came out. It is written last: a period whose latest manifest says
+// "success" is published.
+type Manifest struct {
+	RunID         string           `json:"run_id"`
+	Period        string           `json:"period"`
+	Status        string           `json:"status"` // success | failed
+	Error         string           `json:"error,omitempty"`
+	DryRun        bool             `json:"dry_run,omitempty"`
+	StartedAt     time.Time        `json:"started_at"`
+	FinishedAt    time.Time        `json:"finished_at"`
+	Config        Digest           `json:"config"`
+	PreviousRunID string           `json:"previous_run_id,omitempty"`
+	Inputs        []Digest         `json:"inputs"`
+	Stages        []StageRecord    `json:"stages"`
+	Files         []Reconciliation `json:"reconciliation"`
+	Tables        map[string]int64 `json:"tables"`
+	Rejects       map[string]int64 `json:"rejects_by_reason"`
+	DurationsMS   map[string]int64 `json:"durations_ms"`
+	Outputs       []Digest         `json:"outputs"`
+	Changes       *Changes         `json:"changes,omitempty"`
+}
+
+// Digest identifies a file by content.
+type Digest struct {
+	Path   string `json:"path"` // relative to the workspace (inputs) or the output folder (outputs)
+	Kind   string `json:"kind,omitempty"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Rows   int64  `json:"rows,omitempty"`
+}
+
+// Reconciliation proves that nothing was lost from one source file.
+type Reconciliation struct {
+	SourceFile string `json:"source_file"`
+	DataLines  int64  `json:"data_lines"`
+	SalesOut   int64  `json:"sales_out"`
+	Rejects    int64  `json:"rejects"`
+	Balanced   bool   `json:"balanced"`
+}
+
+// Changes compares a run with the previous successful run of its period,
+// so a restated month shows what it changed.
+type Changes struct {
+	InputsAdded   []string            `json:"inputs_added,omitempty"`
+	InputsRemoved []string            `json:"inputs_removed,omitempty"`
+	InputsChanged []string            `json:"inputs_changed,omitempty"`
+	StagesChanged []string            `json:"stages_changed,omitempty"`
+	Tables        map[string][2]int64 `json:"tables,omitempty"` // table -> [before, after] rows
+}
+
+func (m *Manifest) compare(prev *Manifest) {
+	if prev == nil {
+		return
+	}
+	m.PreviousRunID = prev.RunID
+	c := &Changes{Tables: map[string][2]int64{}}
+	before := map[string]string{}
+	for _, in := range prev.Inputs {
+		before[in.Path] = in.SHA256
+	}
+	for _, in := range m.Inputs {
+		sum, ok := before[in.Path]
+		switch {
+		case !ok:
+			c.InputsAdded = append(c.InputsAdded, in.Path)
+		case sum != in.SHA256:
+			c.InputsChanged = append(c.InputsChanged, in.Path)
+		}
+		delete(before, in.Path)
+	}
+	for p := range before {
+		c.InputsRemoved = append(c.InputsRemoved, p)
+	}
+	slices.Sort(c.InputsRemoved)
+	old := map[string]string{}
+	for _, s := range prev.Stages {
+		old[s.File] = s.Checksum
+	}
+	for _, s := range m.Stages {
+		if old[s.File] != s.Checksum {
+			c.StagesChanged = append(c.StagesChanged, s.File)
+		}
+	}
+	for t, n := range m.Tables {
+		if p := prev.Tables[t]; p != n {
+			c.Tables[t] = [2]int64{p, n}
+		}
+	}
+	m.Changes = c
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, ".manifest.json.tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "manifest.json"))
+}
+
+// readManifests returns every manifest under runs/P/, oldest first.
+func readManifests(output, period string) ([]*Manifest, error) {
+	dir := filepath.Join(output, "runs", period)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*Manifest
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		path := filepath.Join(dir, e.Name(), "manifest.json")
+		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a run that died before writing its manifest
+		}
+		if err != nil {
+			return nil, err
+		}
+		var m Manifest
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("manifest %s: %w", path, err)
+		}
+		out = append(out, &m)
+	}
+	slices.SortFunc(out, func(a, b *Manifest) int { return a.FinishedAt.Compare(b.FinishedAt) })
+	return out, nil
+}
+
+// lastSuccess is the latest successful, published run of a period.
+func lastSuccess(ms []*Manifest) *Manifest {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Status == "success" && !ms[i].DryRun {
+			return ms[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,266 @@
+// Package pipeline runs channelscope's monthly job: ingest a period's feeds
+// into a scratch DuckDB, apply the versioned SQL stages, publish the
+// period's tables to the Parquet lake and record a manifest.
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/channelscope/channelscope/config"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/gofrs/flock"
+)
+
+// Options are the dependencies of a Pipeline.
+type Options struct {
+	Logger *slog.Logger     // default: discard
+	Now    func() time.Time // default: time.Now
+	// Progress, when set, is called once per period with the bytes to load
+	// and returns the function that counts bytes as they are read.
+	Progress func(period string, total int64) (add func(int64), done func())
+}
+
+// Pipeline runs periods of one configuration.
+type Pipeline struct {
+	cfg      *config.Config
+	stages   []Stage
+	log      *slog.Logger
+	now      func() time.Time
+	progress func(string, int64) (func(int64), func())
+}
+
+// New checks the stages of stageFS and returns a pipeline for cfg.
+func New(cfg *config.Config, stageFS fs.FS, opts Options) (*Pipeline, error) {
+	if cfg == nil {
+		return nil, errors.New("pipeline: nil config")
+	}
+	stages, err := LoadStages(stageFS)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{cfg: cfg, stages: stages, log: opts.Logger, now: opts.Now, progress: opts.Progress}
+	if p.log == nil {
+		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	return p, nil
+}
+
+// Stages returns the checked stages in order.
+func (p *Pipeline) Stages() []Stage { return slices.Clone(p.stages) }
+
+var periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+
+// ParsePeriod checks a YYYY-MM period and returns its first day.
+func ParsePeriod(s string) (time.Time, error) {
+	if !periodPattern.MatchString(s) {
+		return time.Time{}, fmt.Errorf("period %q: want YYYY-MM", s)
+	}
+	return time.Parse("2006-01", s)
+}
+
+// Periods lists the periods present under feeds/, oldest first.
+func (p *Pipeline) Periods() ([]string, error) {
+	dir := filepath.Join(p.cfg.Workspace, "feeds")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("feeds: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), "."):
+		case e.IsDir() && periodPattern.MatchString(e.Name()):
+			out = append(out, e.Name())
+		default:
+			p.log.Warn("ignoring entry of feeds/ that is not a YYYY-MM folder", "path", filepath.Join(dir, e.Name()))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// FeedFiles lists the files of period, distributor by distributor in
+// config order. A folder of an unknown distributor, or a file that the
+// distributor's pattern does not take, is an error: nothing is skipped
+// silently.
+func (p *Pipeline) FeedFiles(period string) ([]FeedFile, error) {
+	dir := filepath.Join(p.cfg.Workspace, "feeds", period)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("feeds of %s: %w", period, err)
+	}
+	var errs []error
+	present := map[string]bool{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if _, ok := p.cfg.Distributor(e.Name()); !ok || !e.IsDir() {
+			errs = append(errs, fmt.Errorf("feeds/%s/%s: not the folder of a configured distributor", period, e.Name()))
+			continue
+		}
+		present[e.Name()] = true
+	}
+	var files []FeedFile
+	for _, d := range p.cfg.Distributors {
+		if !present[d.ID] {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(dir, d.ID))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			rel := strings.Join([]string{"feeds", period, d.ID, name}, "/")
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") { // Excel lock files
+				continue
+			}
+			if ok, _ := filepath.Match(d.Files, name); !ok || e.IsDir() {
+				errs = append(errs, fmt.Errorf("%s: does not match files pattern %q of distributor %s", rel, d.Files, d.ID))
+				continue
+			}
+			files = append(files, FeedFile{Distributor: d, Path: filepath.Join(dir, d.ID, name), Rel: rel})
+		}
+	}
+	return files, errors.Join(errs...)
+}
+
+// references are the reference files a run reads, by variable name.
+func (p *Pipeline) references() []struct{ Var, Rel string } {
+	r := p.cfg.Reference
+	return []struct{ Var, Rel string }{
+		{"ref_products", r.Products}, {"ref_sku_aliases", r.SKUAliases}, {"ref_fx_rates", r.FXRates},
+	}
+}
+
+// inputs hashes every file a run of period reads.
+func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
+	files, err := p.FeedFiles(period)
+	if err != nil {
+		return nil, nil, err
+	}
+	var digests []Digest
+	for _, r := range p.references() {
+		sum, n, err := hashFile(p.cfg.Path(r.Rel))
+		if err != nil {
+			return nil, nil, fmt.Errorf("reference %s: %w", r.Rel, err)
+		}
+		digests = append(digests, Digest{Path: filepath.ToSlash(r.Rel), Kind: "reference", SHA256: sum, Bytes: n})
+	}
+	for _, f := range files {
+		sum, n, err := hashFile(f.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		digests = append(digests, Digest{Path: f.Rel, Kind: "feed", SHA256: sum, Bytes: n})
+	}
+	return files, digests, nil
+}
+
+// openScratch opens a DuckDB database file in dir with the configured
+// limits; it spills to dir when a month outgrows memory.
+func (p *Pipeline) openScratch(ctx context.Context, dir string) (*sql.DB, *duckdb.Connector, error) {
+	q := url.Values{}
+	q.Set("memory_limit", p.cfg.DuckDB.MemoryLimit)
+	q.Set("threads", strconv.Itoa(p.cfg.DuckDB.Threads))
+	q.Set("temp_directory", filepath.Join(dir, "spill"))
+	// Reference files and feeds are read by explicit paths only.
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "true")
+	connector, err := duckdb.NewConnector(filepath.Join(dir, "scratch.duckdb")+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open scratch database: %w", err)
+	}
+	return sql.OpenDB(connector), connector, nil
+}
+
+// newRunID is sortable by start time and unique across machines.
+func newRunID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// lock takes the output folder for this process: two runs must not publish
+// the same lake at once.
+func (p *Pipeline) lock() (func(), error) {
+	if err := os.MkdirAll(p.cfg.Output, 0o755); err != nil {
+		return nil, err
+	}
+	l := flock.New(filepath.Join(p.cfg.Output, ".lock"))
+	ok, err := l.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", p.cfg.Output, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("output %s is in use by another channelscope run", p.cfg.Output)
+	}
+	return func() { _ = l.Unlock() }, nil
+}
+
+// ingest loads every file of the period with one appender per table.
+func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb.Connector, scratch, period string, files []FeedFile) error {
+	if err := createIngestTables(ctx, conn, p.cfg.Distributors); err != nil {
+		return err
+	}
+	dc, err := connector.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer dc.Close()
+	raw, err := duckdb.NewAppenderFromConn(dc, "", "raw_lines")
+	if err != nil {
+		return fmt.Errorf("appender raw_lines: %w", err)
+	}
+	fields, err := duckdb.NewAppenderFromConn(dc, "", "feed_fields")
+	if err != nil {
+		raw.Close()
+		return fmt.Errorf("appender feed_fields: %w", err)
+	}
+	in := &ingester{conn: conn, scratch: scratch}
+	if p.progress != nil {
+		var total int64
+		for _, f := range files {
+			if st, err := os.Stat(f.Path); err == nil {
+				total += st.Size()
+			}
+		}
+		add, done := p.progress(period, total)
+		defer done()
+		in.progress = add
+	}
+	for _, f := range files {
+		p.log.Debug("ingest", "file", f.Rel)
+		if f.Distributor.Format == "xlsx" {
+			err = in.ingestXLSX(ctx, f, raw, fields)
+		} else {
+			err = in.ingestCSV(ctx, f, raw)
+		}
+		if err != nil {
+			break
+		}
+	}
+	// Closing flushes: the stages see every appended row.
+	return errors.Join(err, raw.Close(), fields.Close())
+}

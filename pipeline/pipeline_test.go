@@ -1,0 +1,136 @@
+package pipeline_test
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// copyTree copies a fixture workspace into a fresh folder of the test.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func newPipeline(t *testing.T, cfgPath string) *pipeline.Pipeline {
+	t.Helper()
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// query runs SQL over the lake in an in-memory DuckDB and renders the rows
+// as text, one per line.
+func query(t *testing.T, q string, args ...any) string {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	b.WriteString(strings.Join(cols, "|") + "\n")
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteString("|")
+			}
+			switch v := v.(type) {
+			case nil:
+				b.WriteString("NULL")
+			case time.Time:
+				b.WriteString(v.Format("2006-01-02"))
+			default:
+				fmt.Fprint(&b, v)
+			}
+		}
+		b.WriteString("\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from golden file (go test -update rewrites it)\n--- got\n%s--- want\n%s", name, got, want)
+	}
+}
+
+func TestSmallFixture(t *testing.T) {
+	dir := copyTree(t, "testdata/small")
+	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
+	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || ms[0].Status != "success" {
+		t.Fatalf("want one successful run, got %+v", ms)
+	}
+	lake := filepath.Join(dir, "out", "parquet")
+	golden(t, "small_sales_out.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/*/*.parquet') ORDER BY source_file, source_line`, lake))
+	golden(t, "small_rejects.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/rejects/*/*.parquet') ORDER BY source_file, source_line`, lake))
+}

@@ -1,0 +1,400 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/channelscope/channelscope/config"
+)
+
+// RunOptions select what Run does.
+type RunOptions struct {
+	// Period runs one period; empty brings the lake up to date.
+	Period string
+	// DryRun ingests and runs every stage in a throw-away database, then
+	// publishes nothing and writes no manifest.
+	DryRun bool
+}
+
+// Run runs one period, or every due period oldest first. It returns the
+// manifests of the runs it made, also when one fails.
+func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error) {
+	if !opts.DryRun {
+		unlock, err := p.lock()
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		if err := recoverPartitions(p.cfg.Output); err != nil {
+			return nil, fmt.Errorf("recover lake: %w", err)
+		}
+	}
+	var periods []string
+	if opts.Period != "" {
+		if _, err := ParsePeriod(opts.Period); err != nil {
+			return nil, err
+		}
+		periods = []string{opts.Period}
+	} else {
+		due, err := p.Plan()
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range due {
+			p.log.Info("period due", "period", d.Period, "reason", d.Reason)
+			periods = append(periods, d.Period)
+		}
+		if len(due) == 0 {
+			p.log.Info("lake is up to date")
+		}
+	}
+	var out []*Manifest
+	for _, period := range periods {
+		m, err := p.RunPeriod(ctx, period, opts.DryRun)
+		if m != nil {
+			out = append(out, m)
+		}
+		if err != nil {
+			return out, fmt.Errorf("period %s: %w", period, err)
+		}
+	}
+	return out, nil
+}
+
+// Due is a period that needs a run, and why.
+type Due struct {
+	Period string
+	Reason string
+}
+
+// Plan lists the periods a run without --period would run, oldest first:
+// never run successfully, inputs or stages changed since, or inside the
+// history window of an earlier period rerun since.
+func (p *Pipeline) Plan() ([]Due, error) {
+	periods, err := p.Periods()
+	if err != nil {
+		return nil, err
+	}
+	var due []Due
+	finished := map[string]time.Time{} // latest successful run of each period
+	var reruns []string                // periods due in this plan: they will finish after all others
+	for _, period := range periods {
+		ms, err := readManifests(p.cfg.Output, period)
+		if err != nil {
+			return nil, err
+		}
+		last := lastSuccess(ms)
+		reason := ""
+		if last == nil {
+			reason = "no successful run"
+		} else {
+			finished[period] = last.FinishedAt
+			reason, err = p.staleness(period, last)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if reason == "" {
+			reason = p.windowReason(period, finished, reruns)
+		}
+		if reason != "" {
+			due = append(due, Due{period, reason})
+			reruns = append(reruns, period)
+		}
+	}
+	return due, nil
+}
+
+// staleness says why the last run of period no longer stands, if it does not.
+func (p *Pipeline) staleness(period string, last *Manifest) (string, error) {
+	_, digests, err := p.inputs(period)
+	if err != nil {
+		return "", err
+	}
+	was := map[string]string{}
+	for _, d := range last.Inputs {
+		was[d.Path] = d.SHA256
+	}
+	for _, d := range digests {
+		if was[d.Path] != d.SHA256 {
+			return "input changed: " + d.Path, nil
+		}
+		delete(was, d.Path)
+	}
+	for path := range was {
+		return "input removed: " + path, nil
+	}
+	ran := map[string]string{}
+	for _, s := range last.Stages {
+		ran[s.File] = s.Checksum
+	}
+	for _, s := range p.stages {
+		if ran[s.File] != s.Checksum {
+			return "stage changed: " + s.File, nil
+		}
+	}
+	return "", nil
+}
+
+// windowReason: a period reads the history window before it, so a rerun of
+// an earlier period inside that window makes it stale.
+func (p *Pipeline) windowReason(period string, finished map[string]time.Time, reruns []string) string {
+	at, _ := ParsePeriod(period)
+	inWindow := func(q string) bool {
+		qt, _ := ParsePeriod(q)
+		months := (at.Year()-qt.Year())*12 + int(at.Month()-qt.Month())
+		return months > 0 && months < p.cfg.HistoryMonths
+	}
+	for _, q := range reruns {
+		if inWindow(q) {
+			return "inside the history window of " + q + ", due too"
+		}
+	}
+	for q, t := range finished {
+		if inWindow(q) && t.After(finished[period]) {
+			return "inside the history window of " + q + ", rerun since"
+		}
+	}
+	return ""
+}
+
+// RunPeriod runs one period from ingest to publication.
+func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*Manifest, error) {
+	start, err := ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	began := p.now()
+	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
+		DurationsMS: map[string]int64{}}
+	log := p.log.With("period", period, "run_id", m.RunID)
+	err = p.runPeriod(ctx, m, start, log)
+	m.FinishedAt = p.now().UTC()
+	m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
+	if err != nil {
+		m.Error = err.Error()
+		log.Error("run failed", "err", err)
+	} else {
+		m.Status = "success"
+		log.Info("run done", "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
+	}
+	if !dryRun {
+		if werr := writeManifest(filepath.Join(p.cfg.Output, "runs", period, m.RunID), m); werr != nil {
+			err = errors.Join(err, fmt.Errorf("write manifest: %w", werr))
+		}
+	}
+	return m, err
+}
+
+func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger) error {
+	period := m.Period
+	sum, n, err := hashFile(p.cfg.File)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	m.Config = Digest{Path: p.cfg.File, SHA256: sum, Bytes: n}
+	files, digests, err := p.inputs(period)
+	if err != nil {
+		return err
+	}
+	m.Inputs = digests
+
+	var scratch string
+	if m.DryRun { // a dry run leaves nothing under the output folder
+		scratch, err = os.MkdirTemp("", "channelscope-dry-run-")
+	} else {
+		scratch = filepath.Join(p.cfg.Output, ".scratch", m.RunID)
+		err = os.MkdirAll(scratch, 0o755)
+	}
+	if err != nil {
+		return fmt.Errorf("scratch folder: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	db, connector, err := p.openScratch(ctx, scratch)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("scratch database: %w", err)
+	}
+	defer conn.Close()
+
+	t := p.now()
+	if err := p.ingest(ctx, conn, connector, scratch, period, files); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	m.DurationsMS["ingest"] = p.now().Sub(t).Milliseconds()
+	log.Info("ingested", "files", len(files), "ms", m.DurationsMS["ingest"])
+
+	t = p.now()
+	vars := map[string]any{
+		"period":        period,
+		"period_start":  start,
+		"period_end":    start.AddDate(0, 1, 0),
+		"run_id":        m.RunID,
+		"base_currency": p.cfg.BaseCurrency,
+	}
+	for _, r := range p.references() {
+		vars[r.Var] = p.cfg.Path(r.Rel)
+	}
+	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now)
+	if err != nil {
+		return err
+	}
+	m.DurationsMS["stages"] = p.now().Sub(t).Milliseconds()
+
+	if err := p.account(ctx, conn, m); err != nil {
+		return err
+	}
+	if m.DryRun {
+		return nil
+	}
+	t = p.now()
+	if err := p.publish(ctx, conn, m); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	m.DurationsMS["publish"] = p.now().Sub(t).Milliseconds()
+	ms, err := readManifests(p.cfg.Output, period)
+	if err != nil {
+		return err
+	}
+	m.compare(lastSuccess(ms))
+	return nil
+}
+
+// account counts what the stages produced and checks that every source
+// record of every file is in exactly one of sales_out and rejects.
+func (p *Pipeline) account(ctx context.Context, conn *sql.Conn, m *Manifest) error {
+	m.Tables = map[string]int64{}
+	for _, t := range p.published() {
+		counts, err := countRows(ctx, conn, []string{t})
+		if err != nil {
+			return err
+		}
+		m.Tables[t] = counts[t]
+	}
+	m.Rejects = map[string]int64{}
+	rows, err := conn.QueryContext(ctx, `SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason`)
+	if err != nil {
+		return fmt.Errorf("rejects by reason: %w", err)
+	}
+	for rows.Next() {
+		var r string
+		var n int64
+		if err := rows.Scan(&r, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		m.Rejects[r] = n
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	rows, err = conn.QueryContext(ctx, `
+WITH outcome AS (
+  SELECT source_file, source_line, 1 AS sales, 0 AS rejected FROM sales_out
+  UNION ALL SELECT source_file, source_line, 0, 1 FROM rejects
+), per_line AS (
+  SELECT source_file, source_line, sum(sales) AS sales, sum(rejected) AS rejected
+  FROM outcome GROUP BY ALL
+), joined AS (
+  SELECT coalesce(r.source_file, l.source_file) AS source_file,
+         r.source_line IS NOT NULL AS in_source,
+         coalesce(l.sales, 0) AS sales, coalesce(l.rejected, 0) AS rejected
+  FROM raw_lines r FULL JOIN per_line l USING (source_file, source_line)
+)
+SELECT f.source_file,
+       count(j.source_file) FILTER (WHERE j.in_source),
+       coalesce(sum(j.sales), 0), coalesce(sum(j.rejected), 0),
+       count(j.source_file) FILTER (WHERE j.sales + j.rejected > 1 OR NOT j.in_source),
+       count(j.source_file) FILTER (WHERE j.sales + j.rejected = 0)
+FROM feed_files f LEFT JOIN joined j USING (source_file)
+GROUP BY ALL ORDER BY f.source_file`)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	defer rows.Close()
+	var errs []error
+	for rows.Next() {
+		var r Reconciliation
+		var twice, missing int64
+		if err := rows.Scan(&r.SourceFile, &r.DataLines, &r.SalesOut, &r.Rejects, &twice, &missing); err != nil {
+			return err
+		}
+		r.Balanced = twice == 0 && missing == 0 && r.DataLines == r.SalesOut+r.Rejects
+		if !r.Balanced {
+			errs = append(errs, fmt.Errorf("%s: %d data lines but %d in sales_out + %d in rejects (%d lines twice or unknown, %d missing)",
+				r.SourceFile, r.DataLines, r.SalesOut, r.Rejects, twice, missing))
+		}
+		m.Files = append(m.Files, r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// published lists the tables the stages publish, in stage order.
+func (p *Pipeline) published() []string {
+	var out []string
+	for _, s := range p.stages {
+		for _, t := range s.Publish {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// publish writes every published table beside the lake, then swaps each
+// partition in.
+func (p *Pipeline) publish(ctx context.Context, conn *sql.Conn, m *Manifest) error {
+	staged := map[string]string{}
+	defer func() {
+		for _, dir := range staged {
+			os.RemoveAll(dir)
+		}
+	}()
+	tables := p.published()
+	for _, t := range tables {
+		dir, err := stagePartition(ctx, conn, p.cfg.Output, t, m.Period, m.RunID)
+		if err != nil {
+			return err
+		}
+		staged[t] = dir
+	}
+	for _, t := range tables {
+		final := partitionDir(p.cfg.Output, t, m.Period)
+		if err := swapPartition(staged[t], final); err != nil {
+			return fmt.Errorf("%s: %w", t, err)
+		}
+		delete(staged, t)
+		entries, err := os.ReadDir(final)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			path := filepath.Join(final, e.Name())
+			sum, n, err := hashFile(path)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(p.cfg.Output, path)
+			m.Outputs = append(m.Outputs, Digest{Path: filepath.ToSlash(rel), Kind: t, SHA256: sum, Bytes: n, Rows: m.Tables[t]})
+		}
+	}
+	return nil
+}
+
+// Config returns the configuration the pipeline runs.
+func (p *Pipeline) Config() *config.Config { return p.cfg }

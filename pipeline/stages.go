@@ -1,0 +1,219 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Stage is one versioned SQL file, sql/NNNN_name.sql.
+type Stage struct {
+	Number   int
+	Name     string
+	File     string
+	Version  int
+	Checksum string // sha256 of the file, hex
+	Reads    []string
+	Writes   []string
+	Publish  []string // tables published to the lake for the period
+	SQL      string
+}
+
+// StageStep numbers stages 0010, 0020, ...: a missing step is a gap.
+const StageStep = 10
+
+var stageFile = regexp.MustCompile(`^(\d{4})_([a-z][a-z0-9_]*)\.sql$`)
+
+// LoadStages reads and checks every stage of fsys before any runs: names,
+// duplicate numbers, gaps, headers. Files that are not .sql are ignored.
+func LoadStages(fsys fs.FS) ([]Stage, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("stages: %w", err)
+	}
+	var stages []Stage
+	var errs []error
+	byNumber := map[int]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		m := stageFile.FindStringSubmatch(name)
+		if m == nil {
+			errs = append(errs, fmt.Errorf("stage %s: name must be NNNN_name.sql (lower-case name)", name))
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		if other, dup := byNumber[n]; dup {
+			errs = append(errs, fmt.Errorf("stage %s: number %04d already used by %s", name, n, other))
+			continue
+		}
+		byNumber[n] = name
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stage %s: %w", name, err))
+			continue
+		}
+		st, err := parseStage(name, m[2], n, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		stages = append(stages, st)
+	}
+	slices.SortFunc(stages, func(a, b Stage) int { return a.Number - b.Number })
+	for i, st := range stages {
+		if want := (i + 1) * StageStep; st.Number != want {
+			errs = append(errs, fmt.Errorf("stage %s: gap in numbering, expected %04d next", st.File, want))
+			break
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(stages) == 0 {
+		return nil, errors.New("stages: no NNNN_name.sql files found")
+	}
+	return stages, nil
+}
+
+// parseStage reads the header: leading "-- key: value" comment lines.
+func parseStage(file, name string, number int, data []byte) (Stage, error) {
+	sum := sha256.Sum256(data)
+	st := Stage{Number: number, Name: name, File: file, Checksum: hex.EncodeToString(sum[:]), SQL: string(data)}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "--") {
+			break
+		}
+		key, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(line, "--")), ":")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch strings.TrimSpace(key) {
+		case "version":
+			v, err := strconv.Atoi(value)
+			if err != nil || v < 1 {
+				return Stage{}, fmt.Errorf("stage %s:%d: version must be a positive integer, got %q", file, i+1, value)
+			}
+			st.Version = v
+		case "stage":
+			if value != name {
+				return Stage{}, fmt.Errorf("stage %s:%d: header names stage %q but the file is %q", file, i+1, value, name)
+			}
+		case "reads":
+			st.Reads = splitList(value)
+		case "writes":
+			st.Writes = splitList(value)
+		case "publish":
+			st.Publish = splitList(value)
+		}
+	}
+	if st.Version == 0 {
+		return Stage{}, fmt.Errorf("stage %s: missing header line \"-- version: N\"", file)
+	}
+	return st, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// StageRecord is what the manifest keeps of one applied stage.
+type StageRecord struct {
+	Number     int              `json:"number"`
+	Name       string           `json:"name"`
+	File       string           `json:"file"`
+	Version    int              `json:"version"`
+	Checksum   string           `json:"checksum"`
+	RowsIn     map[string]int64 `json:"rows_in"`
+	RowsOut    map[string]int64 `json:"rows_out"`
+	DurationMS int64            `json:"duration_ms"`
+}
+
+// execer is the part of *sql.Conn the runner needs.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// runStages sets the variables, then runs each stage in order on one
+// connection, counting the rows of the tables it declares.
+func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string]any, now func() time.Time) ([]StageRecord, error) {
+	if err := setVariables(ctx, conn, vars); err != nil {
+		return nil, err
+	}
+	var recs []StageRecord
+	for _, st := range stages {
+		start := now()
+		rec := StageRecord{Number: st.Number, Name: st.Name, File: st.File, Version: st.Version, Checksum: st.Checksum}
+		var err error
+		if rec.RowsIn, err = countRows(ctx, conn, st.Reads); err != nil {
+			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+		}
+		if _, err := conn.ExecContext(ctx, st.SQL); err != nil {
+			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+		}
+		if rec.RowsOut, err = countRows(ctx, conn, st.Writes); err != nil {
+			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+		}
+		rec.DurationMS = now().Sub(start).Milliseconds()
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+// setVariables passes parameters as DuckDB variables, bound, never pasted.
+func setVariables(ctx context.Context, conn execer, vars map[string]any) error {
+	names := make([]string, 0, len(vars))
+	for k := range vars {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		if !identifier.MatchString(k) {
+			return fmt.Errorf("variable %q: not an identifier", k)
+		}
+		if _, err := conn.ExecContext(ctx, "SET VARIABLE "+k+" = ?", vars[k]); err != nil {
+			return fmt.Errorf("set variable %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+func countRows(ctx context.Context, conn execer, tables []string) (map[string]int64, error) {
+	counts := map[string]int64{}
+	for _, t := range tables {
+		if !identifier.MatchString(t) {
+			return nil, fmt.Errorf("table %q in header: not an identifier", t)
+		}
+		var n int64
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t, err)
+		}
+		counts[t] = n
+	}
+	return counts, nil
+}

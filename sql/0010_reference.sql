@@ -1,0 +1,48 @@
+-- stage: reference
+-- version: 1
+-- reads:
+-- writes: ref_products, ref_sku_aliases, ref_fx_rates
+--
+-- Loads the reference files later stages join against. Paths arrive as
+-- variables set by the runner (ref_products, ref_sku_aliases, ref_fx_rates).
+-- A broken reference fails the run: a wrong catalogue would silently reject
+-- good lines as unknown_sku.
+
+CREATE OR REPLACE TABLE ref_products AS
+SELECT upper(trim(sku)) AS sku,
+       trim(family) AS product_family,
+       trim(description) AS description,
+       CAST(nullif(trim(list_price), '') AS DECIMAL(18, 2)) AS list_price,
+       CAST(nullif(trim(launch_date), '') AS DATE) AS launch_date
+FROM read_csv(getvariable('ref_products'), delim = ',', quote = '"', escape = '"',
+              header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref_sku_aliases AS
+SELECT trim(distributor) AS distributor,
+       upper(trim(distributor_sku)) AS distributor_sku,
+       upper(trim(sku)) AS sku
+FROM read_csv(getvariable('ref_sku_aliases'), delim = ',', quote = '"', escape = '"',
+              header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref_fx_rates AS
+SELECT trim(month) AS month,
+       upper(trim(currency)) AS currency,
+       CAST(trim(rate) AS DECIMAL(18, 8)) AS rate
+FROM read_csv(getvariable('ref_fx_rates'), delim = ',', quote = '"', escape = '"',
+              header = true, all_varchar = true);
+
+-- Ambiguous references are errors, not guesses.
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference products: duplicate sku ' || string_agg(sku, ', ' ORDER BY sku)) END
+FROM (SELECT sku FROM ref_products GROUP BY sku HAVING count(*) > 1);
+
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference sku_aliases: alias maps to several skus or to no product: '
+                       || string_agg(distributor || '/' || distributor_sku, ', ' ORDER BY distributor, distributor_sku)) END
+FROM (SELECT a.distributor, a.distributor_sku
+      FROM ref_sku_aliases a LEFT JOIN ref_products p USING (sku)
+      GROUP BY ALL HAVING count(DISTINCT a.sku) > 1 OR bool_or(p.sku IS NULL));
+
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference fx_rates: duplicate or non-positive rate for ' || string_agg(month || ' ' || currency, ', ' ORDER BY month, currency)) END
+FROM (SELECT month, currency FROM ref_fx_rates GROUP BY ALL HAVING count(*) > 1 OR min(rate) <= 0);
