@@ -1,0 +1,129 @@
+package config
+
+import (
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+const minimal = `
+distributors:
+  - id: nordis
+    columns:
+      invoice_id: Facture
+      invoice_date: Date
+      reseller_name: Client
+      sku: Ref
+      quantity: Qte
+      amount: Montant
+`
+
+func TestParseDefaults(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cs.yaml")
+	cfg, err := Parse(file, []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(file)
+	d := cfg.Distributors[0]
+	checks := []struct{ name, got, want string }{
+		{"workspace", cfg.Workspace, dir},
+		{"output", cfg.Output, filepath.Join(dir, "out")},
+		{"base_currency", cfg.BaseCurrency, "EUR"},
+		{"memory_limit", cfg.DuckDB.MemoryLimit, "4GB"},
+		{"format", d.Format, "csv"},
+		{"files", d.Files, "*.csv"},
+		{"encoding", d.Encoding, "utf-8"},
+		{"delimiter", d.Delimiter, ","},
+		{"quote", d.Quote, `"`},
+		{"decimal", d.Decimal, "."},
+		{"date_format", d.DateFormat, "%Y-%m-%d"},
+		{"currency", d.Currency, "EUR"},
+		{"name", d.Name, "nordis"},
+		{"partners", cfg.Path(cfg.Reference.Partners), filepath.Join(dir, "reference", "partners.csv")},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if cfg.HistoryMonths != 24 || d.HeaderRow != 1 || d.DueDay != 10 || cfg.DuckDB.Threads != runtime.NumCPU() {
+		t.Errorf("numeric defaults: history %d header_row %d due_day %d threads %d", cfg.HistoryMonths, d.HeaderRow, d.DueDay, cfg.DuckDB.Threads)
+	}
+}
+
+// Every error names the file, line and column at fault.
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown top key", "workspce: .\n" + minimal, "cs.yaml:1:1: unknown key \"workspce\" in top level"},
+		{"unknown nested key", strings.Replace(minimal, "    columns:", "    delimter: \";\"\n    columns:", 1), "cs.yaml:4:5: unknown key \"delimter\" in distributors[0]"},
+		{"unknown column", minimal + "      vendor: X\n", "cs.yaml:11:7: unknown key \"vendor\" in distributors[0].columns"},
+		{"bad encoding", strings.Replace(minimal, "    columns:", "    encoding: ebcdic\n    columns:", 1), "cs.yaml:4:15: distributors[0].encoding: must be one of"},
+		{"bad delimiter", strings.Replace(minimal, "    columns:", "    delimiter: \";;\"\n    columns:", 1), "cs.yaml:4:16: distributors[0].delimiter: must be one ASCII character"},
+		{"bad date format", strings.Replace(minimal, "    columns:", "    date_format: \"%d %B %Y\"\n    columns:", 1), "cs.yaml:4:18: distributors[0].date_format: date format \"%d %B %Y\": %B is not supported"},
+		{"missing column", strings.Replace(minimal, "      sku: Ref\n", "", 1), "cs.yaml:5:7: distributors[0].columns: column sku is required"},
+		{"duplicate id", minimal + strings.TrimPrefix(strings.SplitN(minimal, "distributors:", 2)[1], "\n"), "cs.yaml:11:9: distributors[1].id: duplicate distributor id \"nordis\""},
+		{"bad id", strings.Replace(minimal, "id: nordis", "id: Nord Dis", 1), "cs.yaml:3:9: distributors[0].id: must be lower-case"},
+		{"wrong type", "history_months: many\n" + minimal, "cs.yaml:1:1: cannot unmarshal !!str `many` into int"},
+		{"not a list", "distributors: nordis\n", "cs.yaml:1:15: distributors: expected a list"},
+		{"no distributors", "base_currency: EUR\n", "cs.yaml:1:1: distributors: at least one distributor is required"},
+		{"bad currency", "base_currency: euro\n" + minimal, "cs.yaml:1:16: base_currency: must be an ISO 4217 code"},
+		{"syntax", "distributors: [\n", "cs.yaml:1:1: did not find expected node content"},
+		{"empty", "", "cs.yaml: empty configuration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("cs.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDatePattern(t *testing.T) {
+	tests := []struct {
+		format, pattern, rewrite, err string
+	}{
+		{"%d/%m/%Y", `^(\d{1,2})/(\d{1,2})/(\d{4})$`, `\3-\2-\1`, ""},
+		{"%Y-%m-%d", `^(\d{4})-(\d{1,2})-(\d{1,2})$`, `\1-\2-\3`, ""},
+		{"%d.%m.%y %H:%M", `^(\d{1,2})\.(\d{1,2})\.(\d{2}) \d{1,2}:\d{1,2}$`, `20\3-\2-\1`, ""},
+		{"%m/%Y", "", "", "needs a year, a month and a day"},
+		{"%d %b %Y", "", "", "%b is not supported"},
+		{"%Y-%m-%d%", "", "", "lone %"},
+	}
+	for _, tt := range tests {
+		p, r, err := DatePattern(tt.format)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%s: error %v, want %q", tt.format, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || p != tt.pattern || r != tt.rewrite {
+			t.Errorf("%s: got %q %q %v, want %q %q", tt.format, p, r, err, tt.pattern, tt.rewrite)
+		}
+	}
+}
+
+func TestNumberPattern(t *testing.T) {
+	tests := []struct {
+		decimal, thousands, pattern string
+	}{
+		{".", "", `^[+-]?\d+(\.\d+)?$`},
+		{",", ".", `^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$`},
+		{",", " ", `^[+-]?\d+(,\d+)?$`},
+	}
+	for _, tt := range tests {
+		d := Distributor{Decimal: tt.decimal, Thousands: tt.thousands}
+		if got := d.NumberPattern(); got != tt.pattern {
+			t.Errorf("%q %q: %s, want %s", tt.decimal, tt.thousands, got, tt.pattern)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package pipeline
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func scanAll(t *testing.T, text string) []record {
+	t.Helper()
+	var out []record
+	err := scanRecords(strings.NewReader(text), ';', '"', func(r record) error {
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestScanRecords(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []record
+	}{
+		{"plain", "a;b\nc;d\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "c;d", fields: 2}}},
+		{"crlf and no final newline", "a;b\r\nc;d", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "c;d", fields: 2}}},
+		{"quoted delimiter", "\"a;b\";c\n", []record{{line: 1, lines: 1, raw: "\"a;b\";c", fields: 2}}},
+		{"escaped quote", "\"a\"\";b\";c\n", []record{{line: 1, lines: 1, raw: "\"a\"\";b\";c", fields: 2}}},
+		{"newline in quotes", "x;\"a\nb\";c\nd;e;f\n", []record{{line: 1, lines: 2, raw: "x;\"a\nb\";c", fields: 3}, {line: 3, lines: 1, raw: "d;e;f", fields: 3}}},
+		{"quote inside a field is literal", "12\" screen;b\nc;d\n", []record{{line: 1, lines: 1, raw: "12\" screen;b", fields: 2}, {line: 2, lines: 1, raw: "c;d", fields: 2}}},
+		{"blank line", "a;b\n\nc;d\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "", fields: 1}, {line: 3, lines: 1, raw: "c;d", fields: 2}}},
+		{"unterminated quote", "a;b\n\"c;d\ne;f\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "\"c;d", unterminated: true}, {line: 3, lines: 1, raw: "e;f", unterminated: true}}},
+		{"ragged", "a;b;c\nd\n", []record{{line: 1, lines: 1, raw: "a;b;c", fields: 3}, {line: 2, lines: 1, raw: "d", fields: 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := scanAll(t, tt.text)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d records %+v, want %+v", len(got), got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("record %d: got %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestScanLongLine(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
+	got := scanAll(t, "a;"+long+"\nb;c\n")
+	if len(got) != 2 || len(got[0].raw) != len(long)+2 || got[1].line != 2 {
+		t.Fatalf("long line: %d records", len(got))
+	}
+}
+
+func TestDecoder(t *testing.T) {
+	const want = "Île-de-France;Société;€"
+	cp1252, _ := charmap.Windows1252.NewEncoder().String(want)
+	latin1, _ := charmap.ISO8859_1.NewEncoder().String("Île-de-France;Société")
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(want)
+	tests := []struct {
+		enc, in, want string
+	}{
+		{"utf-8", want, want},
+		{"utf-8", "\ufeff" + want, want},
+		{"utf-8-bom", "\ufeff" + want, want},
+		{"windows-1252", cp1252, want},
+		{"latin-1", latin1, "Île-de-France;Société"},
+		{"utf-16", utf16, want},
+	}
+	for _, tt := range tests {
+		r, err := decoder(bytes.NewReader([]byte(tt.in)), tt.enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: %q %v, want %q", tt.enc, got, err, tt.want)
+		}
+	}
+}
