@@ -9,13 +9,13 @@ import (
 
 func cmdGenerate(_ context.Context, e *env, args []string) error {
 	fs, setup := e.flags("generate")
-	var o synth.Options
+	o := synth.DefaultOptions()
 	out := fs.String("out", "", "folder to write the workspace into (required)")
-	fs.Int64Var(&o.Seed, "seed", 1, "random seed: the same seed writes the same bytes")
-	fs.IntVar(&o.Partners, "partners", 400, "partners in the master")
-	fs.IntVar(&o.Months, "months", 24, "months of feeds")
-	fs.IntVar(&o.Lines, "lines", 600, "feed lines per month, over all distributors")
-	fs.StringVar(&o.End, "end", "2026-10", "last period, YYYY-MM")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "random seed: the same options write the same bytes")
+	fs.IntVar(&o.Partners, "partners", o.Partners, "partners in the master")
+	fs.IntVar(&o.Months, "months", o.Months, "months of feeds")
+	fs.IntVar(&o.Lines, "lines", o.Lines, "feed lines per month, over all distributors")
+	fs.StringVar(&o.End, "end", o.End, "last period, YYYY-MM")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}
@@ -29,6 +29,6 @@ func cmdGenerate(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%+v\n", sum)
+	fmt.Fprint(e.stdout, sum.String())
 	return nil
 }
