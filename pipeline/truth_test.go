@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
 
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
@@ -41,8 +45,27 @@ func TestGeneratedAgainstTruth(t *testing.T) {
 				}
 			}
 			lake := filepath.Join(dir, "out", "parquet")
-			truth := filepath.Join(dir, "truth", "lines.csv")
-			const outcome = `
+			checkTruth(t, dir, lake)
+
+			const rows = `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/period=2026-10/*.parquet') ORDER BY ALL`
+			before := query(t, rows, lake)
+			if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2026-10"}); err != nil {
+				t.Fatal(err)
+			}
+			if after := query(t, rows, lake); after != before {
+				t.Error("a second run of 2026-10 gave different sales_out rows")
+			}
+		})
+	}
+}
+
+// checkTruth compares the lake with the workspace's truth/lines.csv: every
+// line with an empty defect in sales_out, every other one in rejects with
+// the defect as its reason, none twice, none lost, none invented.
+func checkTruth(t *testing.T, workspace, lake string) {
+	t.Helper()
+	truth := filepath.Join(workspace, "truth", "lines.csv")
+	const outcome = `
 WITH truth AS (
   SELECT source_file, CAST(source_line AS INTEGER) AS source_line, coalesce(defect, '') AS defect
   FROM read_csv(?, all_varchar = true, header = true)
@@ -54,31 +77,56 @@ WITH truth AS (
 SELECT coalesce(t.defect, '(not in truth)') AS defect, coalesce(g.reason, '(lost)') AS reason, count(*) AS lines
 FROM truth t FULL JOIN got g USING (source_file, source_line)
 GROUP BY ALL ORDER BY ALL`
-			table := query(t, outcome, truth, lake, lake)
-			t.Logf("truth defect -> pipeline outcome (empty = sales_out):\n%s", table)
-			for _, row := range strings.Split(strings.TrimSpace(table), "\n")[1:] {
-				f := strings.Split(row, "|")
-				if f[0] != f[1] {
-					t.Errorf("%s lines with defect %q ended as %q", f[2], f[0], f[1])
-				}
-			}
-			twice := query(t, `SELECT count(*) AS n FROM (
+	table := query(t, outcome, truth, lake, lake)
+	t.Logf("truth defect -> pipeline outcome (empty = sales_out):\n%s", table)
+	for _, row := range strings.Split(strings.TrimSpace(table), "\n")[1:] {
+		f := strings.Split(row, "|")
+		if f[0] != f[1] {
+			t.Errorf("%s lines with defect %q ended as %q", f[2], f[0], f[1])
+		}
+	}
+	twice := query(t, `SELECT count(*) AS n FROM (
   SELECT source_file, source_line FROM (
     SELECT source_file, source_line FROM read_parquet(? || '/sales_out/*/*.parquet')
     UNION ALL SELECT source_file, source_line FROM read_parquet(? || '/rejects/*/*.parquet'))
   GROUP BY ALL HAVING count(*) > 1)`, lake, lake)
-			if twice != "n\n0\n" {
-				t.Errorf("lines published twice:\n%s", twice)
-			}
+	if twice != "n\n0\n" {
+		t.Errorf("lines published twice:\n%s", twice)
+	}
 
-			const rows = `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/period=2026-10/*.parquet') ORDER BY ALL`
-			before := query(t, rows, lake)
-			if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2026-10"}); err != nil {
-				t.Fatal(err)
-			}
-			if after := query(t, rows, lake); after != before {
-				t.Error("a second run of 2026-10 gave different sales_out rows")
-			}
-		})
+}
+
+// TestSampleWorkspace runs every period of the committed sample through
+// the default configuration, into a lake of the test's own.
+func TestSampleWorkspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 24 periods")
+	}
+	cfg, err := config.Load("../config/channelscope.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample, err := config.Load("../testdata/sample/channelscope.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg.Distributors, sample.Distributors) || cfg.Workspace != sample.Workspace {
+		t.Fatal("config/channelscope.yaml and testdata/sample/channelscope.yaml disagree on the workspace or its distributors")
+	}
+	cfg.Output = t.TempDir()
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 24 {
+		t.Fatalf("ran %d periods, want 24", len(ms))
+	}
+	checkTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
+	if due, err := p.Plan(); err != nil || len(due) != 0 {
+		t.Errorf("after a full run, due: %v %v", due, err)
 	}
 }
