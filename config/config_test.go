@@ -111,19 +111,3 @@ func TestDatePattern(t *testing.T) {
 		}
 	}
 }
-
-func TestNumberPattern(t *testing.T) {
-	tests := []struct {
-		decimal, thousands, pattern string
-	}{
-		{".", "", `^[+-]?\d+(\.\d+)?$`},
-		{",", ".", `^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$`},
-		{",", " ", `^[+-]?\d+(,\d+)?$`},
-	}
-	for _, tt := range tests {
-		d := Distributor{Decimal: tt.decimal, Thousands: tt.thousands}
-		if got := d.NumberPattern(); got != tt.pattern {
-			t.Errorf("%q %q: %s, want %s", tt.decimal, tt.thousands, got, tt.pattern)
-		}
-	}
-}

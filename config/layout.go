@@ -61,14 +61,3 @@ func DatePattern(format string) (pattern, rewrite string, err error) {
 	}
 	return b.String(), fmt.Sprintf(`%s-\%d-\%d`, year, at['m'], at['d']), nil
 }
-
-// NumberPattern is the RE2 pattern a number must match once whitespace is
-// removed: an optional sign, digits optionally grouped by the thousands
-// separator, and an optional decimal part after the decimal mark.
-func (d Distributor) NumberPattern() string {
-	intPart := `\d+`
-	if d.Thousands != "" && d.Thousands != " " {
-		intPart = `(\d+|\d{1,3}(` + regexp.QuoteMeta(d.Thousands) + `\d{3})+)`
-	}
-	return `^[+-]?` + intPart + `(` + regexp.QuoteMeta(d.Decimal) + `\d+)?$`
-}

@@ -25,7 +25,7 @@ import (
 // denominator of "nothing is lost") and the fields parsed from each record.
 const ingestSchema = `
 CREATE TABLE layouts (distributor VARCHAR PRIMARY KEY, name VARCHAR, format VARCHAR,
-  decimal_mark VARCHAR, thousands VARCHAR, number_regex VARCHAR, date_format VARCHAR,
+  decimal_mark VARCHAR, thousands VARCHAR, date_format VARCHAR,
   date_regex VARCHAR, date_rewrite VARCHAR, currency VARCHAR, due_day INTEGER);
 CREATE TABLE feed_files (distributor VARCHAR, source_file VARCHAR PRIMARY KEY, format VARCHAR,
   sha256 VARCHAR, bytes BIGINT, modified TIMESTAMP, header_line INTEGER, header_raw VARCHAR, fields INTEGER);
@@ -71,8 +71,8 @@ func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Dist
 				return fmt.Errorf("distributor %s: %w", d.ID, err)
 			}
 		}
-		_, err := conn.ExecContext(ctx, `INSERT INTO layouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, d.Name, d.Format, d.Decimal, d.Thousands, d.NumberPattern(), d.DateFormat,
+		_, err := conn.ExecContext(ctx, `INSERT INTO layouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.Name, d.Format, d.Decimal, d.Thousands, d.DateFormat,
 			dateRegex, dateRewrite, d.Currency, d.DueDay)
 		if err != nil {
 			return fmt.Errorf("layout %s: %w", d.ID, err)

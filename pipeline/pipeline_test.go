@@ -43,7 +43,7 @@ func copyTree(t *testing.T, src string) string {
 	return dst
 }
 
-func newPipeline(t *testing.T, cfgPath string) *pipeline.Pipeline {
+func newPipeline(t testing.TB, cfgPath string) *pipeline.Pipeline {
 	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
@@ -133,4 +133,36 @@ func TestSmallFixture(t *testing.T) {
 	lake := filepath.Join(dir, "out", "parquet")
 	golden(t, "small_sales_out.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/*/*.parquet') ORDER BY source_file, source_line`, lake))
 	golden(t, "small_rejects.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/rejects/*/*.parquet') ORDER BY source_file, source_line`, lake))
+}
+
+// A restated feed reruns its period, and the manifest says what changed
+// against the previous run.
+func TestRestatementChanges(t *testing.T) {
+	dir := copyTree(t, "testdata/small")
+	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
+	ctx := context.Background()
+	if _, err := p.Run(ctx, pipeline.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	feed := filepath.Join(dir, "feeds", "2025-03", "alpi", "sales.csv")
+	f, err := os.OpenFile(feed, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("A4,2025-03-20,Ôté SAS,,97400,CS-100,2,100.00,EUR\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	due, err := p.Plan()
+	if err != nil || len(due) != 1 || due[0].Reason != "input changed: feeds/2025-03/alpi/sales.csv" {
+		t.Fatalf("plan after restatement: %+v %v", due, err)
+	}
+	ms, err := p.Run(ctx, pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("rerun: %v %v", ms, err)
+	}
+	c := ms[0].Changes
+	if ms[0].PreviousRunID == "" || c == nil || len(c.InputsChanged) != 1 || c.Tables["sales_out"] != [2]int64{6, 7} {
+		t.Errorf("changes: previous %q, %+v", ms[0].PreviousRunID, c)
+	}
 }

@@ -27,33 +27,49 @@ SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count
        nullif(regexp_replace(f.quantity, '[\s\x{00A0}\x{202F}]', '', 'g'), '') AS quantity_text,
        nullif(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}]', '', 'g'), '') AS amount_text,
        nullif(upper(trim(f.currency)), '') AS currency_text,
-       l.decimal_mark, l.thousands, l.number_regex, l.date_format, l.date_regex, l.date_rewrite,
+       l.decimal_mark, l.thousands, l.date_format, l.date_regex, l.date_rewrite,
        l.currency AS default_currency
 FROM raw_lines r
 JOIN feed_files ff ON ff.source_file = r.source_file
 JOIN layouts l ON l.distributor = r.distributor
 LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line;
 
-CREATE OR REPLACE MACRO cleanse_number(txt, number_regex, thousands, decimal_mark) AS
-    CASE WHEN regexp_full_match(txt, number_regex)
-         THEN TRY_CAST(replace(CASE WHEN thousands IN ('', ' ') THEN txt ELSE replace(txt, thousands, '') END,
-                               decimal_mark, '.') AS DECIMAL(18, 4)) END;
+-- Numbers: the layout's thousands and decimal marks are mapped to T and D
+-- so that one constant pattern checks the grouping (a pattern per row would
+-- be compiled per row).
+CREATE OR REPLACE MACRO cleanse_number(txt, thousands, decimal_mark) AS
+    CASE WHEN regexp_full_match(txt, '[+-]?[0-9.,'']+')
+         THEN CASE WHEN regexp_full_match(
+                          translate(txt, CASE WHEN thousands IN ('', ' ') THEN decimal_mark ELSE thousands || decimal_mark END,
+                                         CASE WHEN thousands IN ('', ' ') THEN 'D' ELSE 'TD' END),
+                          '[+-]?([0-9]+|[0-9]{1,3}(T[0-9]{3})+)(D[0-9]+)?')
+                   THEN TRY_CAST(replace(CASE WHEN thousands IN ('', ' ') THEN txt ELSE replace(txt, thousands, '') END,
+                                         decimal_mark, '.') AS DECIMAL(18, 4)) END END;
 
-CREATE OR REPLACE TEMP TABLE cleanse_typed AS
-SELECT s.*,
-       cleanse_number(quantity_text, number_regex, thousands, decimal_mark) AS quantity,
-       cleanse_number(amount_text, number_regex, thousands, decimal_mark) AS amount_orig,
+-- Dates: a month holds few distinct date texts, so each is parsed once with
+-- its layout's pattern (DuckDB's strptime wants a constant format).
+CREATE OR REPLACE TEMP TABLE cleanse_dates AS
+SELECT distributor, invoice_date_text,
        CASE WHEN date_format = 'excel'
             THEN CASE WHEN regexp_full_match(invoice_date_text, '\d{1,6}(\.\d+)?')
                       THEN DATE '1899-12-30' + CAST(floor(CAST(invoice_date_text AS DOUBLE)) AS INTEGER) END
             WHEN regexp_full_match(invoice_date_text, date_regex)
             THEN TRY_CAST(regexp_replace(invoice_date_text, date_regex, date_rewrite) AS DATE)
-       END AS invoice_date,
+       END AS invoice_date
+FROM (SELECT DISTINCT distributor, invoice_date_text, date_format, date_regex, date_rewrite
+      FROM cleanse_src WHERE invoice_date_text IS NOT NULL);
+
+CREATE OR REPLACE TEMP TABLE cleanse_typed AS
+SELECT s.*,
+       cleanse_number(quantity_text, thousands, decimal_mark) AS quantity,
+       cleanse_number(amount_text, thousands, decimal_mark) AS amount_orig,
+       d.invoice_date,
        coalesce(currency_text, default_currency) AS currency,
        p.sku, p.product_family,
        CASE WHEN coalesce(currency_text, default_currency) = getvariable('base_currency') THEN 1
             ELSE x.rate END AS fx_rate
 FROM cleanse_src s
+LEFT JOIN cleanse_dates d ON d.distributor = s.distributor AND d.invoice_date_text = s.invoice_date_text
 LEFT JOIN ref_sku_aliases a ON a.distributor = s.distributor AND a.distributor_sku = s.distributor_sku
 LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, s.distributor_sku)
 LEFT JOIN ref_fx_rates x ON x.month = getvariable('period')
@@ -89,21 +105,14 @@ FROM cleanse_typed;
 -- reversing a line has the opposite quantity, so it is never one.
 CREATE OR REPLACE TEMP TABLE cleanse_deduped AS
 SELECT *,
-  CASE WHEN reason IS NULL AND dup_rank > 1 THEN 'duplicate' ELSE reason END AS final_reason
-FROM (
-  SELECT *,
-    CASE WHEN reason IS NULL THEN row_number() OVER (
-      PARTITION BY reason IS NULL, distributor, invoice_id,
-                   coalesce('#' || invoice_line,
-                            coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity)
-      ORDER BY source_file, source_line) END AS dup_rank,
-    first_value(source_file || ':' || source_line) OVER (
-      PARTITION BY reason IS NULL, distributor, invoice_id,
-                   coalesce('#' || invoice_line,
-                            coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity)
-      ORDER BY source_file, source_line) AS first_seen
-  FROM cleanse_checked
-);
+  CASE WHEN reason IS NULL AND row_number() OVER w > 1 THEN 'duplicate' ELSE reason END AS final_reason,
+  first_value(source_file || ':' || source_line) OVER w AS first_seen
+FROM cleanse_checked
+WINDOW w AS (
+  PARTITION BY reason IS NULL, distributor, invoice_id,
+               coalesce('#' || invoice_line,
+                        coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity)
+  ORDER BY source_file, source_line);
 
 CREATE OR REPLACE TABLE sales_out AS
 SELECT getvariable('period') AS period,
