@@ -32,6 +32,7 @@ type Config struct {
 	// makes every period up to P+HistoryMonths-1 due again. Default 24.
 	HistoryMonths int           `yaml:"history_months"`
 	DuckDB        DuckDB        `yaml:"duckdb"`
+	Matching      Matching      `yaml:"matching"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 
@@ -46,6 +47,24 @@ type DuckDB struct {
 	MemoryLimit string `yaml:"memory_limit"`
 	// Threads is DuckDB's thread count; 0 means one per core. Default 0.
 	Threads int `yaml:"threads"`
+}
+
+// Matching tunes the recognition of resellers in the partner master.
+type Matching struct {
+	// Accept: a fuzzy score at or above it assigns the partner. Default 0.92.
+	Accept float64 `yaml:"accept"`
+	// Review: scores from here up to Accept go to match_review for a
+	// steward; below, the reseller is unknown. Default 0.80.
+	Review float64 `yaml:"review"`
+	// Margin: when the runner-up partner scores within this of the best,
+	// the match is ambiguous and goes to review. Default 0.03.
+	Margin float64 `yaml:"margin"`
+	// BlockCap: a blocking key (postcode, department+token, token) shared
+	// by more master partners than this is too common to compare on. Default 300.
+	BlockCap int `yaml:"block_cap"`
+	// MemoryTolerance: a remembered account keeps its partner while the
+	// name seen now is at least this similar to the remembered one. Default 0.85.
+	MemoryTolerance float64 `yaml:"memory_tolerance"`
 }
 
 // Reference names the reference files, relative to the workspace.
@@ -213,6 +232,22 @@ func (c *Config) defaults() {
 	if c.HistoryMonths == 0 {
 		c.HistoryMonths = 24
 	}
+	m := &c.Matching
+	if m.Accept == 0 {
+		m.Accept = 0.92
+	}
+	if m.Review == 0 {
+		m.Review = 0.80
+	}
+	if m.Margin == 0 {
+		m.Margin = 0.03
+	}
+	if m.BlockCap == 0 {
+		m.BlockCap = 300
+	}
+	if m.MemoryTolerance == 0 {
+		m.MemoryTolerance = 0.85
+	}
 	if c.DuckDB.MemoryLimit == "" {
 		c.DuckDB.MemoryLimit = "4GB"
 	}
@@ -279,6 +314,12 @@ func (c *Config) validate(p *checker) {
 	}
 	if !memoryPattern.MatchString(c.DuckDB.MemoryLimit) {
 		p.add("duckdb.memory_limit", "must be a size such as 4GB or 512MiB, got %q", c.DuckDB.MemoryLimit)
+	}
+	if m := c.Matching; m.Review <= 0 || m.Review > m.Accept || m.Accept > 1 {
+		p.add("matching", "need 0 < review <= accept <= 1, got review %g, accept %g", m.Review, m.Accept)
+	}
+	if m := c.Matching; m.Margin < 0 || m.Margin > 0.5 || m.MemoryTolerance <= 0 || m.MemoryTolerance > 1 || m.BlockCap < 2 {
+		p.add("matching", "need 0 <= margin <= 0.5, 0 < memory_tolerance <= 1, block_cap >= 2")
 	}
 	if c.DuckDB.Threads < 0 {
 		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)

@@ -146,11 +146,45 @@ func (p *Pipeline) FeedFiles(period string) ([]FeedFile, error) {
 	return files, errors.Join(errs...)
 }
 
-// references are the reference files a run reads, by variable name.
-func (p *Pipeline) references() []struct{ Var, Rel string } {
+// reference is a reference file a run reads, by variable name.
+type reference struct {
+	Var, Rel string
+	Optional bool   // absent: the stage reads Empty instead
+	Empty    string // header line of an empty file of this kind
+}
+
+func (p *Pipeline) references() []reference {
 	r := p.cfg.Reference
-	return []struct{ Var, Rel string }{
-		{"ref_products", r.Products}, {"ref_sku_aliases", r.SKUAliases}, {"ref_fx_rates", r.FXRates},
+	return []reference{
+		{Var: "ref_products", Rel: r.Products}, {Var: "ref_sku_aliases", Rel: r.SKUAliases},
+		{Var: "ref_fx_rates", Rel: r.FXRates}, {Var: "ref_partners", Rel: r.Partners},
+		{Var: "ref_match_overrides", Rel: r.MatchOverrides, Optional: true, Empty: "distributor,reseller_account,partner_id,note\n"},
+	}
+}
+
+// referencePaths gives each reference variable its file; an optional file
+// that is absent is replaced by an empty one in the scratch folder.
+func (p *Pipeline) referencePaths(scratch string) (map[string]any, error) {
+	vars := map[string]any{}
+	for _, r := range p.references() {
+		path := p.cfg.Path(r.Rel)
+		if _, err := os.Stat(path); err != nil && r.Optional {
+			path = filepath.Join(scratch, "empty-"+r.Var+".csv")
+			if err := os.WriteFile(path, []byte(r.Empty), 0o644); err != nil {
+				return nil, err
+			}
+		}
+		vars[r.Var] = path
+	}
+	return vars, nil
+}
+
+// matchingVars passes the matching thresholds to the match stage.
+func (p *Pipeline) matchingVars() map[string]any {
+	m := p.cfg.Matching
+	return map[string]any{
+		"match_accept": m.Accept, "match_review": m.Review, "match_margin": m.Margin,
+		"match_block_cap": m.BlockCap, "match_memory_tolerance": m.MemoryTolerance,
 	}
 }
 
@@ -163,6 +197,9 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 	var digests []Digest
 	for _, r := range p.references() {
 		sum, n, err := hashFile(p.cfg.Path(r.Rel))
+		if errors.Is(err, fs.ErrNotExist) && r.Optional {
+			continue
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("reference %s: %w", r.Rel, err)
 		}

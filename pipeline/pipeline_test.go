@@ -60,12 +60,7 @@ func newPipeline(t testing.TB, cfgPath string) *pipeline.Pipeline {
 // as text, one per line.
 func query(t *testing.T, q string, args ...any) string {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(q, args...)
+	rows, err := openDB(t).Query(q, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -103,6 +98,17 @@ func query(t *testing.T, q string, args ...any) string {
 	return b.String()
 }
 
+// openDB opens an in-memory DuckDB closed with the test.
+func openDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -132,6 +138,9 @@ func TestSmallFixture(t *testing.T) {
 	}
 	lake := filepath.Join(dir, "out", "parquet")
 	golden(t, "small_sales_out.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/*/*.parquet') ORDER BY source_file, source_line`, lake))
+	golden(t, "small_reseller_matches.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/reseller_matches/*/*.parquet') ORDER BY reseller_key`, lake))
+	golden(t, "small_unknown_resellers.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/unknown_resellers/*/*.parquet') ORDER BY reseller_key`, lake))
+	golden(t, "small_match_memory.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/match_memory/*/*.parquet') ORDER BY ALL`, lake))
 	golden(t, "small_rejects.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/rejects/*/*.parquet') ORDER BY source_file, source_line`, lake))
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -243,10 +244,14 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		"run_id":        m.RunID,
 		"base_currency": p.cfg.BaseCurrency,
 	}
-	for _, r := range p.references() {
-		vars[r.Var] = p.cfg.Path(r.Rel)
+	refs, err := p.referencePaths(scratch)
+	if err != nil {
+		return err
 	}
-	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now)
+	maps.Copy(vars, refs)
+	maps.Copy(vars, p.matchingVars())
+	prepare := func(ctx context.Context, st Stage) error { return loadLake(ctx, conn, p.cfg.Output, period, st.Lake) }
+	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type Stage struct {
 	Reads    []string
 	Writes   []string
 	Publish  []string // tables published to the lake for the period
+	Lake     []string // lake tables read as lake_<table>: earlier periods' partitions
 	SQL      string
 }
 
@@ -121,6 +122,8 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 			st.Writes = splitList(value)
 		case "publish":
 			st.Publish = splitList(value)
+		case "lake":
+			st.Lake = splitList(value)
 		}
 	}
 	if st.Version == 0 {
@@ -158,8 +161,10 @@ type execer interface {
 }
 
 // runStages sets the variables, then runs each stage in order on one
-// connection, counting the rows of the tables it declares.
-func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string]any, now func() time.Time) ([]StageRecord, error) {
+// connection, counting the rows of the tables it declares. prepare, when
+// set, runs before each stage (it loads the lake history the stage names).
+func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string]any, now func() time.Time,
+	prepare func(context.Context, Stage) error) ([]StageRecord, error) {
 	if err := setVariables(ctx, conn, vars); err != nil {
 		return nil, err
 	}
@@ -167,6 +172,11 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 	for _, st := range stages {
 		start := now()
 		rec := StageRecord{Number: st.Number, Name: st.Name, File: st.File, Version: st.Version, Checksum: st.Checksum}
+		if prepare != nil {
+			if err := prepare(ctx, st); err != nil {
+				return recs, fmt.Errorf("stage %s: %w", st.File, err)
+			}
+		}
 		var err error
 		if rec.RowsIn, err = countRows(ctx, conn, st.Reads); err != nil {
 			return recs, fmt.Errorf("stage %s: %w", st.File, err)

@@ -69,7 +69,7 @@ func TestRunStages(t *testing.T) {
 	defer conn.Close()
 	// A value that would break pasted SQL arrives intact as a variable.
 	period := "2025-01'; DROP TABLE t; --"
-	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now)
+	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestRunStages(t *testing.T) {
 	}
 
 	bad, _ := LoadStages(stageFS(map[string]string{"0010_boom.sql": "-- version: 1\nSELECT * FROM nowhere;\n"}))
-	if _, err := runStages(context.Background(), conn, bad, nil, time.Now); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql: ") {
+	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql: ") {
 		t.Errorf("failing stage error: %v", err)
 	}
 }

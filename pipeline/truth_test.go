@@ -23,7 +23,7 @@ func TestGeneratedAgainstTruth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and runs a workspace")
 	}
-	for _, seed := range []int64{7, 11} {
+	for _, seed := range []int64{7, 11, 23} {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			dir := t.TempDir()
 			if _, err := synth.Generate(dir, synth.Options{Seed: seed, Partners: 150, Months: 4, Lines: 400, End: "2026-10"}); err != nil {
@@ -46,6 +46,11 @@ func TestGeneratedAgainstTruth(t *testing.T) {
 			}
 			lake := filepath.Join(dir, "out", "parquet")
 			checkTruth(t, dir, lake)
+			pl, rl, pa, ra := matchQuality(t, dir, lake)
+			fmt.Printf("seed %d: match precision %.4f recall %.4f by lines; precision %.4f recall %.4f by amount\n", seed, pl, rl, pa, ra)
+			if pl < 0.995 || pa < 0.995 || rl < 0.98 || ra < 0.98 {
+				t.Errorf("match quality below target (precision >= 0.995, recall >= 0.98)")
+			}
 
 			const rows = `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/period=2026-10/*.parquet') ORDER BY ALL`
 			before := query(t, rows, lake)
@@ -126,7 +131,45 @@ func TestSampleWorkspace(t *testing.T) {
 		t.Fatalf("ran %d periods, want 24", len(ms))
 	}
 	checkTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
+	pl, rl, pa, ra := matchQuality(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
+	t.Logf("match precision %.4f recall %.4f by lines; precision %.4f recall %.4f by amount", pl, rl, pa, ra)
 	if due, err := p.Plan(); err != nil || len(due) != 0 {
 		t.Errorf("after a full run, due: %v %v", due, err)
 	}
+}
+
+// matchQuality compares the partner_id of every sales_out line with the
+// truth, by lines and by amount, and logs the confusion.
+func matchQuality(t *testing.T, workspace, lake string) (precLines, recLines, precAmount, recAmount float64) {
+	t.Helper()
+	truth := filepath.Join(workspace, "truth", "lines.csv")
+	db := openDB(t)
+	q := `
+WITH truth AS (
+  SELECT source_file, CAST(source_line AS INTEGER) AS source_line, nullif(partner_id, '') AS true_id
+  FROM read_csv(?, all_varchar = true, header = true) WHERE coalesce(defect, '') = ''
+), j AS (
+  SELECT t.true_id, s.partner_id, abs(s.amount) AS amount, s.match_method
+  FROM truth t JOIN read_parquet(? || '/sales_out/*/*.parquet') s USING (source_file, source_line)
+)
+SELECT count(*) FILTER (WHERE partner_id IS NOT NULL),
+       count(*) FILTER (WHERE partner_id = true_id),
+       count(*) FILTER (WHERE true_id IS NOT NULL),
+       coalesce(sum(amount) FILTER (WHERE partner_id IS NOT NULL), 0),
+       coalesce(sum(amount) FILTER (WHERE partner_id = true_id), 0),
+       coalesce(sum(amount) FILTER (WHERE true_id IS NOT NULL), 0)
+FROM j`
+	var assigned, correct, truePos int64
+	var aAssigned, aCorrect, aTrue float64
+	if err := db.QueryRow(q, truth, lake).Scan(&assigned, &correct, &truePos, &aAssigned, &aCorrect, &aTrue); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("match methods x outcome:\n%s", query(t, `
+WITH truth AS (
+  SELECT source_file, CAST(source_line AS INTEGER) AS source_line, nullif(partner_id, '') AS true_id
+  FROM read_csv(?, all_varchar = true, header = true) WHERE coalesce(defect, '') = '')
+SELECT s.match_method, CASE WHEN s.partner_id = t.true_id THEN 'right' WHEN s.partner_id IS NULL AND t.true_id IS NULL THEN 'right (not in master)'
+  WHEN s.partner_id IS NULL THEN 'missed' WHEN t.true_id IS NULL THEN 'wrong (not in master)' ELSE 'wrong partner' END AS outcome, count(*) AS lines
+FROM truth t JOIN read_parquet(? || '/sales_out/*/*.parquet') s USING (source_file, source_line) GROUP BY ALL ORDER BY ALL`, truth, lake))
+	return float64(correct) / float64(assigned), float64(correct) / float64(truePos), aCorrect / aAssigned, aCorrect / aTrue
 }

@@ -1,10 +1,11 @@
 -- stage: reference
--- version: 1
+-- version: 2
 -- reads:
--- writes: ref_products, ref_sku_aliases, ref_fx_rates
+-- writes: ref_products, ref_sku_aliases, ref_fx_rates, ref_partners, ref_match_overrides
 --
 -- Loads the reference files later stages join against. Paths arrive as
--- variables set by the runner (ref_products, ref_sku_aliases, ref_fx_rates).
+-- variables set by the runner (ref_products, ref_sku_aliases, ref_fx_rates,
+-- ref_partners, ref_match_overrides).
 -- A broken reference fails the run: a wrong catalogue would silently reject
 -- good lines as unknown_sku.
 
@@ -46,3 +47,15 @@ FROM (SELECT a.distributor, a.distributor_sku
 SELECT CASE WHEN count(*) > 0
             THEN error('reference fx_rates: duplicate or non-positive rate for ' || string_agg(month || ' ' || currency, ', ' ORDER BY month, currency)) END
 FROM (SELECT month, currency FROM ref_fx_rates GROUP BY ALL HAVING count(*) > 1 OR min(rate) <= 0);
+
+CREATE OR REPLACE TABLE ref_partners AS
+SELECT * REPLACE (trim(partner_id) AS partner_id)
+FROM read_csv(getvariable('ref_partners'), delim = ',', quote = '"', escape = '"',
+              header = true, all_varchar = true);
+
+CREATE OR REPLACE TABLE ref_match_overrides AS
+SELECT trim(distributor) AS distributor, trim(reseller_account) AS reseller_account,
+       trim(partner_id) AS partner_id, note
+FROM read_csv(getvariable('ref_match_overrides'), delim = ',', quote = '"', escape = '"', header = true,
+              auto_detect = false,
+              columns = {'distributor': 'VARCHAR', 'reseller_account': 'VARCHAR', 'partner_id': 'VARCHAR', 'note': 'VARCHAR'});

@@ -1,0 +1,290 @@
+-- stage: match
+-- version: 1
+-- reads: sales_out, ref_partners, ref_match_overrides
+-- writes: sales_out, reseller_matches, match_review, unknown_resellers, match_memory
+-- publish: reseller_matches, match_review, unknown_resellers, match_memory
+-- lake: match_memory
+--
+-- Recognises each distinct reseller identity of the period in the partner
+-- master, in this order of trust:
+--   1. steward overrides (reference/match_overrides.csv), always;
+--   2. a valid tax id: SIRET, SIREN, or French VAT number (checked: Luhn,
+--      La Poste's digit sum, VAT key); an agency SIRET reaches its company;
+--   3. memory: a distributor account matched with confidence before keeps
+--      its partner while name and postcode stay within tolerance;
+--   4. fuzzy: normalised names compared with address and postcode/city on
+--      blocked candidates only (postcode; department + rare name token;
+--      rare name or address token when there is no postcode).
+-- At or above match_accept the partner is assigned; between match_review
+-- and match_accept (or when two partners are too close to call) the
+-- candidates go to match_review; below, the reseller is unknown: a
+-- recruitment prospect. Variables: match_accept, match_review,
+-- match_margin, match_block_cap, match_memory_tolerance, period, run_id.
+
+-- Names: lower case, no accents, dots dropped (S.A.R.L. -> sarl), other
+-- punctuation to spaces, legal forms, abbreviations and stop words out.
+CREATE OR REPLACE MACRO match_tokens(s) AS
+    list_filter(string_split(regexp_replace(replace(lower(strip_accents(coalesce(s, ''))), '.', ''), '[^a-z0-9]+', ' ', 'g'), ' '),
+                t -> t <> '' AND NOT list_contains(['sarl', 'sas', 'sasu', 'sa', 'eurl', 'snc', 'sci', 'sca', 'selarl',
+                    'gmbh', 'ltd', 'limited', 'llc', 'inc', 'bv', 'nv', 'ag', 'spa', 'srl', 'plc', 'corp', 'co',
+                    'corporation', 'company', 'ets', 'etablissements', 'etablissement', 'ste', 'societe', 'cie',
+                    'compagnie', 'et', 'de', 'du', 'des', 'la', 'le', 'les', 'l', 'd', 'en', 'the', 'and', 'of'], t)
+                -- long legal words misspelt ("etablisements") are legal words too
+                AND NOT (length(t) >= 6 AND list_max(list_transform(['etablissements', 'etablissement', 'societe',
+                    'compagnie', 'corporation', 'limited', 'company'], w -> jaro_winkler_similarity(t, w))) >= 0.93));
+CREATE OR REPLACE MACRO match_norm(s) AS array_to_string(match_tokens(s), ' ');
+-- Addresses: the same, with the usual street words shortened alike.
+CREATE OR REPLACE MACRO match_addr(s) AS array_to_string(list_transform(
+    string_split(regexp_replace(replace(lower(strip_accents(coalesce(s, ''))), '.', ''), '[^a-z0-9]+', ' ', 'g'), ' '),
+    t -> CASE t WHEN 'street' THEN 'st' WHEN 'avenue' THEN 'av' WHEN 'ave' THEN 'av' WHEN 'boulevard' THEN 'bd'
+                WHEN 'blvd' THEN 'bd' WHEN 'road' THEN 'rd' WHEN 'drive' THEN 'dr' WHEN 'place' THEN 'pl'
+                WHEN 'north' THEN 'n' WHEN 'south' THEN 's' WHEN 'east' THEN 'e' WHEN 'west' THEN 'w'
+                WHEN 'chemin' THEN 'ch' WHEN 'route' THEN 'rte' ELSE t END), ' ');
+CREATE OR REPLACE MACRO match_digits(s) AS regexp_replace(upper(coalesce(s, '')), '[^0-9A-Z]', '', 'g');
+-- Luhn over a digit string; La Poste's SIREN 356000000 and its SIRETs use
+-- a digit sum multiple of 5 instead.
+CREATE OR REPLACE MACRO match_luhn(d) AS
+    CASE WHEN d LIKE '356000000%'
+         THEN list_sum(list_transform(range(length(d)), i -> TRY_CAST(d[i + 1] AS INTEGER))) % 5 = 0
+         ELSE list_sum(list_transform(range(length(d)), i ->
+                CASE WHEN (length(d) - i) % 2 = 0
+                     THEN (TRY_CAST(d[i + 1] AS INTEGER) * 2) // 10 + (TRY_CAST(d[i + 1] AS INTEGER) * 2) % 10
+                     ELSE TRY_CAST(d[i + 1] AS INTEGER) END)) % 10 = 0 END;
+-- The SIREN a tax id proves, or NULL: SIRET (14 digits), SIREN (9), VAT FRkk+SIREN.
+CREATE OR REPLACE MACRO match_siren(t) AS
+    CASE WHEN regexp_full_match(t, '[0-9]{14}') AND match_luhn(t) AND match_luhn(t[1:9]) THEN t[1:9]
+         WHEN regexp_full_match(t, '[0-9]{9}') AND match_luhn(t) THEN t
+         WHEN regexp_full_match(t, 'FR[0-9]{11}') AND match_luhn(t[5:13])
+              AND TRY_CAST(t[3:4] AS INTEGER) = (12 + 3 * (TRY_CAST(t[5:13] AS BIGINT) % 97)) % 97 THEN t[5:13]
+    END;
+CREATE OR REPLACE MACRO match_siret(t) AS
+    CASE WHEN regexp_full_match(t, '[0-9]{14}') AND match_luhn(t) AND match_luhn(t[1:9]) THEN t END;
+
+-- The master, normalised once.
+CREATE OR REPLACE TEMP TABLE match_master AS
+SELECT partner_id, legal_name, trade_name,
+       match_norm(legal_name) AS legal_norm, match_norm(trade_name) AS trade_norm,
+       list_distinct(list_concat(match_tokens(legal_name), match_tokens(trade_name))) AS tokens,
+       nullif(match_addr(address), '') AS addr_norm,
+       nullif(upper(regexp_replace(coalesce(postcode, ''), '\s', '', 'g')), '') AS postcode,
+       nullif(match_norm(city), '') AS city_norm,
+       coalesce(match_siren(match_digits(siren)), match_siren(match_digits(siret)), match_siren(match_digits(vat_id))) AS siren,
+       match_siret(match_digits(siret)) AS siret
+FROM ref_partners;
+
+SELECT CASE WHEN count(*) > 0 THEN error('reference partners: duplicate partner_id ' || string_agg(partner_id, ', ' ORDER BY partner_id)) END
+FROM (SELECT partner_id FROM match_master GROUP BY ALL HAVING count(*) > 1);
+
+SELECT CASE WHEN count(*) > 0 THEN error('reference match_overrides: unknown partner_id ' || string_agg(DISTINCT o.partner_id, ', ')) END
+FROM ref_match_overrides o ANTI JOIN match_master m USING (partner_id)
+WHERE nullif(trim(o.partner_id), '') IS NOT NULL;
+
+-- The distinct identities of the period: one per reseller_key, described by
+-- its first line (by file and line number, so reruns agree).
+CREATE OR REPLACE TEMP TABLE match_ids AS
+SELECT reseller_key,
+       first(distributor ORDER BY source_file, source_line) AS distributor,
+       first(reseller_account ORDER BY source_file, source_line) AS account,
+       first(reseller_name ORDER BY source_file, source_line) AS name,
+       first(reseller_tax_id ORDER BY source_file, source_line) AS tax_id,
+       first(reseller_address ORDER BY source_file, source_line) AS address,
+       first(reseller_postcode ORDER BY source_file, source_line) AS postcode,
+       first(reseller_city ORDER BY source_file, source_line) AS city,
+       count(*) AS lines, sum(amount) AS amount
+FROM sales_out GROUP BY reseller_key;
+
+CREATE OR REPLACE TEMP TABLE match_idn AS
+SELECT *, match_norm(name) AS name_norm, match_tokens(name) AS tokens,
+       nullif(match_addr(address), '') AS addr_norm, nullif(match_norm(city), '') AS city_norm,
+       match_siren(match_digits(tax_id)) AS siren, match_siret(match_digits(tax_id)) AS siret
+FROM match_ids;
+
+-- 1. Overrides, by account or by whole reseller key. An empty partner_id
+-- means "not in the master".
+CREATE OR REPLACE TEMP TABLE match_by_override AS
+SELECT i.reseller_key, nullif(trim(min(o.partner_id)), '') AS partner_id
+FROM match_idn i JOIN ref_match_overrides o
+  ON trim(o.distributor) = i.distributor AND trim(o.reseller_account) IN (i.account, i.reseller_key)
+GROUP BY i.reseller_key;
+
+-- 2. Tax ids: the SIRET itself, else the one partner with that SIREN.
+CREATE OR REPLACE TEMP TABLE match_by_tax AS
+SELECT reseller_key, partner_id, method FROM (
+  SELECT i.reseller_key, m.partner_id, 'siret' AS method, 1 AS pref
+  FROM match_idn i JOIN match_master m ON m.siret = i.siret
+  UNION ALL
+  SELECT i.reseller_key, any_value(m.partner_id),
+         CASE WHEN i.siret IS NOT NULL THEN 'siren_of_siret' WHEN i.tax_id LIKE 'FR%' THEN 'vat' ELSE 'siren' END, 2
+  FROM match_idn i JOIN match_master m ON m.siren = i.siren
+  GROUP BY ALL HAVING count(*) = 1
+) QUALIFY row_number() OVER (PARTITION BY reseller_key ORDER BY pref, partner_id) = 1;
+
+-- 3. Memory: the latest thing earlier periods learned per account.
+CREATE TABLE IF NOT EXISTS lake_match_memory (
+  period VARCHAR, distributor VARCHAR, reseller_account VARCHAR, partner_id VARCHAR,
+  name_norm VARCHAR, postcode VARCHAR, method VARCHAR, score DOUBLE, learned_period VARCHAR, run_id VARCHAR);
+
+CREATE OR REPLACE TEMP TABLE match_memory_prev AS
+SELECT * EXCLUDE (period, run_id) FROM lake_match_memory
+QUALIFY row_number() OVER (PARTITION BY distributor, reseller_account ORDER BY period DESC) = 1;
+
+CREATE OR REPLACE TEMP TABLE match_by_memory AS
+SELECT i.reseller_key, mm.partner_id, mm.score, mm.learned_period
+FROM match_idn i JOIN match_memory_prev mm ON mm.distributor = i.distributor AND mm.reseller_account = i.account
+WHERE jaro_winkler_similarity(i.name_norm, mm.name_norm) >= getvariable('match_memory_tolerance')
+  AND (i.postcode IS NULL OR mm.postcode IS NULL OR i.postcode = mm.postcode);
+
+-- 4. Fuzzy, on identities not settled above. Blocks: postcode; department
+-- and a name token; a rare name token or address token (no postcode).
+CREATE OR REPLACE TEMP TABLE match_open AS
+SELECT * FROM match_idn
+WHERE reseller_key NOT IN (SELECT reseller_key FROM match_by_override)
+  AND reseller_key NOT IN (SELECT reseller_key FROM match_by_tax)
+  AND reseller_key NOT IN (SELECT reseller_key FROM match_by_memory);
+
+CREATE OR REPLACE TEMP TABLE match_master_tokens AS
+SELECT partner_id, unnest(tokens) AS token, postcode[1:2] AS dept FROM match_master;
+CREATE OR REPLACE TEMP TABLE match_master_addr_tokens AS
+SELECT DISTINCT partner_id, unnest(string_split(addr_norm, ' ')) AS token FROM match_master WHERE addr_norm IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE match_pairs AS
+WITH pc_blocks AS (
+  SELECT postcode FROM match_master WHERE postcode IS NOT NULL GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap')
+), dept_tok AS (
+  SELECT dept, token FROM match_master_tokens WHERE dept IS NOT NULL
+  GROUP BY ALL HAVING count(DISTINCT partner_id) <= getvariable('match_block_cap')
+), rare_tok AS (
+  SELECT token FROM match_master_tokens
+  GROUP BY ALL HAVING count(DISTINCT partner_id) <= getvariable('match_block_cap') // 4
+), rare_addr AS (
+  SELECT token FROM match_master_addr_tokens WHERE length(token) > 2 AND NOT regexp_full_match(token, '[0-9]+')
+  GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap') // 4
+), open_tokens AS (
+  SELECT reseller_key, postcode, unnest(tokens) AS token FROM match_open
+), open_addr AS (
+  SELECT reseller_key, unnest(string_split(addr_norm, ' ')) AS token FROM match_open WHERE addr_norm IS NOT NULL
+)
+SELECT DISTINCT reseller_key, partner_id FROM (
+  SELECT o.reseller_key, m.partner_id
+  FROM match_open o JOIN pc_blocks b ON b.postcode = o.postcode JOIN match_master m ON m.postcode = o.postcode
+  UNION ALL
+  SELECT o.reseller_key, t.partner_id
+  FROM open_tokens o JOIN dept_tok d ON d.dept = o.postcode[1:2] AND d.token = o.token
+  JOIN match_master_tokens t ON t.dept = d.dept AND t.token = d.token
+  UNION ALL
+  SELECT o.reseller_key, t.partner_id
+  FROM open_tokens o JOIN rare_tok r ON r.token = o.token JOIN match_master_tokens t ON t.token = r.token
+  UNION ALL
+  SELECT o.reseller_key, a.partner_id
+  FROM open_addr o JOIN rare_addr r ON r.token = o.token JOIN match_master_addr_tokens a ON a.token = r.token
+);
+
+-- Evidence per candidate: how strongly name, address, postcode and city
+-- agree. Fields missing on either side weigh nothing.
+CREATE OR REPLACE TEMP TABLE match_scored AS
+WITH e AS (
+  SELECT p.reseller_key, p.partner_id,
+         greatest(jaro_winkler_similarity(o.name_norm, m.legal_norm),
+                  jaro_winkler_similarity(o.name_norm, coalesce(m.trade_norm, '')),
+                  -- tokens in any order, each allowed a typo; divided by the longer side
+                  CASE WHEN len(o.tokens) > 0 AND len(m.tokens) > 0 THEN
+                    0.97 * len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
+                             mt -> jaro_winkler_similarity(ot, mt))) >= 0.9))
+                         / greatest(len(list_distinct(o.tokens)), len(m.tokens)) END) AS name_score,
+         CASE WHEN o.addr_norm IS NOT NULL AND m.addr_norm IS NOT NULL
+              THEN jaro_winkler_similarity(o.addr_norm, m.addr_norm) END AS address_score,
+         CASE WHEN o.postcode IS NOT NULL AND m.postcode IS NOT NULL THEN o.postcode = m.postcode END AS postcode_match,
+         -- a postcode off by a digit in the same department still counts a little
+         CASE WHEN o.postcode = m.postcode THEN 1.0 WHEN o.postcode[1:2] = m.postcode[1:2] THEN 0.6 ELSE 0.0 END AS postcode_score,
+         CASE WHEN o.city_norm IS NOT NULL AND m.city_norm IS NOT NULL
+              THEN jaro_winkler_similarity(o.city_norm, m.city_norm) >= 0.9 END AS city_match
+  FROM match_pairs p JOIN match_open o USING (reseller_key) JOIN match_master m USING (partner_id)
+)
+SELECT *,
+       (0.6 * name_score + 0.2 * coalesce(address_score, 0) + 0.15 * coalesce(postcode_score, 0)
+        + 0.05 * coalesce(city_match::INTEGER, 0))
+       / (0.6 + 0.2 * (address_score IS NOT NULL)::INTEGER + 0.15 * (postcode_match IS NOT NULL)::INTEGER
+          + 0.05 * (city_match IS NOT NULL)::INTEGER) AS score
+FROM e;
+
+CREATE OR REPLACE TEMP TABLE match_ranked AS
+SELECT *, row_number() OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS rank,
+       lead(score) OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS runner_up
+FROM match_scored;
+
+-- One decision per identity.
+CREATE OR REPLACE TEMP TABLE match_decided AS
+SELECT i.reseller_key, i.distributor, i.account, i.name, i.name_norm, i.postcode, i.city, i.lines, i.amount,
+       CASE WHEN ov.reseller_key IS NOT NULL THEN ov.partner_id
+            WHEN tx.reseller_key IS NOT NULL THEN tx.partner_id
+            WHEN me.reseller_key IS NOT NULL THEN me.partner_id
+            WHEN fz.score >= getvariable('match_accept')
+                 AND coalesce(fz.score - fz.runner_up, 1) >= getvariable('match_margin') THEN fz.partner_id
+       END AS partner_id,
+       CASE WHEN ov.reseller_key IS NOT NULL THEN 'override'
+            WHEN tx.reseller_key IS NOT NULL THEN tx.method
+            WHEN me.reseller_key IS NOT NULL THEN 'memory'
+            WHEN fz.score >= getvariable('match_accept')
+                 AND coalesce(fz.score - fz.runner_up, 1) >= getvariable('match_margin') THEN 'fuzzy'
+            WHEN fz.score >= getvariable('match_review') THEN 'review'
+            ELSE 'unknown'
+       END AS match_method,
+       CASE WHEN ov.reseller_key IS NOT NULL OR tx.reseller_key IS NOT NULL THEN 1.0
+            WHEN me.reseller_key IS NOT NULL THEN me.score
+            ELSE round(fz.score, 4) END AS match_score,
+       fz.name_score, fz.address_score, fz.postcode_match, fz.city_match, fz.runner_up,
+       me.learned_period,
+       CASE WHEN tx.reseller_key IS NOT NULL THEN i.tax_id END AS tax_id_used
+FROM match_idn i
+LEFT JOIN match_by_override ov USING (reseller_key)
+LEFT JOIN match_by_tax tx USING (reseller_key)
+LEFT JOIN match_by_memory me USING (reseller_key)
+LEFT JOIN (SELECT * FROM match_ranked WHERE rank = 1) fz USING (reseller_key);
+
+CREATE OR REPLACE TABLE reseller_matches AS
+SELECT getvariable('period') AS period, distributor, reseller_key, account AS reseller_account,
+       name AS reseller_name, postcode AS reseller_postcode, partner_id, match_method,
+       CAST(match_score AS DOUBLE) AS match_score,
+       tax_id_used, round(name_score, 4) AS name_score, round(address_score, 4) AS address_score,
+       postcode_match, city_match, round(runner_up, 4) AS runner_up_score, learned_period,
+       lines, amount, getvariable('run_id') AS run_id
+FROM match_decided;
+
+UPDATE sales_out s SET partner_id = d.partner_id, match_method = d.match_method, match_score = d.match_score
+FROM match_decided d WHERE d.reseller_key = s.reseller_key;
+
+CREATE OR REPLACE TABLE match_review AS
+SELECT getvariable('period') AS period, r.reseller_key, r.partner_id, round(r.score, 4) AS score,
+       'name ' || round(r.name_score, 2)
+         || coalesce(', address ' || round(r.address_score, 2), '')
+         || coalesce(CASE WHEN r.postcode_match THEN ', same postcode' ELSE ', other postcode' END, '')
+         || CASE WHEN d.match_method <> 'review' THEN '' 
+                 WHEN r.score >= getvariable('match_accept') THEN '; too close to the runner-up to decide'
+                 ELSE '; below the accept threshold' END AS reason,
+       r.rank, getvariable('run_id') AS run_id
+FROM match_ranked r JOIN match_decided d USING (reseller_key)
+WHERE d.match_method = 'review' AND r.rank <= 3 AND r.score >= getvariable('match_review');
+
+CREATE OR REPLACE TABLE unknown_resellers AS
+SELECT getvariable('period') AS period, reseller_key, distributor, name, postcode, city, lines, amount,
+       CASE WHEN match_method = 'override' THEN 'steward: not in master' ELSE 'no candidate above the review threshold' END AS reason,
+       getvariable('run_id') AS run_id
+FROM match_decided
+WHERE partner_id IS NULL AND match_method IN ('unknown', 'override');
+
+-- Memory as of this period: what was known, updated by this period's
+-- confident matches of accounts.
+CREATE OR REPLACE TABLE match_memory AS
+SELECT getvariable('period') AS period, distributor, reseller_account, partner_id, name_norm, postcode,
+       method, score, learned_period, getvariable('run_id') AS run_id
+FROM (
+  SELECT distributor, account AS reseller_account, partner_id, name_norm, postcode, match_method AS method,
+         CAST(match_score AS DOUBLE) AS score,
+         CASE WHEN match_method = 'memory' THEN learned_period ELSE getvariable('period') END AS learned_period, 1 AS pref
+  FROM match_decided
+  WHERE account IS NOT NULL AND partner_id IS NOT NULL
+  UNION ALL
+  SELECT distributor, reseller_account, partner_id, name_norm, postcode, method, score, learned_period, 2
+  FROM match_memory_prev
+)
+QUALIFY row_number() OVER (PARTITION BY distributor, reseller_account ORDER BY pref) = 1;
