@@ -134,8 +134,12 @@ FROM match_idn i JOIN match_memory_prev mm ON mm.distributor = i.distributor AND
 WHERE jaro_winkler_similarity(i.name_norm, mm.name_norm) >= getvariable('match_memory_tolerance')
   AND (i.postcode IS NULL OR mm.postcode IS NULL OR i.postcode = mm.postcode);
 
--- 4. Fuzzy, on identities not settled above. Blocks: postcode; department
--- and a name token; a rare name token or address token (no postcode).
+-- 4. Fuzzy, on identities not settled above, on blocked candidates only.
+-- First the partners of the same postcode; then, for identities that found
+-- no close name there, partners sharing two name tokens (one when the name
+-- has one) in the same department, or one token rare in the whole master,
+-- and partners sharing a rare address token. Blocks larger than
+-- match_block_cap are too common to compare on and are skipped.
 CREATE OR REPLACE TEMP TABLE match_open AS
 SELECT * FROM match_idn
 WHERE reseller_key NOT IN (SELECT reseller_key FROM match_by_override)
@@ -143,40 +147,55 @@ WHERE reseller_key NOT IN (SELECT reseller_key FROM match_by_override)
   AND reseller_key NOT IN (SELECT reseller_key FROM match_by_memory);
 
 CREATE OR REPLACE TEMP TABLE match_master_tokens AS
-SELECT partner_id, unnest(tokens) AS token, postcode[1:2] AS dept FROM match_master;
+SELECT DISTINCT partner_id, unnest(tokens) AS token, postcode[1:2] AS dept FROM match_master;
 CREATE OR REPLACE TEMP TABLE match_master_addr_tokens AS
 SELECT DISTINCT partner_id, unnest(string_split(addr_norm, ' ')) AS token FROM match_master WHERE addr_norm IS NOT NULL;
 
+CREATE OR REPLACE TEMP TABLE match_pairs_postcode AS
+SELECT o.reseller_key, m.partner_id,
+       greatest(jaro_winkler_similarity(o.name_norm, m.legal_norm),
+                jaro_winkler_similarity(o.name_norm, coalesce(m.trade_norm, ''))) AS quick
+FROM match_open o
+JOIN (SELECT postcode FROM match_master WHERE postcode IS NOT NULL
+      GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap')) b ON b.postcode = o.postcode
+JOIN match_master m ON m.postcode = o.postcode;
+
+CREATE OR REPLACE TEMP TABLE match_wider AS
+SELECT * FROM match_open
+WHERE reseller_key NOT IN (SELECT reseller_key FROM match_pairs_postcode WHERE quick >= 0.9);
+
 CREATE OR REPLACE TEMP TABLE match_pairs AS
-WITH pc_blocks AS (
-  SELECT postcode FROM match_master WHERE postcode IS NOT NULL GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap')
-), dept_tok AS (
+WITH dept_tok AS (
   SELECT dept, token FROM match_master_tokens WHERE dept IS NOT NULL
-  GROUP BY ALL HAVING count(DISTINCT partner_id) <= getvariable('match_block_cap')
+  GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap')
 ), rare_tok AS (
   SELECT token FROM match_master_tokens
-  GROUP BY ALL HAVING count(DISTINCT partner_id) <= getvariable('match_block_cap') // 4
+  GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap') // 4
 ), rare_addr AS (
   SELECT token FROM match_master_addr_tokens WHERE length(token) > 2 AND NOT regexp_full_match(token, '[0-9]+')
   GROUP BY ALL HAVING count(*) <= getvariable('match_block_cap') // 4
-), open_tokens AS (
-  SELECT reseller_key, postcode, unnest(tokens) AS token FROM match_open
-), open_addr AS (
-  SELECT reseller_key, unnest(string_split(addr_norm, ' ')) AS token FROM match_open WHERE addr_norm IS NOT NULL
+), wider_tokens AS (
+  SELECT reseller_key, postcode[1:2] AS dept, len(list_distinct(tokens)) AS n, unnest(list_distinct(tokens)) AS token
+  FROM match_wider
+), by_tokens AS (
+  -- common tokens in the department: two of them must agree
+  SELECT w.reseller_key, t.partner_id
+  FROM wider_tokens w JOIN dept_tok d ON d.dept = w.dept AND d.token = w.token
+  JOIN match_master_tokens t ON t.dept = d.dept AND t.token = d.token
+  GROUP BY w.reseller_key, t.partner_id, w.n HAVING count(DISTINCT t.token) >= least(2, w.n)
+  UNION
+  -- a token rare in the whole master is selective enough alone
+  SELECT w.reseller_key, t.partner_id
+  FROM wider_tokens w JOIN rare_tok r ON r.token = w.token JOIN match_master_tokens t ON t.token = r.token
+), by_address AS (
+  SELECT w.reseller_key, a.partner_id
+  FROM (SELECT reseller_key, unnest(string_split(addr_norm, ' ')) AS token FROM match_wider WHERE addr_norm IS NOT NULL) w
+  JOIN rare_addr r ON r.token = w.token JOIN match_master_addr_tokens a ON a.token = r.token
 )
 SELECT DISTINCT reseller_key, partner_id FROM (
-  SELECT o.reseller_key, m.partner_id
-  FROM match_open o JOIN pc_blocks b ON b.postcode = o.postcode JOIN match_master m ON m.postcode = o.postcode
-  UNION ALL
-  SELECT o.reseller_key, t.partner_id
-  FROM open_tokens o JOIN dept_tok d ON d.dept = o.postcode[1:2] AND d.token = o.token
-  JOIN match_master_tokens t ON t.dept = d.dept AND t.token = d.token
-  UNION ALL
-  SELECT o.reseller_key, t.partner_id
-  FROM open_tokens o JOIN rare_tok r ON r.token = o.token JOIN match_master_tokens t ON t.token = r.token
-  UNION ALL
-  SELECT o.reseller_key, a.partner_id
-  FROM open_addr o JOIN rare_addr r ON r.token = o.token JOIN match_master_addr_tokens a ON a.token = r.token
+  SELECT reseller_key, partner_id FROM match_pairs_postcode
+  UNION ALL SELECT * FROM by_tokens
+  UNION ALL SELECT * FROM by_address
 );
 
 -- Evidence per candidate: how strongly name, address, postcode and city
