@@ -29,6 +29,7 @@ type Manifest struct {
 	Files         []Reconciliation `json:"reconciliation"`
 	Tables        map[string]int64 `json:"tables"`
 	Rejects       map[string]int64 `json:"rejects_by_reason"`
+	MatchRates    []MatchRate      `json:"match_rates,omitempty"`
 	DurationsMS   map[string]int64 `json:"durations_ms"`
 	Outputs       []Digest         `json:"outputs"`
 	Changes       *Changes         `json:"changes,omitempty"`
@@ -50,6 +51,18 @@ type Reconciliation struct {
 	SalesOut   int64  `json:"sales_out"`
 	Rejects    int64  `json:"rejects"`
 	Balanced   bool   `json:"balanced"`
+}
+
+// MatchRate is the share of a distributor's sales_out lines, and of their
+// amount (absolute, so credit notes count), given a partner of the master.
+type MatchRate struct {
+	Distributor   string  `json:"distributor"`
+	Lines         int64   `json:"lines"`
+	MatchedLines  int64   `json:"matched_lines"`
+	Amount        float64 `json:"amount"`
+	MatchedAmount float64 `json:"matched_amount"`
+	LineRate      float64 `json:"line_rate"`
+	AmountRate    float64 `json:"amount_rate"`
 }
 
 // Changes compares a run with the previous successful run of its period,

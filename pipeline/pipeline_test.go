@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,14 @@ func TestSmallFixture(t *testing.T) {
 	}
 	if len(ms) != 1 || ms[0].Status != "success" {
 		t.Fatalf("want one successful run, got %+v", ms)
+	}
+	// nord: C1 (2 lines), C2, C4 matched of 4; alpi: A1 matched, A3 not.
+	want := []pipeline.MatchRate{
+		{Distributor: "alpi", Lines: 2, MatchedLines: 1, Amount: 405, MatchedAmount: 105, LineRate: 0.5, AmountRate: 105.0 / 405},
+		{Distributor: "nord", Lines: 4, MatchedLines: 4, Amount: 1734.5, MatchedAmount: 1734.5, LineRate: 1, AmountRate: 1},
+	}
+	if !reflect.DeepEqual(ms[0].MatchRates, want) {
+		t.Errorf("match rates %+v, want %+v", ms[0].MatchRates, want)
 	}
 	lake := filepath.Join(dir, "out", "parquet")
 	golden(t, "small_sales_out.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/sales_out/*/*.parquet') ORDER BY source_file, source_line`, lake))

@@ -304,6 +304,9 @@ func (p *Pipeline) account(ctx context.Context, conn *sql.Conn, m *Manifest) err
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	if err := matchRates(ctx, conn, m); err != nil {
+		return err
+	}
 	rows, err = conn.QueryContext(ctx, `
 WITH outcome AS (
   SELECT source_file, source_line, 1 AS sales, 0 AS rejected FROM sales_out
@@ -403,3 +406,29 @@ func (p *Pipeline) publish(ctx context.Context, conn *sql.Conn, m *Manifest) err
 
 // Config returns the configuration the pipeline runs.
 func (p *Pipeline) Config() *config.Config { return p.cfg }
+
+func matchRates(ctx context.Context, conn *sql.Conn, m *Manifest) error {
+	rows, err := conn.QueryContext(ctx, `
+SELECT distributor, count(*), count(partner_id),
+       CAST(coalesce(sum(abs(amount)), 0) AS DOUBLE),
+       CAST(coalesce(sum(abs(amount)) FILTER (WHERE partner_id IS NOT NULL), 0) AS DOUBLE)
+FROM sales_out GROUP BY distributor ORDER BY distributor`)
+	if err != nil {
+		return fmt.Errorf("match rates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r MatchRate
+		if err := rows.Scan(&r.Distributor, &r.Lines, &r.MatchedLines, &r.Amount, &r.MatchedAmount); err != nil {
+			return err
+		}
+		if r.Lines > 0 {
+			r.LineRate = float64(r.MatchedLines) / float64(r.Lines)
+		}
+		if r.Amount > 0 {
+			r.AmountRate = r.MatchedAmount / r.Amount
+		}
+		m.MatchRates = append(m.MatchRates, r)
+	}
+	return rows.Err()
+}

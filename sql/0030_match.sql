@@ -41,10 +41,10 @@ CREATE OR REPLACE MACRO match_addr(s) AS array_to_string(list_transform(
                 WHEN 'north' THEN 'n' WHEN 'south' THEN 's' WHEN 'east' THEN 'e' WHEN 'west' THEN 'w'
                 WHEN 'chemin' THEN 'ch' WHEN 'route' THEN 'rte' ELSE t END), ' ');
 CREATE OR REPLACE MACRO match_digits(s) AS regexp_replace(upper(coalesce(s, '')), '[^0-9A-Z]', '', 'g');
--- Luhn over a digit string; La Poste's SIREN 356000000 and its SIRETs use
--- a digit sum multiple of 5 instead.
+-- Luhn over a digit string; La Poste's SIRETs (SIREN 356000000) use a
+-- digit sum multiple of 5 instead.
 CREATE OR REPLACE MACRO match_luhn(d) AS
-    CASE WHEN d LIKE '356000000%'
+    CASE WHEN length(d) = 14 AND d LIKE '356000000%'
          THEN list_sum(list_transform(range(length(d)), i -> TRY_CAST(d[i + 1] AS INTEGER))) % 5 = 0
          ELSE list_sum(list_transform(range(length(d)), i ->
                 CASE WHEN (length(d) - i) % 2 = 0
@@ -216,7 +216,8 @@ WITH e AS (
          -- a postcode off by a digit in the same department still counts a little
          CASE WHEN o.postcode = m.postcode THEN 1.0 WHEN o.postcode[1:2] = m.postcode[1:2] THEN 0.6 ELSE 0.0 END AS postcode_score,
          CASE WHEN o.city_norm IS NOT NULL AND m.city_norm IS NOT NULL
-              THEN jaro_winkler_similarity(o.city_norm, m.city_norm) >= 0.9 END AS city_match
+              THEN jaro_winkler_similarity(o.city_norm, m.city_norm) >= 0.9 END AS city_match,
+         o.name_norm <> '' AND o.name_norm IN (m.legal_norm, m.trade_norm) AS exact_name
   FROM match_pairs p JOIN match_open o USING (reseller_key) JOIN match_master m USING (partner_id)
 )
 SELECT *,
@@ -228,8 +229,15 @@ FROM e;
 
 CREATE OR REPLACE TEMP TABLE match_ranked AS
 SELECT *, row_number() OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS rank,
-       lead(score) OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS runner_up
+       lead(score) OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS runner_up,
+       lead(exact_name) OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS runner_up_exact
 FROM match_scored;
+
+-- A best candidate is clear when the runner-up trails by the margin, or
+-- when only the best has exactly the same normalised name.
+CREATE OR REPLACE MACRO match_clear(score, runner_up, exact_name, runner_up_exact) AS
+    score >= getvariable('match_accept')
+    AND (coalesce(score - runner_up, 1) >= getvariable('match_margin') OR (exact_name AND NOT coalesce(runner_up_exact, false)));
 
 -- One decision per identity.
 CREATE OR REPLACE TEMP TABLE match_decided AS
@@ -237,14 +245,12 @@ SELECT i.reseller_key, i.distributor, i.account, i.name, i.name_norm, i.postcode
        CASE WHEN ov.reseller_key IS NOT NULL THEN ov.partner_id
             WHEN tx.reseller_key IS NOT NULL THEN tx.partner_id
             WHEN me.reseller_key IS NOT NULL THEN me.partner_id
-            WHEN fz.score >= getvariable('match_accept')
-                 AND coalesce(fz.score - fz.runner_up, 1) >= getvariable('match_margin') THEN fz.partner_id
+            WHEN match_clear(fz.score, fz.runner_up, fz.exact_name, fz.runner_up_exact) THEN fz.partner_id
        END AS partner_id,
        CASE WHEN ov.reseller_key IS NOT NULL THEN 'override'
             WHEN tx.reseller_key IS NOT NULL THEN tx.method
             WHEN me.reseller_key IS NOT NULL THEN 'memory'
-            WHEN fz.score >= getvariable('match_accept')
-                 AND coalesce(fz.score - fz.runner_up, 1) >= getvariable('match_margin') THEN 'fuzzy'
+            WHEN match_clear(fz.score, fz.runner_up, fz.exact_name, fz.runner_up_exact) THEN 'fuzzy'
             WHEN fz.score >= getvariable('match_review') THEN 'review'
             ELSE 'unknown'
        END AS match_method,

@@ -185,7 +185,7 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 	if len(ms) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%-8s %-28s %-8s %9s %8s %s\n", "period", "run_id", "status", "sales_out", "rejects", "rejects_by_reason")
+	fmt.Fprintf(w, "%-8s %-28s %-8s %9s %8s %7s %s\n", "period", "run_id", "status", "sales_out", "rejects", "matched", "rejects_by_reason")
 	for _, m := range ms {
 		var reasons []string
 		for _, r := range sortedKeys(m.Rejects) {
@@ -195,7 +195,15 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 		if m.DryRun {
 			status += "*"
 		}
-		fmt.Fprintf(w, "%-8s %-28s %-8s %9d %8d %s\n", m.Period, m.RunID, status, m.Tables["sales_out"], m.Tables["rejects"], strings.Join(reasons, " "))
+		var lines, matched int64
+		for _, r := range m.MatchRates {
+			lines, matched = lines+r.Lines, matched+r.MatchedLines
+		}
+		rate := "-"
+		if lines > 0 {
+			rate = fmt.Sprintf("%.1f%%", 100*float64(matched)/float64(lines))
+		}
+		fmt.Fprintf(w, "%-8s %-28s %-8s %9d %8d %7s %s\n", m.Period, m.RunID, status, m.Tables["sales_out"], m.Tables["rejects"], rate, strings.Join(reasons, " "))
 	}
 }
 
