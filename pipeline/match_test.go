@@ -51,18 +51,18 @@ VALUES
 	tests := []struct {
 		key, partner, method string
 	}{
-		{"d:acct:OV1", "P2", "override"},         // beats a valid SIRET of P1
-		{"d:acct:OV2", "", "override"},           // steward: not in the master
-		{"d:acct:TAX1", "P1", "siret"},           // the SIRET itself
-		{"d:acct:TAX2", "P1", "siren_of_siret"},  // an agency SIRET, only the head office in the master
-		{"d:acct:TAX3", "P2", "vat"},             // FR key + SIREN
-		{"d:acct:BADTAX", "", "unknown"},         // Luhn fails: the tax id is not used
-		{"d:acct:MEM1", "P3", "memory"},          // remembered, name unchanged
-		{"d:acct:MEM2", "P4", "override"},        // an override by reseller key beats memory
-		{"d:acct:MEM3", "", "unknown"},           // the name changed beyond tolerance: memory does not hold
-		{"d:acct:MEM4", "P3", "memory"},          // the latest period's memory wins
-		{"d:acct:POSTE", "P5", "siret"},          // La Poste: digit sum multiple of 5, not Luhn
-		{"d:name:x", "P3", "fuzzy"},              // no account, no tax id: fuzzy
+		{"d:acct:OV1", "P2", "override"},        // beats a valid SIRET of P1
+		{"d:acct:OV2", "", "override"},          // steward: not in the master
+		{"d:acct:TAX1", "P1", "siret"},          // the SIRET itself
+		{"d:acct:TAX2", "P1", "siren_of_siret"}, // an agency SIRET, only the head office in the master
+		{"d:acct:TAX3", "P2", "vat"},            // FR key + SIREN
+		{"d:acct:BADTAX", "", "unknown"},        // Luhn fails: the tax id is not used
+		{"d:acct:MEM1", "P3", "memory"},         // remembered, name unchanged
+		{"d:acct:MEM2", "P4", "override"},       // an override by reseller key beats memory
+		{"d:acct:MEM3", "", "unknown"},          // the name changed beyond tolerance: memory does not hold
+		{"d:acct:MEM4", "P3", "memory"},         // the latest period's memory wins
+		{"d:acct:POSTE", "P5", "siret"},         // La Poste: digit sum multiple of 5, not Luhn
+		{"d:name:x", "P3", "fuzzy"},             // no account, no tax id: fuzzy
 	}
 	for _, tt := range tests {
 		var partner, method string
