@@ -94,6 +94,15 @@ func TestMatchChicago(t *testing.T) {
 	csv := realdataFile(t, "dedupe_chicago_ece/csv_example_input_with_true_ids.csv")
 	conn, done := matchDB(t, "1GB")
 	defer done()
+	loadChicago(t, conn, csv)
+	runMatch(t, conn, "2026-10")
+	e := evalMatch(t, conn)
+	e.report(t, "chicago")
+}
+
+// loadChicago fills the match inputs and eval_truth from the Chicago file.
+func loadChicago(t *testing.T, conn *sql.Conn, csv string) {
+	t.Helper()
 	execSQL(t, conn, `
 CREATE TEMP TABLE chi AS
 SELECT "True Id" AS true_id, TRY_CAST("Id" AS INTEGER) AS id, "Source" AS source,
@@ -113,9 +122,6 @@ CREATE TEMP TABLE eval_truth AS
 SELECT 'src:' || id AS reseller_key, true_id, true_id IN (SELECT true_id FROM chi_master) AS in_master
 FROM chi WHERE source <> 'CPS_Early_Childhood_Portal_scrape.csv';
 `)
-	runMatch(t, conn, "2026-10")
-	e := evalMatch(t, conn)
-	e.report(t, "chicago")
 }
 
 // TestMatchRestaurants: Fodor's and Zagat's restaurant guides
@@ -127,6 +133,15 @@ func TestMatchRestaurants(t *testing.T) {
 	pairs := realdataFile(t, "fodors_zagats/matches_fodors_zagats.csv")
 	conn, done := matchDB(t, "1GB")
 	defer done()
+	loadRestaurants(t, conn, fodors, zagats, pairs)
+	runMatch(t, conn, "2026-10")
+	e := evalMatch(t, conn)
+	e.report(t, "restaurants")
+}
+
+// loadRestaurants fills the match inputs and eval_truth from the two guides.
+func loadRestaurants(t *testing.T, conn *sql.Conn, fodors, zagats, pairs string) {
+	t.Helper()
 	execSQL(t, conn, `
 INSERT INTO ref_partners (partner_id, legal_name, address, city)
 SELECT id, name, addr, city FROM read_csv(`+fodors+`, header = true, all_varchar = true);
@@ -139,7 +154,4 @@ SELECT 'zagat:' || z.id AS reseller_key, p.fodors_id AS true_id, p.fodors_id IS 
 FROM read_csv(`+zagats+`, header = true, all_varchar = true) z
 LEFT JOIN read_csv(`+pairs+`, header = true, all_varchar = true) p ON p.zagats_id = z.id;
 `)
-	runMatch(t, conn, "2026-10")
-	e := evalMatch(t, conn)
-	e.report(t, "restaurants")
 }
