@@ -33,13 +33,15 @@ CREATE OR REPLACE MACRO match_tokens(s) AS
                 AND NOT (length(t) >= 6 AND list_max(list_transform(['etablissements', 'etablissement', 'societe',
                     'compagnie', 'corporation', 'limited', 'company'], w -> jaro_winkler_similarity(t, w))) >= 0.93));
 CREATE OR REPLACE MACRO match_norm(s) AS array_to_string(match_tokens(s), ' ');
--- Addresses: the same, with the usual street words shortened alike.
-CREATE OR REPLACE MACRO match_addr(s) AS array_to_string(list_transform(
+-- Addresses: the same, with the usual street words shortened alike and
+-- street types dropped ("6550 S Seeley" is "6550 South Seeley St").
+CREATE OR REPLACE MACRO match_addr(s) AS array_to_string(list_filter(list_transform(
     string_split(regexp_replace(replace(lower(strip_accents(coalesce(s, ''))), '.', ''), '[^a-z0-9]+', ' ', 'g'), ' '),
     t -> CASE t WHEN 'street' THEN 'st' WHEN 'avenue' THEN 'av' WHEN 'ave' THEN 'av' WHEN 'boulevard' THEN 'bd'
                 WHEN 'blvd' THEN 'bd' WHEN 'road' THEN 'rd' WHEN 'drive' THEN 'dr' WHEN 'place' THEN 'pl'
                 WHEN 'north' THEN 'n' WHEN 'south' THEN 's' WHEN 'east' THEN 'e' WHEN 'west' THEN 'w'
-                WHEN 'chemin' THEN 'ch' WHEN 'route' THEN 'rte' ELSE t END), ' ');
+                WHEN 'chemin' THEN 'ch' WHEN 'route' THEN 'rte' ELSE t END),
+    t -> t <> '' AND NOT list_contains(['st', 'av', 'bd', 'rd', 'dr', 'pl', 'ct', 'ln', 'pkwy', 'hwy', 'ter', 'way', 'sq'], t)), ' ');
 CREATE OR REPLACE MACRO match_digits(s) AS regexp_replace(upper(coalesce(s, '')), '[^0-9A-Z]', '', 'g');
 -- Luhn over a digit string; La Poste's SIRETs (SIREN 356000000) use a
 -- digit sum multiple of 5 instead.
@@ -209,23 +211,40 @@ WITH e AS (
                   CASE WHEN len(o.tokens) > 0 AND len(m.tokens) > 0 THEN
                     0.97 * len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
                              mt -> jaro_winkler_similarity(ot, mt))) >= 0.9))
-                         / greatest(len(list_distinct(o.tokens)), len(m.tokens)) END) AS name_score,
+                         / greatest(len(list_distinct(o.tokens)), len(m.tokens)) END,
+                  -- the shorter name wholly inside the longer one (a brand prefixed, a first name added)
+                  CASE WHEN len(o.tokens) > 0 AND len(m.tokens) > 0 THEN
+                    0.9 * greatest(
+                      len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
+                             mt -> jaro_winkler_similarity(ot, mt))) >= 0.9)) / len(list_distinct(o.tokens)),
+                      len(list_filter(m.tokens, mt -> list_max(list_transform(o.tokens,
+                             ot -> jaro_winkler_similarity(ot, mt))) >= 0.9)) / len(m.tokens)) END) AS name_score,
          CASE WHEN o.addr_norm IS NOT NULL AND m.addr_norm IS NOT NULL
-              THEN jaro_winkler_similarity(o.addr_norm, m.addr_norm) END AS address_score,
+              -- another house number is another building: half the credit
+              THEN jaro_winkler_similarity(o.addr_norm, m.addr_norm)
+                   * CASE WHEN regexp_extract(o.addr_norm, '^([0-9]+) ', 1) <> ''
+                               AND regexp_extract(m.addr_norm, '^([0-9]+) ', 1) <> ''
+                               AND regexp_extract(o.addr_norm, '^([0-9]+) ', 1) <> regexp_extract(m.addr_norm, '^([0-9]+) ', 1)
+                          THEN 0.5 ELSE 1 END END AS address_score,
          CASE WHEN o.postcode IS NOT NULL AND m.postcode IS NOT NULL THEN o.postcode = m.postcode END AS postcode_match,
          -- a postcode off by a digit in the same department still counts a little
          CASE WHEN o.postcode = m.postcode THEN 1.0 WHEN o.postcode[1:2] = m.postcode[1:2] THEN 0.6 ELSE 0.0 END AS postcode_score,
          CASE WHEN o.city_norm IS NOT NULL AND m.city_norm IS NOT NULL
               THEN jaro_winkler_similarity(o.city_norm, m.city_norm) >= 0.9 END AS city_match,
-         o.name_norm <> '' AND o.name_norm IN (m.legal_norm, m.trade_norm) AS exact_name
+         o.name_norm <> '' AND o.name_norm IN (m.legal_norm, m.trade_norm) AS exact_name,
+         o.addr_norm AS o_addr, m.addr_norm AS m_addr
   FROM match_pairs p JOIN match_open o USING (reseller_key) JOIN match_master m USING (partner_id)
 )
-SELECT *,
+SELECT * EXCLUDE (score),
+       -- the same street address, house number included, with a name in part
+       -- alike: strong evidence even when the names are spelt apart
+       CASE WHEN same_address AND name_score >= 0.5 THEN greatest(score, 0.75 + 0.25 * name_score) ELSE score END AS score
+FROM (SELECT *,
        (0.6 * name_score + 0.2 * coalesce(address_score, 0) + 0.15 * coalesce(postcode_score, 0)
         + 0.05 * coalesce(city_match::INTEGER, 0))
        / (0.6 + 0.2 * (address_score IS NOT NULL)::INTEGER + 0.15 * (postcode_match IS NOT NULL)::INTEGER
           + 0.05 * (city_match IS NOT NULL)::INTEGER) AS score
-FROM e;
+FROM (SELECT *, o_addr IS NOT NULL AND o_addr = m_addr AND regexp_matches(o_addr, '^[0-9]+ ') AS same_address FROM e));
 
 CREATE OR REPLACE TEMP TABLE match_ranked AS
 SELECT *, row_number() OVER (PARTITION BY reseller_key ORDER BY score DESC, partner_id) AS rank,
