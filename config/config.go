@@ -33,6 +33,7 @@ type Config struct {
 	HistoryMonths int           `yaml:"history_months"`
 	DuckDB        DuckDB        `yaml:"duckdb"`
 	Matching      Matching      `yaml:"matching"`
+	Scoring       Scoring       `yaml:"scoring"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 
@@ -65,6 +66,31 @@ type Matching struct {
 	// MemoryTolerance: a remembered account keeps its partner while the
 	// name seen now is at least this similar to the remembered one. Default 0.85.
 	MemoryTolerance float64 `yaml:"memory_tolerance"`
+}
+
+// Scoring holds the thresholds of the score and segment stages; the
+// README lists them with their defaults and meaning.
+type Scoring struct {
+	OurBrand                  string   `yaml:"our_brand"`
+	LoyalMinMonths            int      `yaml:"loyal_min_months"`
+	OccasionalMinMonths       int      `yaml:"occasional_min_months"`
+	ABCA                      float64  `yaml:"abc_a"`
+	ABCB                      float64  `yaml:"abc_b"`
+	ProfileMinMembers         int      `yaml:"profile_min_members"`
+	StrategicShare            float64  `yaml:"strategic_share"`
+	OccasionalShare           float64  `yaml:"occasional_share"`
+	AttainablePercentile      float64  `yaml:"attainable_percentile"`
+	ProspectingMaxShare       float64  `yaml:"prospecting_max_share"`
+	RetentionTopN             int      `yaml:"retention_top_n"`
+	RetentionTopShare         float64  `yaml:"retention_top_share"`
+	DevelopmentMinOpportunity float64  `yaml:"development_min_opportunity"`
+	ProspectionMinPotential   float64  `yaml:"prospection_min_potential"`
+	SupportMonths             int      `yaml:"support_months"`
+	TargetedBusinessLines     []string `yaml:"targeted_business_lines"`
+	FieldReps                 int      `yaml:"field_reps"`
+	FieldAccountsPerRep       int      `yaml:"field_accounts_per_rep"`
+	KPITopN                   int      `yaml:"kpi_top_n"`
+	KPIDevelopmentTopN        int      `yaml:"kpi_development_top_n"`
 }
 
 // Reference names the reference files, relative to the workspace.
@@ -248,6 +274,30 @@ func (c *Config) defaults() {
 	if m.MemoryTolerance == 0 {
 		m.MemoryTolerance = 0.85
 	}
+	sc := &c.Scoring
+	for _, d := range []struct {
+		v   *float64
+		def float64
+	}{{&sc.ABCA, 0.80}, {&sc.ABCB, 0.95}, {&sc.StrategicShare, 0.30}, {&sc.OccasionalShare, 0.10},
+		{&sc.AttainablePercentile, 0.75}, {&sc.ProspectingMaxShare, 0.05},
+		{&sc.DevelopmentMinOpportunity, 5000}, {&sc.ProspectionMinPotential, 20000}} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	for _, d := range []struct {
+		v   *int
+		def int
+	}{{&sc.LoyalMinMonths, 9}, {&sc.OccasionalMinMonths, 4},
+		{&sc.ProfileMinMembers, 5}, {&sc.RetentionTopN, 50}, {&sc.SupportMonths, 6}, {&sc.FieldReps, 4},
+		{&sc.FieldAccountsPerRep, 40}, {&sc.KPITopN, 50}, {&sc.KPIDevelopmentTopN, 10}} {
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if sc.OurBrand == "" {
+		sc.OurBrand = "Ours"
+	}
 	if c.DuckDB.MemoryLimit == "" {
 		c.DuckDB.MemoryLimit = "4GB"
 	}
@@ -320,6 +370,21 @@ func (c *Config) validate(p *checker) {
 	}
 	if m := c.Matching; m.Margin < 0 || m.Margin > 0.5 || m.MemoryTolerance <= 0 || m.MemoryTolerance > 1 || m.BlockCap < 2 {
 		p.add("matching", "need 0 <= margin <= 0.5, 0 < memory_tolerance <= 1, block_cap >= 2")
+	}
+	if sc := c.Scoring; sc.OccasionalMinMonths < 2 || sc.LoyalMinMonths <= sc.OccasionalMinMonths || sc.LoyalMinMonths > 12 {
+		p.add("scoring", "need 2 <= occasional_min_months < loyal_min_months <= 12, got %d and %d", sc.OccasionalMinMonths, sc.LoyalMinMonths)
+	}
+	if sc := c.Scoring; sc.ABCA <= 0 || sc.ABCA >= sc.ABCB || sc.ABCB > 1 {
+		p.add("scoring", "need 0 < abc_a < abc_b <= 1, got %g and %g", sc.ABCA, sc.ABCB)
+	}
+	if sc := c.Scoring; sc.OccasionalShare <= 0 || sc.OccasionalShare >= sc.StrategicShare {
+		p.add("scoring", "need 0 < occasional_share < strategic_share, got %g and %g", sc.OccasionalShare, sc.StrategicShare)
+	}
+	if sc := c.Scoring; sc.AttainablePercentile <= 0 || sc.AttainablePercentile > 1 || sc.RetentionTopShare < 0 || sc.RetentionTopShare > 1 {
+		p.add("scoring", "need 0 < attainable_percentile <= 1 and 0 <= retention_top_share <= 1")
+	}
+	if sc := c.Scoring; sc.ProfileMinMembers < 1 || sc.RetentionTopN < 0 || sc.SupportMonths < 1 || sc.FieldReps < 0 || sc.FieldAccountsPerRep < 0 {
+		p.add("scoring", "counts must be positive: profile_min_members, retention_top_n, support_months, field_reps, field_accounts_per_rep")
 	}
 	if c.DuckDB.Threads < 0 {
 		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)

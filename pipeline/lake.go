@@ -11,16 +11,17 @@ import (
 	"strings"
 )
 
-// loadLake makes each named lake table's earlier periods readable by a
-// stage as table lake_<name>. History is the lake itself: nothing else
-// survives between runs. A table with no earlier partition is not created;
+// loadLake makes each named lake table's earlier periods inside the
+// history window (the months-1 periods before period) readable by a stage
+// as table lake_<name>. History is the lake itself: nothing else survives
+// between runs. A table with no earlier partition is not created;
 // the stage declares its empty shape with CREATE TABLE IF NOT EXISTS.
-func loadLake(ctx context.Context, conn execer, output, period string, tables []string) error {
+func loadLake(ctx context.Context, conn execer, output, period string, months int, tables []string) error {
 	for _, t := range tables {
 		if !identifier.MatchString(t) {
 			return fmt.Errorf("lake table %q: not an identifier", t)
 		}
-		files, err := lakeFiles(output, t, period)
+		files, err := lakeFiles(output, t, period, months)
 		if err != nil {
 			return err
 		}
@@ -43,8 +44,14 @@ func loadLake(ctx context.Context, conn execer, output, period string, tables []
 	return nil
 }
 
-// lakeFiles lists the Parquet files of table t for the periods before period.
-func lakeFiles(output, table, period string) ([]string, error) {
+// lakeFiles lists the Parquet files of table t for the months-1 periods
+// before period.
+func lakeFiles(output, table, period string, months int) ([]string, error) {
+	at, err := ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	from := at.AddDate(0, 1-months, 0).Format("2006-01")
 	dir := filepath.Join(output, "parquet", table)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -56,7 +63,7 @@ func lakeFiles(output, table, period string) ([]string, error) {
 	var files []string
 	for _, e := range entries {
 		q, ok := strings.CutPrefix(e.Name(), "period=")
-		if !ok || !e.IsDir() || !periodPattern.MatchString(q) || q >= period {
+		if !ok || !e.IsDir() || !periodPattern.MatchString(q) || q >= period || q < from {
 			continue
 		}
 		matches, err := filepath.Glob(filepath.Join(dir, e.Name(), "*.parquet"))

@@ -153,20 +153,23 @@ type reference struct {
 	Empty    string // header line of an empty file of this kind
 }
 
-func (p *Pipeline) references() []reference {
+func (p *Pipeline) references(period string) []reference {
 	r := p.cfg.Reference
 	return []reference{
 		{Var: "ref_products", Rel: r.Products}, {Var: "ref_sku_aliases", Rel: r.SKUAliases},
 		{Var: "ref_fx_rates", Rel: r.FXRates}, {Var: "ref_partners", Rel: r.Partners},
 		{Var: "ref_match_overrides", Rel: r.MatchOverrides, Optional: true, Empty: "distributor,reseller_account,partner_id,note\n"},
+		{Var: "ref_territories", Rel: r.Territories, Optional: true, Empty: "postcode_prefix,department,department_name,region,region_name\n"},
+		// What the vendor invoiced each distributor in the period, when known.
+		{Var: "ref_sales_in", Rel: "sales_in/" + period + ".csv", Optional: true, Empty: "distributor,sku,quantity,amount\n"},
 	}
 }
 
 // referencePaths gives each reference variable its file; an optional file
 // that is absent is replaced by an empty one in the scratch folder.
-func (p *Pipeline) referencePaths(scratch string) (map[string]any, error) {
+func (p *Pipeline) referencePaths(scratch, period string) (map[string]any, error) {
 	vars := map[string]any{}
-	for _, r := range p.references() {
+	for _, r := range p.references(period) {
 		path := p.cfg.Path(r.Rel)
 		if _, err := os.Stat(path); err != nil && r.Optional {
 			path = filepath.Join(scratch, "empty-"+r.Var+".csv")
@@ -177,6 +180,25 @@ func (p *Pipeline) referencePaths(scratch string) (map[string]any, error) {
 		vars[r.Var] = path
 	}
 	return vars, nil
+}
+
+// scoringVars passes the scoring thresholds to the score and segment stages.
+func (p *Pipeline) scoringVars() map[string]any {
+	s := p.cfg.Scoring
+	return map[string]any{
+		"score_our_brand": s.OurBrand, "score_loyal_min_months": s.LoyalMinMonths,
+		"score_occasional_min_months": s.OccasionalMinMonths, "score_abc_a": s.ABCA, "score_abc_b": s.ABCB,
+		"score_profile_min_members": s.ProfileMinMembers, "score_strategic_share": s.StrategicShare,
+		"score_occasional_share": s.OccasionalShare, "score_attainable_percentile": s.AttainablePercentile,
+		"score_prospecting_max_share": s.ProspectingMaxShare, "score_retention_top_n": s.RetentionTopN,
+		"score_retention_top_share": s.RetentionTopShare, "score_development_min_opportunity": s.DevelopmentMinOpportunity,
+		"score_prospection_min_potential": s.ProspectionMinPotential, "score_support_months": s.SupportMonths,
+		// a list travels as text: DuckDB types an empty Go slice as INTEGER[]
+		"score_targeted_business_lines": strings.Join(s.TargetedBusinessLines, ","),
+		"score_field_capacity": s.FieldReps * s.FieldAccountsPerRep,
+		"score_kpi_top_n": s.KPITopN, "score_kpi_development_top_n": s.KPIDevelopmentTopN,
+		"history_months": p.cfg.HistoryMonths,
+	}
 }
 
 // matchingVars passes the matching thresholds to the match stage.
@@ -195,7 +217,7 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 		return nil, nil, err
 	}
 	var digests []Digest
-	for _, r := range p.references() {
+	for _, r := range p.references(period) {
 		sum, n, err := hashFile(p.cfg.Path(r.Rel))
 		if errors.Is(err, fs.ErrNotExist) && r.Optional {
 			continue

@@ -244,13 +244,16 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		"run_id":        m.RunID,
 		"base_currency": p.cfg.BaseCurrency,
 	}
-	refs, err := p.referencePaths(scratch)
+	refs, err := p.referencePaths(scratch, period)
 	if err != nil {
 		return err
 	}
 	maps.Copy(vars, refs)
 	maps.Copy(vars, p.matchingVars())
-	prepare := func(ctx context.Context, st Stage) error { return loadLake(ctx, conn, p.cfg.Output, period, st.Lake) }
+	maps.Copy(vars, p.scoringVars())
+	prepare := func(ctx context.Context, st Stage) error {
+		return loadLake(ctx, conn, p.cfg.Output, period, p.cfg.HistoryMonths, st.Lake)
+	}
 	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
 	if err != nil {
 		return err

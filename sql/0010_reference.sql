@@ -1,11 +1,12 @@
 -- stage: reference
 -- version: 2
 -- reads:
--- writes: ref_products, ref_sku_aliases, ref_fx_rates, ref_partners, ref_match_overrides
+-- writes: ref_products, ref_sku_aliases, ref_fx_rates, ref_partners, ref_match_overrides, ref_territories, ref_sales_in
 --
 -- Loads the reference files later stages join against. Paths arrive as
 -- variables set by the runner (ref_products, ref_sku_aliases, ref_fx_rates,
--- ref_partners, ref_match_overrides).
+-- ref_partners, ref_match_overrides, ref_territories, ref_sales_in); the
+-- runner points optional ones that are absent at an empty file.
 -- A broken reference fails the run: a wrong catalogue would silently reject
 -- good lines as unknown_sku.
 
@@ -59,3 +60,22 @@ SELECT trim(distributor) AS distributor, trim(reseller_account) AS reseller_acco
 FROM read_csv(getvariable('ref_match_overrides'), delim = ',', quote = '"', escape = '"', header = true,
               auto_detect = false,
               columns = {'distributor': 'VARCHAR', 'reseller_account': 'VARCHAR', 'partner_id': 'VARCHAR', 'note': 'VARCHAR'});
+
+CREATE OR REPLACE TABLE ref_territories AS
+SELECT upper(trim(postcode_prefix)) AS postcode_prefix, trim(department) AS department,
+       trim(department_name) AS department_name, trim(region) AS region, trim(region_name) AS region_name
+FROM read_csv(getvariable('ref_territories'), delim = ',', quote = '"', escape = '"', header = true,
+              auto_detect = false,
+              columns = {'postcode_prefix': 'VARCHAR', 'department': 'VARCHAR', 'department_name': 'VARCHAR',
+                         'region': 'VARCHAR', 'region_name': 'VARCHAR'});
+
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference territories: postcode prefix in several departments: ' || string_agg(postcode_prefix, ', ' ORDER BY postcode_prefix)) END
+FROM (SELECT postcode_prefix FROM ref_territories GROUP BY ALL HAVING count(DISTINCT department) > 1);
+
+CREATE OR REPLACE TABLE ref_sales_in AS
+SELECT trim(distributor) AS distributor, upper(trim(sku)) AS sku,
+       CAST(quantity AS DECIMAL(18, 3)) AS quantity, CAST(amount AS DECIMAL(18, 2)) AS amount
+FROM read_csv(getvariable('ref_sales_in'), delim = ',', quote = '"', escape = '"', header = true,
+              auto_detect = false,
+              columns = {'distributor': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'VARCHAR', 'amount': 'VARCHAR'});
