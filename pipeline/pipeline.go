@@ -195,8 +195,8 @@ func (p *Pipeline) scoringVars() map[string]any {
 		"score_prospection_min_potential": s.ProspectionMinPotential, "score_support_months": s.SupportMonths,
 		// a list travels as text: DuckDB types an empty Go slice as INTEGER[]
 		"score_targeted_business_lines": strings.Join(s.TargetedBusinessLines, ","),
-		"score_field_capacity": s.FieldReps * s.FieldAccountsPerRep,
-		"score_kpi_top_n": s.KPITopN, "score_kpi_development_top_n": s.KPIDevelopmentTopN,
+		"score_field_capacity":          s.FieldReps * s.FieldAccountsPerRep,
+		"score_kpi_top_n":               s.KPITopN, "score_kpi_development_top_n": s.KPIDevelopmentTopN,
 		"history_months": p.cfg.HistoryMonths,
 	}
 }
