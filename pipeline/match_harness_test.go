@@ -3,6 +3,9 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"io/fs"
+	"maps"
+	"strconv"
 	"testing"
 	"time"
 
@@ -42,27 +45,62 @@ func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	return conn, func() { conn.Close(); db.Close() }
 }
 
+// embeddedStages returns the named embedded stages, in the order given,
+// so a test can run some stages alone over tables it filled itself.
+func embeddedStages(tb testing.TB, names ...string) []Stage {
+	tb.Helper()
+	entries, err := fs.ReadDir(channelscope.Stages(), ".")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []Stage
+	for _, name := range names {
+		for _, e := range entries {
+			m := stageFile.FindStringSubmatch(e.Name())
+			if m == nil || m[2] != name {
+				continue
+			}
+			data, err := fs.ReadFile(channelscope.Stages(), e.Name())
+			if err != nil {
+				tb.Fatal(err)
+			}
+			n, _ := strconv.Atoi(m[1])
+			st, err := parseStage(e.Name(), name, n, data)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, st)
+		}
+	}
+	if len(out) != len(names) {
+		tb.Fatalf("stages %v: found %d", names, len(out))
+	}
+	return out
+}
+
+// defaultVars are the variables a run passes, from a minimal config.
+func defaultVars(tb testing.TB, period string) map[string]any {
+	tb.Helper()
+	cfg, err := config.Parse("eval.yaml", []byte("distributors: [{id: d, columns: {invoice_id: a, invoice_date: b, reseller_name: c, sku: d, quantity: e, amount: f}}]"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &Pipeline{cfg: cfg}
+	start, err := ParsePeriod(period)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	vars := p.matchingVars()
+	maps.Copy(vars, p.scoringVars())
+	vars["period"], vars["period_start"], vars["period_end"], vars["run_id"] = period, start, start.AddDate(0, 1, 0), "eval"
+	return vars
+}
+
 // runMatch runs the embedded match stage, with the default thresholds, over
 // the filled inputs.
 func runMatch(tb testing.TB, conn *sql.Conn, period string) []StageRecord {
 	tb.Helper()
-	stages, err := LoadStages(channelscope.Stages())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var match []Stage
-	for _, s := range stages {
-		if s.Name == "match" {
-			match = append(match, s)
-		}
-	}
-	cfg, err := config.Parse("match.yaml", []byte("distributors: [{id: d, columns: {invoice_id: a, invoice_date: b, reseller_name: c, sku: d, quantity: e, amount: f}}]"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	vars := (&Pipeline{cfg: cfg}).matchingVars()
-	vars["period"], vars["run_id"] = period, "eval"
-	recs, err := runStages(context.Background(), conn, match, vars, time.Now, nil)
+	recs, err := runStages(context.Background(), conn, embeddedStages(tb, "match"), defaultVars(tb, period), time.Now, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

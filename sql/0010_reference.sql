@@ -49,10 +49,25 @@ SELECT CASE WHEN count(*) > 0
             THEN error('reference fx_rates: duplicate or non-positive rate for ' || string_agg(month || ' ' || currency, ', ' ORDER BY month, currency)) END
 FROM (SELECT month, currency FROM ref_fx_rates GROUP BY ALL HAVING count(*) > 1 OR min(rate) <= 0);
 
+-- The partner master: partner_id and legal_name are required; the other
+-- columns of the contract are optional (NULL when the file lacks them);
+-- extra columns are kept.
 CREATE OR REPLACE TABLE ref_partners AS
 SELECT * REPLACE (trim(partner_id) AS partner_id)
-FROM read_csv(getvariable('ref_partners'), delim = ',', quote = '"', escape = '"',
-              header = true, all_varchar = true);
+FROM (SELECT NULL::VARCHAR AS partner_id, NULL::VARCHAR AS legal_name, NULL::VARCHAR AS trade_name,
+             NULL::VARCHAR AS siren, NULL::VARCHAR AS siret, NULL::VARCHAR AS vat_id, NULL::VARCHAR AS address,
+             NULL::VARCHAR AS postcode, NULL::VARCHAR AS city, NULL::VARCHAR AS typology,
+             NULL::VARCHAR AS business_line, NULL::VARCHAR AS headcount_band, NULL::VARCHAR AS declared_revenue,
+             NULL::VARCHAR AS category_revenue, NULL::VARCHAR AS brands
+      WHERE false
+      UNION ALL BY NAME
+      SELECT * FROM read_csv(getvariable('ref_partners'), delim = ',', quote = '"', escape = '"',
+                             header = true, all_varchar = true));
+
+SELECT CASE WHEN count(*) FILTER (WHERE nullif(partner_id, '') IS NULL OR nullif(trim(legal_name), '') IS NULL) > 0
+            THEN error('reference partners: ' || count(*) FILTER (WHERE nullif(partner_id, '') IS NULL OR nullif(trim(legal_name), '') IS NULL)
+                       || ' row(s) without partner_id or legal_name') END
+FROM ref_partners;
 
 CREATE OR REPLACE TABLE ref_match_overrides AS
 SELECT trim(distributor) AS distributor, trim(reseller_account) AS reseller_account,

@@ -1,0 +1,196 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+)
+
+// scoreFixture is a hand-built history for period 2026-10. Months are
+// counted back from it: ago 0 is 2026-10, ago 23 is 2024-11. All partners
+// but R are VAR / 10-49 (8 of them, so that profile stands on its own).
+//
+//	A loyal: 100 a month for 12 months, 50 a month the 12 before; potential 3,000 declared
+//	B occasional: 100 at ago 0, 2, 4, 6, 8; potential 20,000 declared
+//	C one spike of 2,000 at ago 3; no category revenue: estimated
+//	D never bought; potential 50,000 declared
+//	E churned: 100 a month at ago 12..23, nothing since; estimated potential
+//	F new: 300 at ago 0, 1, 2; potential 5,000 declared
+//	G loyal, 100 at ago 0..9, declared category revenue 0
+//	H 100 a month for 12 months (ties A), no earlier history
+//	R retail, alone in its typology: 50 at ago 0 (new), no declared revenue
+const scoreFixture = `
+CREATE TABLE ref_partners (partner_id VARCHAR, legal_name VARCHAR, typology VARCHAR, business_line VARCHAR,
+  headcount_band VARCHAR, declared_revenue VARCHAR, category_revenue VARCHAR, brands VARCHAR, postcode VARCHAR);
+INSERT INTO ref_partners VALUES
+  ('A', 'Alpha', 'VAR', NULL, '10-49', '30000', '3000', 'Ours|Printek', '75001'),
+  ('B', 'Bravo', 'VAR', NULL, '10-49', '100000', '20000', 'Printek|Laserio|Inkwell', '69001'),
+  ('C', 'Charlie', 'VAR', NULL, '10-49', '100000', '', '', '20100'),
+  ('D', 'Delta', 'VAR', NULL, '10-49', '100000', '50000', NULL, '97400'),
+  ('E', 'Echo', 'VAR', NULL, '10-49', '20000', NULL, 'Ours', '75002'),
+  ('F', 'Foxtrot', 'VAR', NULL, '10-49', '50000', '5000', NULL, '75003'),
+  ('G', 'Golf', 'VAR', NULL, '10-49', '10000', '0', NULL, '69002'),
+  ('H', 'Hotel', 'VAR', NULL, '10-49', '30000', '3000', NULL, '69003'),
+  ('R', 'Romeo', 'retail', NULL, '1-9', NULL, NULL, NULL, '99999');
+CREATE TABLE ref_territories AS SELECT * FROM (VALUES
+  ('75', '75', 'Paris', '11', 'Île-de-France'), ('69', '69', 'Rhône', '84', 'Auvergne-Rhône-Alpes'),
+  ('201', '2A', 'Corse-du-Sud', '94', 'Corse'), ('974', '974', 'La Réunion', '04', 'La Réunion'))
+  t(postcode_prefix, department, department_name, region, region_name);
+CREATE TABLE history (partner_id VARCHAR, ago INTEGER, amount DECIMAL(18, 2));
+INSERT INTO history
+  SELECT 'A', a, 100 FROM range(0, 12) r(a) UNION ALL SELECT 'A', a, 50 FROM range(12, 24) r(a)
+  UNION ALL SELECT 'B', a, 100 FROM range(0, 10, 2) r(a)
+  UNION ALL SELECT 'C', 3, 2000
+  UNION ALL SELECT 'E', a, 100 FROM range(12, 24) r(a)
+  UNION ALL SELECT 'F', a, 300 FROM range(0, 3) r(a)
+  UNION ALL SELECT 'G', a, 100 FROM range(0, 10) r(a)
+  UNION ALL SELECT 'H', a, 100 FROM range(0, 12) r(a)
+  UNION ALL SELECT 'R', 0, 50;
+CREATE TABLE lines AS
+SELECT strftime(DATE '2026-10-01' - INTERVAL (ago) MONTH, '%Y-%m') AS period, partner_id,
+       CAST(DATE '2026-10-15' - INTERVAL (ago) MONTH AS DATE) AS invoice_date, 'toner' AS product_family,
+       CAST(1 AS DECIMAL(18, 3)) AS quantity, amount
+FROM history;
+CREATE TABLE sales_out AS SELECT * FROM lines WHERE period = '2026-10';
+`
+
+type scoreRow struct {
+	partner, loyalty, mode                                  string
+	status, plan, coverage, source, abc                     sql.NullString
+	t12m, potential, share, attainable, opportunity, growth sql.NullFloat64
+	rank                                                    sql.NullInt64
+	months                                                  int
+	region                                                  sql.NullString
+	brands                                                  int
+}
+
+func runScoring(t *testing.T, withHistory bool, overrides map[string]any) map[string]scoreRow {
+	t.Helper()
+	conn, done := matchDB(t, "1GB")
+	defer done()
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, "DROP TABLE sales_out; DROP TABLE ref_partners;"+scoreFixture); err != nil {
+		t.Fatal(err)
+	}
+	if withHistory {
+		if _, err := conn.ExecContext(ctx, "CREATE TABLE lake_sales_out AS SELECT * FROM lines WHERE period < '2026-10'"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vars := defaultVars(t, "2026-10")
+	for k, v := range overrides {
+		vars[k] = v
+	}
+	if _, err := runStages(ctx, conn, embeddedStages(t, "score", "segment"), vars, time.Now, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT partner_id, loyalty, mode, supplier_status, plan, coverage_model, potential_source, abc_class,
+  revenue_t12m, potential, share_of_wallet, attainable_share, opportunity, growth_yoy, rank_national, months_active_t12m, region, competing_brands
+FROM partner_scores ORDER BY partner_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]scoreRow{}
+	for rows.Next() {
+		var r scoreRow
+		if err := rows.Scan(&r.partner, &r.loyalty, &r.mode, &r.status, &r.plan, &r.coverage, &r.source, &r.abc,
+			&r.t12m, &r.potential, &r.share, &r.attainable, &r.opportunity, &r.growth, &r.rank, &r.months, &r.region, &r.brands); err != nil {
+			t.Fatal(err)
+		}
+		out[r.partner] = r
+	}
+	return out
+}
+
+func str(s sql.NullString) string {
+	if !s.Valid {
+		return "-"
+	}
+	return s.String
+}
+
+func num(f sql.NullFloat64) string {
+	if !f.Valid {
+		return "-"
+	}
+	return fmt.Sprintf("%.4g", math.Round(f.Float64*10000)/10000)
+}
+
+// TestScoreRules checks every rule against figures computed by hand (see
+// scoreFixture). Attainable share: the 75th percentile of the active VAR /
+// 10-49 shares {0.01, 0.18, 0.2, 0.4, 0.4} is 0.4. C's potential: the
+// median ratio of category to total revenue of its peers {0.1, 0.2, 0.5,
+// 0, 0.1} is 0.1, times 100,000.
+func TestScoreRules(t *testing.T) {
+	got := runScoring(t, true, map[string]any{"score_retention_top_n": 3, "score_field_capacity": 2})
+	tests := []struct {
+		partner                                                 string
+		loyalty, status, mode, plan, coverage, source, abc      string
+		t12m, potential, share, attainable, opportunity, growth string
+		rank, months                                            string
+		region                                                  string
+		brands                                                  int
+	}{
+		// partner  loyalty        status        mode          plan          coverage    source       abc  t12m    potential share   attain opport  growth rank months region brands
+		{"A", "loyal", "strategic", "cruise", "retention", "telesales", "declared", "A", "1200", "3000", "0.4", "0.4", "0", "1", "2", "12", "11", 1},
+		{"B", "occasional", "opportunity", "development", "development", "field", "declared", "B", "500", "2e+04", "0.025", "0.4", "7500", "-", "6", "5", "84", 3},
+		{"C", "opportunistic", "occasional", "development", "support", "telesales", "estimated", "A", "2000", "1e+04", "0.2", "0.4", "2000", "-", "1", "1", "94", 0},
+		{"D", "inactive", "opportunity", "prospecting", "prospection", "field", "declared", "-", "0", "5e+04", "0", "0.4", "2e+04", "-", "-", "0", "04", 0},
+		{"E", "inactive", "opportunity", "prospecting", "-", "telesales", "estimated", "-", "0", "2000", "0", "0.4", "800", "-1", "-", "0", "11", 0},
+		{"F", "opportunistic", "occasional", "development", "support", "telesales", "declared", "A", "900", "5000", "0.18", "0.4", "1100", "-", "5", "3", "11", 0},
+		{"G", "loyal", "-", "development", "-", "telesales", "declared", "A", "1000", "0", "-", "0.4", "-", "-", "4", "10", "84", 0},
+		{"H", "loyal", "strategic", "cruise", "retention", "telesales", "declared", "A", "1200", "3000", "0.4", "0.4", "0", "-", "2", "12", "84", 0},
+		{"R", "opportunistic", "-", "prospecting", "support", "telesales", "none", "C", "50", "-", "-", "0.4", "-", "-", "7", "1", "-", 0},
+	}
+	for _, w := range tests {
+		g, ok := got[w.partner]
+		if !ok {
+			t.Errorf("%s: no row", w.partner)
+			continue
+		}
+		gotRow := []string{g.loyalty, str(g.status), g.mode, str(g.plan), str(g.coverage), str(g.source), str(g.abc),
+			num(g.t12m), num(g.potential), num(g.share), num(g.attainable), num(g.opportunity), num(g.growth),
+			rankStr(g.rank), fmt.Sprint(g.months), str(g.region), fmt.Sprint(g.brands)}
+		wantRow := []string{w.loyalty, w.status, w.mode, w.plan, w.coverage, w.source, w.abc, w.t12m, w.potential,
+			w.share, w.attainable, w.opportunity, w.growth, w.rank, w.months, w.region, fmt.Sprint(w.brands)}
+		names := []string{"loyalty", "supplier_status", "mode", "plan", "coverage_model", "potential_source", "abc_class",
+			"revenue_t12m", "potential", "share_of_wallet", "attainable_share", "opportunity", "growth_yoy", "rank_national",
+			"months_active_t12m", "region", "competing_brands"}
+		for i := range gotRow {
+			if gotRow[i] != wantRow[i] {
+				t.Errorf("%s %s = %s, want %s", w.partner, names[i], gotRow[i], wantRow[i])
+			}
+		}
+	}
+}
+
+func rankStr(r sql.NullInt64) string {
+	if !r.Valid {
+		return "-"
+	}
+	return fmt.Sprint(r.Int64)
+}
+
+// Without history a period still scores every partner: no growth, and
+// nobody is "new" since the lake cannot tell.
+func TestScoreWithoutHistory(t *testing.T) {
+	got := runScoring(t, false, nil)
+	if len(got) != 9 {
+		t.Fatalf("%d partners scored, want 9", len(got))
+	}
+	for id, r := range got {
+		if r.growth.Valid {
+			t.Errorf("%s: growth %v without history", id, r.growth.Float64)
+		}
+		if str(r.plan) == "support" {
+			t.Errorf("%s: support plan without the history to call it new", id)
+		}
+	}
+	if a := got["A"]; a.months != 1 || a.loyalty != "opportunistic" || num(a.t12m) != "100" {
+		t.Errorf("A without history: %+v", a)
+	}
+}

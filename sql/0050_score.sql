@@ -1,0 +1,184 @@
+-- stage: score
+-- version: 1
+-- reads: sales_out, ref_partners, ref_territories
+-- writes: partner_metrics
+-- lake: sales_out
+--
+-- One row per partner of the master (active or not) with what the sales
+-- history says of it: trailing windows, ranks, loyalty, profile, potential,
+-- share of wallet, supplier status, attainable share and opportunity. The
+-- segment stage turns this into modes, plans and the coverage model.
+-- History is the lake: lake_sales_out holds the history_months - 1 periods
+-- before this one. Thresholds arrive as score_* variables (see README).
+
+CREATE TABLE IF NOT EXISTS lake_sales_out (
+  period VARCHAR, partner_id VARCHAR, invoice_date DATE, product_family VARCHAR,
+  quantity DECIMAL(18, 3), amount DECIMAL(18, 2));
+
+-- Matched lines of the window, by how many months before this period.
+CREATE OR REPLACE TEMP TABLE score_history AS
+SELECT partner_id, invoice_date, product_family, quantity, amount,
+       date_diff('month', CAST(strptime(period || '-01', '%Y-%m-%d') AS DATE), getvariable('period_start')) AS ago
+FROM (SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM sales_out
+      UNION ALL
+      SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM lake_sales_out)
+WHERE partner_id IS NOT NULL;
+
+-- How far back the lake reaches (months before this period); growth needs 23.
+CREATE OR REPLACE TEMP TABLE score_reach AS
+SELECT coalesce(max(date_diff('month', CAST(strptime(period || '-01', '%Y-%m-%d') AS DATE), getvariable('period_start'))), 0) AS months_back
+FROM (SELECT period FROM lake_sales_out UNION ALL SELECT getvariable('period'));
+
+CREATE OR REPLACE TEMP TABLE score_monthly AS
+SELECT partner_id, ago, sum(amount) AS amount, sum(quantity) AS units
+FROM score_history GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE score_dates AS
+SELECT partner_id,
+       min(invoice_date) FILTER (WHERE quantity > 0) AS first_purchase,
+       max(invoice_date) FILTER (WHERE quantity > 0) AS last_purchase,
+       count(DISTINCT product_family) FILTER (WHERE ago < 12 AND family_net > 0) AS families_t12m
+FROM (SELECT *, sum(amount) OVER (PARTITION BY partner_id, product_family, ago < 12) AS family_net FROM score_history)
+GROUP BY ALL;
+
+-- The master, typed; department and region by the longest postcode prefix.
+CREATE OR REPLACE TEMP TABLE score_partners AS
+SELECT p.partner_id, p.legal_name AS name, nullif(trim(p.typology), '') AS typology,
+       nullif(trim(p.business_line), '') AS business_line, nullif(trim(p.headcount_band), '') AS headcount_band,
+       TRY_CAST(nullif(trim(p.declared_revenue), '') AS DOUBLE) AS declared_revenue,
+       TRY_CAST(nullif(trim(p.category_revenue), '') AS DOUBLE) AS category_revenue,
+       list_filter(list_transform(string_split(coalesce(p.brands, ''), '|'), b -> trim(b)), b -> b <> '') AS brands,
+       nullif(upper(trim(p.postcode)), '') AS postcode,
+       t.department, t.department_name, t.region, t.region_name
+FROM ref_partners p
+LEFT JOIN ref_territories t ON upper(trim(p.postcode)) LIKE t.postcode_prefix || '%'
+QUALIFY row_number() OVER (PARTITION BY p.partner_id ORDER BY length(t.postcode_prefix) DESC NULLS LAST) = 1;
+
+CREATE OR REPLACE TEMP TABLE score_windows AS
+SELECT p.*,
+       coalesce(sum(m.amount) FILTER (WHERE m.ago = 0), 0) AS revenue_period,
+       coalesce(sum(m.amount) FILTER (WHERE m.ago < 12), 0) AS revenue_t12m,
+       coalesce(sum(m.units) FILTER (WHERE m.ago < 12), 0) AS units_t12m,
+       count(*) FILTER (WHERE m.ago < 12 AND m.amount > 0) AS months_active_t12m,
+       coalesce(sum(m.amount) FILTER (WHERE m.ago BETWEEN 12 AND 23), 0) AS revenue_prev12,
+       count(*) FILTER (WHERE m.ago BETWEEN 12 AND 23 AND m.amount > 0) AS months_active_prev12,
+       min(m.ago) FILTER (WHERE m.amount > 0) AS last_active_ago,
+       max(m.ago) FILTER (WHERE m.amount > 0) AS first_active_ago
+FROM score_partners p LEFT JOIN score_monthly m USING (partner_id)
+GROUP BY ALL;
+
+-- Profiles: typology x headcount band x business line, falling back to
+-- typology x headcount band, typology, then everyone when a profile has
+-- fewer than score_profile_min_members partners.
+CREATE OR REPLACE TEMP TABLE score_profiled AS
+WITH keyed AS (
+  SELECT *,
+         CASE WHEN business_line IS NOT NULL
+              THEN coalesce(typology, '?') || ' / ' || coalesce(headcount_band, '?') || ' / ' || business_line END AS k1,
+         coalesce(typology, '?') || ' / ' || coalesce(headcount_band, '?') AS k2,
+         coalesce(typology, '?') AS k3,
+         'all' AS k4
+  FROM score_windows
+), sized AS (
+  SELECT *, count(*) OVER (PARTITION BY k1) AS n1, count(*) OVER (PARTITION BY k2) AS n2,
+         count(*) OVER (PARTITION BY k3) AS n3
+  FROM keyed
+)
+SELECT *,
+       CASE WHEN k1 IS NOT NULL AND n1 >= getvariable('score_profile_min_members') THEN 1
+            WHEN n2 >= getvariable('score_profile_min_members') THEN 2
+            WHEN n3 >= getvariable('score_profile_min_members') THEN 3 ELSE 4 END AS profile_level
+FROM sized;
+
+-- Peer statistics per profile key at every level: the median ratio of
+-- declared category revenue to declared total revenue (to estimate a
+-- missing potential) and later the attainable share.
+CREATE OR REPLACE TEMP TABLE score_ratio AS
+SELECT lvl, key, median(category_revenue / declared_revenue) AS ratio, count(*) AS peers
+FROM (SELECT 1 AS lvl, k1 AS key, category_revenue, declared_revenue FROM score_profiled WHERE k1 IS NOT NULL
+      UNION ALL SELECT 2, k2, category_revenue, declared_revenue FROM score_profiled
+      UNION ALL SELECT 3, k3, category_revenue, declared_revenue FROM score_profiled
+      UNION ALL SELECT 4, k4, category_revenue, declared_revenue FROM score_profiled)
+WHERE category_revenue IS NOT NULL AND declared_revenue > 0
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE score_potential AS
+SELECT s.*,
+       CASE s.profile_level WHEN 1 THEN k1 WHEN 2 THEN k2 WHEN 3 THEN k3 ELSE k4 END AS profile,
+       est.ratio AS peer_ratio, est.lvl AS ratio_level,
+       CASE WHEN s.category_revenue IS NOT NULL THEN s.category_revenue
+            WHEN s.declared_revenue > 0 AND est.ratio IS NOT NULL THEN round(est.ratio * s.declared_revenue, 2) END AS potential,
+       CASE WHEN s.category_revenue IS NOT NULL THEN 'declared'
+            WHEN s.declared_revenue > 0 AND est.ratio IS NOT NULL THEN 'estimated' ELSE 'none' END AS potential_source
+FROM score_profiled s
+LEFT JOIN LATERAL (
+  -- the partner's own profile level first, broader ones when it has too few peers
+  SELECT r.ratio, r.lvl FROM score_ratio r
+  WHERE r.lvl >= s.profile_level
+    AND r.key = CASE r.lvl WHEN 1 THEN s.k1 WHEN 2 THEN s.k2 WHEN 3 THEN s.k3 ELSE s.k4 END
+    AND (r.peers >= getvariable('score_profile_min_members') OR r.lvl = 4)
+  ORDER BY r.lvl LIMIT 1) est ON true;
+
+CREATE OR REPLACE TEMP TABLE score_share AS
+SELECT *,
+       CASE WHEN potential > 0 THEN greatest(revenue_t12m, 0) / potential END AS share_of_wallet
+FROM score_potential;
+
+-- Attainable share: a percentile of the share of wallet of the active
+-- partners of the same profile (broader when too few are active).
+CREATE OR REPLACE TEMP TABLE score_attainable AS
+SELECT lvl, key, quantile_cont(share_of_wallet, getvariable('score_attainable_percentile')) AS attainable, count(*) AS peers
+FROM (SELECT 1 AS lvl, k1 AS key, share_of_wallet, revenue_t12m FROM score_share WHERE k1 IS NOT NULL
+      UNION ALL SELECT 2, k2, share_of_wallet, revenue_t12m FROM score_share
+      UNION ALL SELECT 3, k3, share_of_wallet, revenue_t12m FROM score_share
+      UNION ALL SELECT 4, k4, share_of_wallet, revenue_t12m FROM score_share)
+WHERE revenue_t12m > 0 AND share_of_wallet IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE score_opportunity AS
+SELECT s.*, att.attainable AS attainable_share, att.lvl AS attainable_level, att.peers AS attainable_peers,
+       CASE WHEN s.share_of_wallet IS NOT NULL AND att.attainable IS NOT NULL
+            THEN round(greatest(0, att.attainable - s.share_of_wallet) * s.potential, 2) END AS opportunity,
+       d.first_purchase, d.last_purchase, coalesce(d.families_t12m, 0) AS families_t12m
+FROM score_share s
+LEFT JOIN LATERAL (
+  SELECT a.attainable, a.lvl, a.peers FROM score_attainable a
+  WHERE a.lvl >= s.profile_level
+    AND a.key = CASE a.lvl WHEN 1 THEN s.k1 WHEN 2 THEN s.k2 WHEN 3 THEN s.k3 ELSE s.k4 END
+    AND (a.peers >= getvariable('score_profile_min_members') OR a.lvl = 4)
+  ORDER BY a.lvl LIMIT 1) att ON true
+LEFT JOIN score_dates d USING (partner_id);
+
+-- Ranks by revenue_t12m among partners with positive revenue (ties share a
+-- rank); the ABC class by the cumulative share reached before the partner,
+-- so a partner that alone makes most of the revenue is A.
+CREATE OR REPLACE TABLE partner_metrics AS
+WITH ranked AS (
+  SELECT *,
+         revenue_t12m > 0 AS ranked,
+         sum(greatest(revenue_t12m, 0)) OVER () AS total_t12m,
+         coalesce(sum(greatest(revenue_t12m, 0)) OVER (ORDER BY revenue_t12m DESC, partner_id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_t12m
+  FROM score_opportunity
+)
+SELECT * EXCLUDE (ranked, before_t12m),
+       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked ORDER BY revenue_t12m DESC) END AS rank_national,
+       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked, region ORDER BY revenue_t12m DESC) END AS rank_region,
+       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked, typology ORDER BY revenue_t12m DESC) END AS rank_typology,
+       CASE WHEN ranked THEN round((before_t12m + revenue_t12m) / total_t12m, 6) END AS cumulative_share,
+       CASE WHEN NOT ranked THEN NULL
+            WHEN before_t12m / total_t12m < getvariable('score_abc_a') THEN 'A'
+            WHEN before_t12m / total_t12m < getvariable('score_abc_b') THEN 'B' ELSE 'C' END AS abc_class,
+       CASE WHEN months_active_t12m >= getvariable('score_loyal_min_months') THEN 'loyal'
+            WHEN months_active_t12m >= getvariable('score_occasional_min_months') THEN 'occasional'
+            WHEN months_active_t12m >= 1 THEN 'opportunistic' ELSE 'inactive' END AS loyalty,
+       CASE WHEN share_of_wallet IS NULL THEN NULL
+            WHEN share_of_wallet >= getvariable('score_strategic_share') THEN 'strategic'
+            WHEN share_of_wallet >= getvariable('score_occasional_share') THEN 'occasional'
+            ELSE 'opportunity' END AS supplier_status,
+       CASE WHEN revenue_prev12 > 0 AND (SELECT months_back FROM score_reach) >= 23
+            THEN round(revenue_t12m / revenue_prev12 - 1, 6) END AS growth_yoy,
+       len(list_filter(brands, b -> lower(b) <> lower(getvariable('score_our_brand')))) AS competing_brands,
+       list_contains(list_transform(brands, b -> lower(b)), lower(getvariable('score_our_brand'))) AS carries_our_brand,
+       (SELECT months_back FROM score_reach) AS history_months_back
+FROM ranked;
