@@ -71,6 +71,13 @@ func runScoring(t *testing.T, withHistory bool, overrides map[string]any) map[st
 	t.Helper()
 	conn, done := matchDB(t, "1GB")
 	defer done()
+	scoreConn(t, conn, withHistory, overrides, "score", "segment")
+	return readScores(t, conn)
+}
+
+// scoreConn loads the fixture into conn and runs the named stages.
+func scoreConn(t *testing.T, conn *sql.Conn, withHistory bool, overrides map[string]any, stages ...string) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := conn.ExecContext(ctx, "DROP TABLE sales_out; DROP TABLE ref_partners;"+scoreFixture); err != nil {
 		t.Fatal(err)
@@ -84,10 +91,14 @@ func runScoring(t *testing.T, withHistory bool, overrides map[string]any) map[st
 	for k, v := range overrides {
 		vars[k] = v
 	}
-	if _, err := runStages(ctx, conn, embeddedStages(t, "score", "segment"), vars, time.Now, nil); err != nil {
+	if _, err := runStages(ctx, conn, embeddedStages(t, stages...), vars, time.Now, nil); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT partner_id, loyalty, mode, supplier_status, plan, coverage_model, potential_source, abc_class,
+}
+
+func readScores(t *testing.T, conn *sql.Conn) map[string]scoreRow {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(), `SELECT partner_id, loyalty, mode, supplier_status, plan, coverage_model, potential_source, abc_class,
   revenue_t12m, potential, share_of_wallet, attainable_share, opportunity, growth_yoy, rank_national, months_active_t12m, region, competing_brands
 FROM partner_scores ORDER BY partner_id`)
 	if err != nil {
@@ -192,5 +203,71 @@ func TestScoreWithoutHistory(t *testing.T) {
 	}
 	if a := got["A"]; a.months != 1 || a.loyalty != "opportunistic" || num(a.t12m) != "100" {
 		t.Errorf("A without history: %+v", a)
+	}
+}
+
+// TestKPIs checks the kpis of the fixture against last year's scores:
+// last year's top 3 were A, B, E (E churned since); B was occasional; only
+// A, B, E were active then; B is the development plan now (500 vs 400).
+func TestKPIs(t *testing.T) {
+	conn, done := matchDB(t, "1GB")
+	defer done()
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE lake_partner_scores AS SELECT * FROM (VALUES
+  ('2025-10', 'A', 'loyal', 1, 600.0), ('2025-10', 'B', 'occasional', 2, 400.0), ('2025-10', 'E', 'loyal', 3, 1200.0),
+  ('2025-10', 'D', 'inactive', NULL, 0.0), ('2025-09', 'G', 'loyal', 1, 9999.0))
+  t(period, partner_id, loyalty, rank_national, revenue_t12m)`); err != nil {
+		t.Fatal(err)
+	}
+	scoreConn(t, conn, true, map[string]any{"score_retention_top_n": 3, "score_field_capacity": 2, "score_kpi_top_n": 3},
+		"score", "segment", "kpis")
+	want := map[string]float64{
+		"active_partners": 7, "master_partners": 9, "revenue_t12m": 6850,
+		"top3_last_year_still_active": 2, "top3_last_year_retention_rate": 2.0 / 3,
+		"occasional_last_year_now_loyal_rate": 0, "base_renewal_rate": 5.0 / 7,
+		"development_top10_revenue_change": 0.25,
+		"transition.loyal.loyal":           1, "transition.occasional.occasional": 1, "transition.inactive.opportunistic": 3,
+		"transition.inactive.inactive": 1, "transition.loyal.inactive": 1, "transition.inactive.loyal": 2,
+		"transition.loyal.occasional": 0, "transition.opportunistic.loyal": 0,
+		"partners.plan.retention": 2, "partners.plan.support": 3, "partners.plan.development": 1,
+		"partners.plan.prospection": 1, "partners.plan.none": 2,
+		"partners.loyalty.loyal": 3, "partners.loyalty.occasional": 1, "partners.loyalty.opportunistic": 3,
+		"partners.loyalty.inactive": 2, "partners.supplier_status.none": 2, "partners.coverage_model.field": 2,
+	}
+	rows, err := conn.QueryContext(ctx, "SELECT kpi, value FROM kpis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]sql.NullFloat64{}
+	for rows.Next() {
+		var k string
+		var v sql.NullFloat64
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = v
+	}
+	for k, w := range want {
+		g, ok := got[k]
+		if !ok || !g.Valid || math.Abs(g.Float64-w) > 1e-9 {
+			t.Errorf("%s = %v, want %v", k, g, w)
+		}
+	}
+	if n := len(got); n != 4+22+5+16 {
+		t.Errorf("%d kpis, want %d", n, 4+22+5+16)
+	}
+}
+
+// Without last year's scores the comparisons are NULL, not zero.
+func TestKPIsWithoutLastYear(t *testing.T) {
+	conn, done := matchDB(t, "1GB")
+	defer done()
+	scoreConn(t, conn, false, nil, "score", "segment", "kpis")
+	var nulls, transitions int
+	err := conn.QueryRowContext(context.Background(), `SELECT count(*) FILTER (WHERE value IS NULL),
+  count(*) FILTER (WHERE kpi LIKE 'transition.%') FROM kpis`).Scan(&nulls, &transitions)
+	if err != nil || nulls != 5+16 || transitions != 16 {
+		t.Errorf("null kpis %d, transitions %d (%v)", nulls, transitions, err)
 	}
 }
