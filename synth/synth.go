@@ -1,7 +1,8 @@
 // Package synth writes a realistic, deterministic synthetic channelscope
 // workspace: a partner master, reference tables, three distributors' monthly
-// sales-out feeds with realistic dirt, and the ground truth of every feed
-// line (which partner it is about, which defect it carries).
+// sales-out feeds with realistic dirt, the vendor's monthly sell-in to each
+// distributor (sales_in/), and the ground truth of every feed line (which
+// partner it is about, which defect it carries).
 //
 // The same Options always give byte-identical files.
 package synth
@@ -142,6 +143,7 @@ const (
 	streamProducts
 	streamFX
 	streamFeeds
+	streamSalesIn
 )
 
 // Generate writes the workspace into dir, creating it if needed and
@@ -190,10 +192,12 @@ func Generate(dir string, o Options) (Summary, error) {
 	}
 
 	var truth []truthRow
+	sold := newSellOut(len(periods))
 	for m, p := range periods {
 		ym := p.Format("2006-01")
 		for d := range 3 {
 			invs := g.monthInvoices(m, d)
+			sold.add(m, d, invs)
 			rows := g.fileRows(m, d, invs, m == len(periods)-1)
 			var rel string
 			var data []byte
@@ -219,6 +223,12 @@ func Generate(dir string, o Options) (Summary, error) {
 			for i, r := range rows {
 				truth = append(truth, truthRow{file: rel, line: i + 2, partner: r.partner, defect: r.defect})
 			}
+		}
+	}
+
+	for m, data := range salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold) {
+		if err := write("sales_in/"+periods[m].Format("2006-01")+".csv", data); err != nil {
+			return s, err
 		}
 	}
 

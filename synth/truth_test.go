@@ -318,6 +318,7 @@ func checkWorkspace(t *testing.T, dir string, s Summary) {
 			}
 		}
 	}
+	checkSalesIn(t, dir, s)
 	if s.Lines > 5000 { // small files carry proportionally more summary lines
 		if r := float64(s.Lines-s.Good) / float64(s.Lines); r < 0.04 || r > 0.06 {
 			t.Errorf("defect rate %.3f", r)
