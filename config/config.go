@@ -233,6 +233,10 @@ func Parse(file string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	cfg.resolve()
+	cfg.checkPaths(p)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
 	return &cfg, nil
 }
 
@@ -476,6 +480,14 @@ func (c *Config) resolve() {
 	}
 	c.Workspace = abs(c.Workspace, ".")
 	c.Output = abs(c.Output, "out")
+}
+
+// checkPaths rejects what DuckDB cannot open: it reads a '?' in a database
+// path as the start of options.
+func (c *Config) checkPaths(p *checker) {
+	if strings.Contains(c.Output, "?") {
+		p.add("output", "the output folder %q must not contain '?': DuckDB cannot open a database there", c.Output)
+	}
 }
 
 // Path returns a workspace-relative reference path as an absolute path.

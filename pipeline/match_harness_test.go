@@ -11,7 +11,6 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // matchInputs creates, empty, the tables the match stage reads, so an
@@ -30,11 +29,10 @@ CREATE TABLE ref_match_overrides (distributor VARCHAR, reseller_account VARCHAR,
 func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	tb.Helper()
 	dir := tb.TempDir()
-	connector, err := duckdb.NewConnector(dir+"/match.duckdb?memory_limit="+memoryLimit+"&temp_directory="+dir+"/spill", nil)
+	db, _, err := openDuckDB(context.Background(), dir+"/match.duckdb", dir+"/spill", memoryLimit, 2)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db := sql.OpenDB(connector)
 	conn, err := db.Conn(context.Background())
 	if err != nil {
 		tb.Fatal(err)

@@ -7,18 +7,17 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -240,16 +239,23 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 // openScratch opens a DuckDB database file in dir with the configured
 // limits; it spills to dir when a month outgrows memory.
 func (p *Pipeline) openScratch(ctx context.Context, dir string) (*sql.DB, *duckdb.Connector, error) {
-	q := url.Values{}
-	q.Set("memory_limit", p.cfg.DuckDB.MemoryLimit)
-	q.Set("threads", strconv.Itoa(p.cfg.DuckDB.Threads))
-	q.Set("temp_directory", filepath.Join(dir, "spill"))
-	// Reference files and feeds are read by explicit paths only.
-	q.Set("autoinstall_known_extensions", "false")
-	q.Set("autoload_known_extensions", "true")
-	connector, err := duckdb.NewConnector(filepath.Join(dir, "scratch.duckdb")+"?"+q.Encode(), nil)
+	return openDuckDB(ctx, filepath.Join(dir, "scratch.duckdb"), filepath.Join(dir, "spill"), p.cfg.DuckDB.MemoryLimit, p.cfg.DuckDB.Threads)
+}
+
+// openDuckDB opens the database file at path on every connection of the
+// returned connector. The file is ATTACHed by a quoted SQL literal rather
+// than named in the DSN, whose URL syntax would misread a '?' or a '%' in
+// the path; extensions are never installed at run time.
+func openDuckDB(ctx context.Context, path, spill, memoryLimit string, threads int) (*sql.DB, *duckdb.Connector, error) {
+	init := fmt.Sprintf(`SET memory_limit = %s; SET threads = %d; SET temp_directory = %s;
+SET autoinstall_known_extensions = false; ATTACH IF NOT EXISTS %s AS scratch; USE scratch;`,
+		sqlString(memoryLimit), threads, sqlString(spill), sqlString(path))
+	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
+		_, err := ex.ExecContext(ctx, init, nil)
+		return err
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open scratch database: %w", err)
+		return nil, nil, fmt.Errorf("open scratch database %s: %w", path, err)
 	}
 	return sql.OpenDB(connector), connector, nil
 }

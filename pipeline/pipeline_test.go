@@ -184,3 +184,24 @@ func TestRestatementChanges(t *testing.T) {
 		t.Errorf("changes: previous %q, %+v", ms[0].PreviousRunID, c)
 	}
 }
+
+// An output folder whose name holds URL escapes and quotes works: the scratch
+// database is attached by a quoted literal, not named in a DSN.
+func TestOddOutputPath(t *testing.T) {
+	dir := copyTree(t, "testdata/small")
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Output = filepath.Join(t.TempDir(), "out %41 l'été")
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Output, "parquet", "sales_out", "period=2025-03", "part-0.parquet")); err != nil {
+		t.Fatal(err)
+	}
+}

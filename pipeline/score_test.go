@@ -19,7 +19,7 @@ import (
 //	D never bought; potential 50,000 declared
 //	E churned: 100 a month at ago 12..23, nothing since; estimated potential
 //	F new: 300 at ago 0, 1, 2; potential 5,000 declared
-//	G loyal, 100 at ago 0..9, declared category revenue 0
+//	G loyal, 100 at ago 0..9, declared category revenue 0, business line healthcare
 //	H 100 a month for 12 months (ties A), no earlier history
 //	R retail, alone in its typology: 50 at ago 0 (new), no declared revenue
 const scoreFixture = `
@@ -32,7 +32,7 @@ INSERT INTO ref_partners VALUES
   ('D', 'Delta', 'VAR', NULL, '10-49', '100000', '50000', NULL, '97400'),
   ('E', 'Echo', 'VAR', NULL, '10-49', '20000', NULL, 'Ours', '75002'),
   ('F', 'Foxtrot', 'VAR', NULL, '10-49', '50000', '5000', NULL, '75003'),
-  ('G', 'Golf', 'VAR', NULL, '10-49', '10000', '0', NULL, '69002'),
+  ('G', 'Golf', 'VAR', 'healthcare', '10-49', '10000', '0', NULL, '69002'),
   ('H', 'Hotel', 'VAR', NULL, '10-49', '30000', '3000', NULL, '69003'),
   ('R', 'Romeo', 'retail', NULL, '1-9', NULL, NULL, NULL, '99999');
 CREATE TABLE ref_territories AS SELECT * FROM (VALUES
@@ -269,5 +269,33 @@ func TestKPIsWithoutLastYear(t *testing.T) {
   count(*) FILTER (WHERE kpi LIKE 'transition.%') FROM kpis`).Scan(&nulls, &transitions)
 	if err != nil || nulls != 5+16 || transitions != 16 {
 		t.Errorf("null kpis %d, transitions %d (%v)", nulls, transitions, err)
+	}
+}
+
+// The plan rules that hang on options: a targeted business line gives an
+// active partner the support plan; retention by share of revenue takes the
+// partners reached before that share (C from 0, A from 29.2%, H from 46.7%).
+func TestPlanOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		options map[string]any
+		want    map[string]string
+	}{
+		{"targeted line", map[string]any{"score_retention_top_n": 3, "score_targeted_business_lines": "retail,healthcare"},
+			map[string]string{"G": "support", "A": "retention"}},
+		{"top share 30%", map[string]any{"score_retention_top_share": 0.3},
+			map[string]string{"A": "retention", "H": "-", "G": "-"}},
+		{"top share 50%", map[string]any{"score_retention_top_share": 0.5},
+			map[string]string{"A": "retention", "H": "retention", "G": "-"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runScoring(t, true, tt.options)
+			for id, plan := range tt.want {
+				if p := str(got[id].plan); p != plan {
+					t.Errorf("%s plan %s, want %s", id, p, plan)
+				}
+			}
+		})
 	}
 }

@@ -133,6 +133,23 @@ func TestSampleWorkspace(t *testing.T) {
 	checkTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
 	pl, rl, pa, ra := matchQuality(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
 	t.Logf("match precision %.4f recall %.4f by lines; precision %.4f recall %.4f by amount", pl, rl, pa, ra)
+	lake := filepath.Join(cfg.Output, "parquet")
+	// Every table of the contract is published for every period.
+	for _, table := range []string{"sales_out", "rejects", "reseller_matches", "match_review", "unknown_resellers",
+		"match_memory", "distributor_scorecard", "channel_inventory", "product_launches", "partner_scores", "kpis"} {
+		files, _ := filepath.Glob(filepath.Join(lake, table, "period=*", "part-0.parquet"))
+		if len(files) != 24 {
+			t.Errorf("%s: %d periods published, want 24", table, len(files))
+		}
+	}
+	// The generated behaviours populate every class and plan.
+	classes := query(t, `SELECT string_agg(DISTINCT v, ' ' ORDER BY v) AS present FROM (
+  SELECT unnest([loyalty, supplier_status, mode, plan, coverage_model]) AS v
+  FROM read_parquet(? || '/partner_scores/period=2026-10/*.parquet')) WHERE v IS NOT NULL`, lake)
+	want := "cruise development field inactive loyal occasional opportunistic opportunity prospecting prospection retention strategic support telesales"
+	if got := strings.TrimSpace(strings.Split(classes, "\n")[1]); got != want {
+		t.Errorf("classes and plans present in 2026-10:\n got %s\nwant %s", got, want)
+	}
 	if due, err := p.Plan(); err != nil || len(due) != 0 {
 		t.Errorf("after a full run, due: %v %v", due, err)
 	}
