@@ -34,6 +34,7 @@ type Config struct {
 	DuckDB        DuckDB        `yaml:"duckdb"`
 	Matching      Matching      `yaml:"matching"`
 	Scoring       Scoring       `yaml:"scoring"`
+	Coverage      Coverage      `yaml:"coverage"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 
@@ -91,6 +92,21 @@ type Scoring struct {
 	FieldAccountsPerRep       int      `yaml:"field_accounts_per_rep"`
 	KPITopN                   int      `yaml:"kpi_top_n"`
 	KPIDevelopmentTopN        int      `yaml:"kpi_development_top_n"`
+}
+
+// Coverage holds the rules of the territorial coverage stage.
+type Coverage struct {
+	// UnderFactor: a department is under-covered when its share of wallet,
+	// or its active partners per unit of potential, is below this times
+	// the national median. Default 0.5.
+	UnderFactor float64 `yaml:"under_factor"`
+	// OverFactor: over-covered when active partners per unit of potential
+	// reach this times the national median while the share of wallet is
+	// not above the median. Default 2.
+	OverFactor float64 `yaml:"over_factor"`
+	// PotentialUnit: partners_per_potential counts active partners per this
+	// much potential. Default 1,000,000.
+	PotentialUnit float64 `yaml:"potential_unit"`
 }
 
 // Reference names the reference files, relative to the workspace.
@@ -299,6 +315,15 @@ func (c *Config) defaults() {
 			*d.v = d.def
 		}
 	}
+	if c.Coverage.UnderFactor == 0 {
+		c.Coverage.UnderFactor = 0.5
+	}
+	if c.Coverage.OverFactor == 0 {
+		c.Coverage.OverFactor = 2
+	}
+	if c.Coverage.PotentialUnit == 0 {
+		c.Coverage.PotentialUnit = 1_000_000
+	}
 	if sc.OurBrand == "" {
 		sc.OurBrand = "Ours"
 	}
@@ -389,6 +414,9 @@ func (c *Config) validate(p *checker) {
 	}
 	if sc := c.Scoring; sc.ProfileMinMembers < 1 || sc.RetentionTopN < 0 || sc.SupportMonths < 1 || sc.FieldReps < 0 || sc.FieldAccountsPerRep < 0 {
 		p.add("scoring", "counts must be positive: profile_min_members, retention_top_n, support_months, field_reps, field_accounts_per_rep")
+	}
+	if cv := c.Coverage; cv.UnderFactor <= 0 || cv.UnderFactor >= 1 || cv.OverFactor <= 1 || cv.PotentialUnit <= 0 {
+		p.add("coverage", "need 0 < under_factor < 1 < over_factor and potential_unit > 0, got %g, %g, %g", cv.UnderFactor, cv.OverFactor, cv.PotentialUnit)
 	}
 	if c.DuckDB.Threads < 0 {
 		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)

@@ -196,7 +196,9 @@ func (p *Pipeline) scoringVars() map[string]any {
 		"score_targeted_business_lines": strings.Join(s.TargetedBusinessLines, ","),
 		"score_field_capacity":          s.FieldReps * s.FieldAccountsPerRep,
 		"score_kpi_top_n":               s.KPITopN, "score_kpi_development_top_n": s.KPIDevelopmentTopN,
-		"history_months": p.cfg.HistoryMonths,
+		"history_months":        p.cfg.HistoryMonths,
+		"coverage_under_factor": p.cfg.Coverage.UnderFactor, "coverage_over_factor": p.cfg.Coverage.OverFactor,
+		"coverage_potential_unit": p.cfg.Coverage.PotentialUnit,
 	}
 }
 

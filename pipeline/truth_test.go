@@ -136,7 +136,8 @@ func TestSampleWorkspace(t *testing.T) {
 	lake := filepath.Join(cfg.Output, "parquet")
 	// Every table of the contract is published for every period.
 	for _, table := range []string{"sales_out", "rejects", "reseller_matches", "match_review", "unknown_resellers",
-		"match_memory", "distributor_scorecard", "channel_inventory", "product_launches", "partner_scores", "kpis"} {
+		"match_memory", "distributor_scorecard", "channel_inventory", "product_launches", "partner_scores", "kpis",
+		"region_coverage", "recruitment_targets"} {
 		files, _ := filepath.Glob(filepath.Join(lake, table, "period=*", "part-0.parquet"))
 		if len(files) != 24 {
 			t.Errorf("%s: %d periods published, want 24", table, len(files))
@@ -149,6 +150,18 @@ func TestSampleWorkspace(t *testing.T) {
 	want := "cruise development field inactive loyal occasional opportunistic opportunity prospecting prospection retention strategic support telesales"
 	if got := strings.TrimSpace(strings.Split(classes, "\n")[1]); got != want {
 		t.Errorf("classes and plans present in 2026-10:\n got %s\nwant %s", got, want)
+	}
+	// Every department has a row every period; every flag shows in the latest.
+	coverage := query(t, `SELECT count(DISTINCT period) AS periods, min(n) AS min_departments, max(n) AS max_departments FROM (
+  SELECT period, count(*) AS n FROM read_parquet(? || '/region_coverage/*/*.parquet', hive_partitioning = false)
+  WHERE level = 'department' GROUP BY period)`, lake)
+	if coverage != "periods|min_departments|max_departments\n24|101|101\n" {
+		t.Errorf("department rows per period:\n%s", coverage)
+	}
+	flags := query(t, `SELECT string_agg(DISTINCT coverage_flag, ' ' ORDER BY coverage_flag) AS flags
+FROM read_parquet(? || '/region_coverage/period=2026-10/*.parquet') WHERE level = 'department'`, lake)
+	if flags != "flags\nbalanced over uncovered under\n" {
+		t.Errorf("coverage flags in 2026-10:\n%s", flags)
 	}
 	if due, err := p.Plan(); err != nil || len(due) != 0 {
 		t.Errorf("after a full run, due: %v %v", due, err)
