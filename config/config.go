@@ -35,6 +35,7 @@ type Config struct {
 	Matching      Matching      `yaml:"matching"`
 	Scoring       Scoring       `yaml:"scoring"`
 	Coverage      Coverage      `yaml:"coverage"`
+	Reports       Reports       `yaml:"reports"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 
@@ -107,6 +108,14 @@ type Coverage struct {
 	// PotentialUnit: partners_per_potential counts active partners per this
 	// much potential. Default 1,000,000.
 	PotentialUnit float64 `yaml:"potential_unit"`
+}
+
+// Reports sets how the PDF reports are written.
+type Reports struct {
+	// Language of labels, numbers and dates: en (default) or fr.
+	Language string `yaml:"language"`
+	// Workers render partner pages in parallel; 0 means one per core.
+	Workers int `yaml:"workers"`
 }
 
 // Reference names the reference files, relative to the workspace.
@@ -324,6 +333,9 @@ func (c *Config) defaults() {
 	if c.Coverage.PotentialUnit == 0 {
 		c.Coverage.PotentialUnit = 1_000_000
 	}
+	if c.Reports.Language == "" {
+		c.Reports.Language = "en"
+	}
 	if sc.OurBrand == "" {
 		sc.OurBrand = "Ours"
 	}
@@ -417,6 +429,12 @@ func (c *Config) validate(p *checker) {
 	}
 	if cv := c.Coverage; cv.UnderFactor <= 0 || cv.UnderFactor >= 1 || cv.OverFactor <= 1 || cv.PotentialUnit <= 0 {
 		p.add("coverage", "need 0 < under_factor < 1 < over_factor and potential_unit > 0, got %g, %g, %g", cv.UnderFactor, cv.OverFactor, cv.PotentialUnit)
+	}
+	if c.Reports.Language != "en" && c.Reports.Language != "fr" {
+		p.add("reports.language", "must be en or fr, got %q", c.Reports.Language)
+	}
+	if c.Reports.Workers < 0 {
+		p.add("reports.workers", "must be 0 (one per core) or more, got %d", c.Reports.Workers)
 	}
 	if c.DuckDB.Threads < 0 {
 		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)

@@ -74,7 +74,7 @@ SELECT getvariable('period') AS period, partner_id, name, region, region_name, d
               WHEN mode = 'prospecting' THEN 'prospecting: opportunistic with a share under ' || segment_pct(getvariable('score_prospecting_max_share'))
               WHEN share_of_wallet IS NULL OR attainable_share IS NULL THEN 'development: no share of wallet to compare'
               WHEN mode = 'development' THEN 'development: share ' || segment_pct(share_of_wallet) || ' below the attainable '
-                   || segment_pct(attainable_share) || ' (' || round(100 * getvariable('score_attainable_percentile')) || 'th percentile of ' || profile || ')'
+                   || segment_pct(attainable_share) || ' (' || CAST(round(100 * getvariable('score_attainable_percentile')) AS INTEGER) || 'th percentile of ' || profile || ')'
               ELSE 'cruise: share ' || segment_pct(share_of_wallet) || ' at or above the attainable ' || segment_pct(attainable_share) END,
          CASE plan
               WHEN 'retention' THEN 'plan retention: rank ' || rank_national || ' nationally, ' || CASE WHEN mode = 'cruise' THEN 'in cruise' ELSE 'loyal' END

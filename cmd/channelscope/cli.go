@@ -29,6 +29,7 @@ const usage = `usage: channelscope <command> [flags]
 commands:
   run       [--config F] [--period P] [--dry-run] [--no-reports]   one monthly run, or every due period
   validate  [--config F] [--period P]                              check config and feeds, write nothing
+  report    [--config F] --period P [--partner ID]                re-render the PDF reports from the lake
   generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
                                                                    a realistic synthetic workspace with ground truth
   stages                                                           list SQL stages with version and checksum
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"run":      cmdRun,
 		"validate": cmdValidate,
 		"generate": cmdGenerate,
+		"report":   cmdReport,
 		"stages":   cmdStages,
 	}
 	cmd, ok := commands[args[0]]
@@ -163,7 +165,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	cfgPath := fs.String("config", defaultConfig, "configuration file")
 	period := fs.String("period", "", "run this period (YYYY-MM) only; default: every due period")
 	dry := fs.Bool("dry-run", false, "run every stage in a throw-away database, publish nothing")
-	fs.Bool("no-reports", false, "do not render PDF reports (reports are not part of this version yet)")
+	noReports := fs.Bool("no-reports", false, "do not render the PDF reports of the periods run")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}
@@ -178,7 +180,17 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	ms, err := p.Run(ctx, pipeline.RunOptions{Period: *period, DryRun: *dry})
 	printRuns(e.stdout, ms)
-	return err
+	if *dry || *noReports {
+		return err
+	}
+	// Reports of every period published, also when a later one failed.
+	var rerr error
+	for _, m := range ms {
+		if m.Status == "success" {
+			rerr = errors.Join(rerr, e.renderReports(ctx, p.Config(), m.Period, ""))
+		}
+	}
+	return errors.Join(err, rerr)
 }
 
 func printRuns(w io.Writer, ms []*pipeline.Manifest) {

@@ -30,4 +30,21 @@ func terminalProgress(w io.Writer) func(string, int64) (func(int64), func()) {
 	}
 }
 
+// terminalCounter draws a bar counting files on w, only on a terminal.
+func terminalCounter(w io.Writer, what string) func(int) (func(), func()) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(total int) (func(), func()) {
+		bar := progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(what),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+		)
+		return func() { _ = bar.Add(1) }, func() { _ = bar.Finish() }
+	}
+}
+
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+	"github.com/channelscope/channelscope/reports"
+)
+
+func cmdReport(ctx context.Context, e *env, args []string) error {
+	fs, setup := e.flags("report")
+	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	period := fs.String("period", "", "period to render (YYYY-MM), required")
+	partner := fs.String("partner", "", "re-render this partner's page only")
+	if err := parse(fs, setup, args); err != nil {
+		return err
+	}
+	if *period == "" {
+		return usagef("--period is required")
+	}
+	if _, err := pipeline.ParsePeriod(*period); err != nil {
+		return usageError{err}
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	return e.renderReports(ctx, cfg, *period, *partner)
+}
+
+// renderReports writes reports/P/ from the published lake and prints what
+// it wrote.
+func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, partner string) error {
+	r, err := reports.New(reports.Options{
+		Output:       cfg.Output,
+		PartnersFile: cfg.Path(cfg.Reference.Partners),
+		Language:     cfg.Reports.Language,
+		BaseCurrency: cfg.BaseCurrency,
+		Workers:      cfg.Reports.Workers,
+		Logger:       e.log,
+		Progress:     terminalCounter(e.stderr, "reports "+period),
+	})
+	if err != nil {
+		return err
+	}
+	res, err := r.Render(ctx, period, partner)
+	if err != nil {
+		return fmt.Errorf("reports of %s: %w", period, err)
+	}
+	fmt.Fprintf(e.stdout, "reports %s: %d partner pages, %d regions, %d summary in %s (%d ms)\n",
+		period, res.Partners, res.Regions, res.Summary, res.Dir, res.Duration.Milliseconds())
+	return nil
+}

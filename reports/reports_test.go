@@ -1,0 +1,223 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+	"github.com/channelscope/channelscope/reports"
+	"github.com/channelscope/channelscope/synth"
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// buildLake generates a small workspace and runs it into the test's own lake.
+func buildLake(tb testing.TB, partners, months, lines int) *config.Config {
+	tb.Helper()
+	dir := tb.TempDir()
+	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: partners, Months: months, Lines: lines, End: "2026-10"}); err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
+
+func render(t *testing.T, cfg *config.Config, lang, partner string) reports.Result {
+	t.Helper()
+	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
+		Language: lang, BaseCurrency: cfg.BaseCurrency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Render(context.Background(), "2026-10", partner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func pdftotext(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	// French numbers use no-break spaces; compare on plain spaces.
+	return strings.ReplaceAll(string(out), "\u00a0", " ")
+}
+
+type scoreRow struct {
+	id, name, loyalty, plan, status string
+	revenue                         float64
+}
+
+func scores(t *testing.T, cfg *config.Config) []scoreRow {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT s.partner_id, s.name, s.loyalty, coalesce(s.plan, ''), coalesce(s.supplier_status, ''),
+  CAST(s.revenue_t12m AS DOUBLE)
+FROM read_parquet(?) s
+WHERE s.revenue_t12m > 0 OR s.plan IS NOT NULL OR s.partner_id IN (
+  SELECT partner_id FROM read_parquet(?) WHERE partner_id IS NOT NULL)
+ORDER BY 1`, filepath.Join(cfg.Output, "parquet/partner_scores/period=2026-10/*.parquet"),
+		filepath.Join(cfg.Output, "parquet/recruitment_targets/period=2026-10/*.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []scoreRow
+	for rows.Next() {
+		var r scoreRow
+		if err := rows.Scan(&r.id, &r.name, &r.loyalty, &r.plan, &r.status, &r.revenue); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+var frLabels = map[string]string{"loyal": "fidèle", "occasional": "occasionnel", "opportunistic": "opportuniste",
+	"inactive": "inactif", "retention": "fidélisation", "development": "développement", "support": "accompagnement",
+	"prospection": "prospection", "strategic": "stratégique", "opportunity": "opportunité"}
+
+// TestReports renders a generated workspace's period in French, then reads
+// every partner page back with pdftotext: its name (accents included), its
+// classes and its revenue as in partner_scores; then the region and summary
+// reports; then renders again and compares the bytes.
+func TestReports(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
+	}
+	cfg := buildLake(t, 60, 13, 300)
+	res := render(t, cfg, "fr", "")
+	want := scores(t, cfg)
+	if res.Partners != len(want) || res.Summary != 1 || res.Regions == 0 {
+		t.Fatalf("rendered %+v, want %d partner pages, regions and a summary", res, len(want))
+	}
+	for _, s := range want {
+		text := pdftotext(t, filepath.Join(res.Dir, "partners", s.id+".pdf"))
+		money := fmt.Sprintf("%s €", frThousands(s.revenue))
+		flat := strings.ReplaceAll(text, " ", "")
+		for _, frag := range []string{s.name, frLabels[s.loyalty], money, "Fiche partenaire", "octobre 2026"} {
+			// pdftotext may drop the space of "0 €": figures compare without spaces
+			if !strings.Contains(text, frag) && !strings.Contains(flat, strings.ReplaceAll(frag, " ", "")) {
+				t.Errorf("%s page lacks %q:\n%s", s.id, frag, text)
+				break
+			}
+		}
+		if s.plan != "" && !strings.Contains(text, frLabels[s.plan]) {
+			t.Errorf("%s page lacks its plan %q", s.id, frLabels[s.plan])
+		}
+		if s.status != "" && !strings.Contains(text, frLabels[s.status]) {
+			t.Errorf("%s page lacks its status %q", s.id, frLabels[s.status])
+		}
+	}
+	idf := pdftotext(t, filepath.Join(res.Dir, "regions", "11.pdf"))
+	if !strings.Contains(idf, "Île-de-France") {
+		t.Errorf("region 11 lacks Île-de-France:\n%s", idf)
+	}
+	summary := pdftotext(t, filepath.Join(res.Dir, "summary.pdf"))
+	for _, frag := range []string{"Synthèse mensuelle", "octobre 2026", "fidèle"} {
+		if !strings.Contains(summary, frag) {
+			t.Errorf("summary lacks %q", frag)
+		}
+	}
+
+	// Same data, same bytes.
+	before := digest(t, res.Dir)
+	render(t, cfg, "fr", "")
+	if after := digest(t, res.Dir); after != before {
+		t.Error("a second render gave different bytes")
+	}
+	// One partner re-rendered alone gives the same page.
+	page := filepath.Join(res.Dir, "partners", want[0].id+".pdf")
+	old, _ := os.ReadFile(page)
+	if r := render(t, cfg, "fr", want[0].id); r.Partners != 1 {
+		t.Errorf("--partner rendered %d pages", r.Partners)
+	}
+	if now, _ := os.ReadFile(page); !bytes.Equal(old, now) {
+		t.Error("re-rendering one partner changed its page")
+	}
+	// English labels and number format.
+	res = render(t, cfg, "en", want[0].id)
+	if text := pdftotext(t, page); !strings.Contains(text, "Partner report") || !strings.Contains(text, "October 2026") {
+		t.Errorf("English page:\n%s", text)
+	}
+}
+
+// frThousands formats like the French reports: 1 234 (rounded).
+func frThousands(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(" ")
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func digest(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		fmt.Fprintf(h, "%s %x\n", strings.TrimPrefix(path, dir), sha256.Sum256(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// BenchmarkPartnerPages renders every partner page of a generated period
+// with 2,000 partners and reports pages per second (data loading included).
+func BenchmarkPartnerPages(b *testing.B) {
+	cfg := buildLake(b, 2000, 13, 6000)
+	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: "fr"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pages := 0
+	for b.Loop() {
+		res, err := r.Render(context.Background(), "2026-10", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages += res.Partners
+	}
+	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
+}
