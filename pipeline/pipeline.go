@@ -63,9 +63,6 @@ func New(cfg *config.Config, stageFS fs.FS, opts Options) (*Pipeline, error) {
 	return p, nil
 }
 
-// Stages returns the checked stages in order.
-func (p *Pipeline) Stages() []Stage { return slices.Clone(p.stages) }
-
 var periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
 
 // ParsePeriod checks a YYYY-MM period and returns its first day.
