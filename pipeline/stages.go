@@ -27,6 +27,9 @@ type Stage struct {
 	Publish  []string // tables published to the lake for the period
 	Lake     []string // lake tables read as lake_<table>: earlier periods' partitions
 	SQL      string
+	// Statements are the SQL split at top-level semicolons, each with the
+	// line it starts on, run one by one so an error names file:line.
+	Statements []Statement
 }
 
 // StageStep numbers stages 0010, 0020, ...: a missing step is a gap.
@@ -85,27 +88,27 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 	if len(stages) == 0 {
 		return nil, errors.New("stages: no NNNN_name.sql files found")
 	}
+	if err := checkTables(stages); err != nil {
+		return nil, err
+	}
 	return stages, nil
 }
 
-// parseStage reads the header: leading "-- key: value" comment lines.
+// headerLine is a "-- key: value" line of a stage header; the header is
+// the leading run of such lines, so prose comments below it may use colons.
+var headerLine = regexp.MustCompile(`^--\s*([a-z_]+)\s*:(.*)$`)
+
+// parseStage reads the header and splits the statements.
 func parseStage(file, name string, number int, data []byte) (Stage, error) {
 	sum := sha256.Sum256(data)
 	st := Stage{Number: number, Name: name, File: file, Checksum: hex.EncodeToString(sum[:]), SQL: string(data)}
 	for i, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if !strings.HasPrefix(line, "--") {
+		m := headerLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
 			break
 		}
-		key, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(line, "--")), ":")
-		if !ok {
-			continue
-		}
-		value = strings.TrimSpace(value)
-		switch strings.TrimSpace(key) {
+		key, value := m[1], strings.TrimSpace(m[2])
+		switch key {
 		case "version":
 			v, err := strconv.Atoi(value)
 			if err != nil || v < 1 {
@@ -124,12 +127,85 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 			st.Publish = splitList(value)
 		case "lake":
 			st.Lake = splitList(value)
+		default:
+			return Stage{}, fmt.Errorf("stage %s:%d: unknown header key %q (known: stage, version, reads, writes, publish, lake)", file, i+1, key)
 		}
 	}
 	if st.Version == 0 {
 		return Stage{}, fmt.Errorf("stage %s: missing header line \"-- version: N\"", file)
 	}
+	for _, t := range st.Publish {
+		if !slices.Contains(st.Writes, t) {
+			return Stage{}, fmt.Errorf("stage %s: publishes %s, which it does not declare in writes", file, t)
+		}
+	}
+	st.Statements = splitStatements(st.SQL)
 	return st, nil
+}
+
+// checkTables verifies each stage's reads, writes and lake headers against
+// what its SQL touches. The tables checked are those some stage declares or
+// creates: a name outside that set (a column after EXTRACT(... FROM x), a
+// CTE) is not a pipeline table and is left alone.
+func checkTables(stages []Stage) error {
+	known := map[string]bool{}
+	uses := make([]tableUse, len(stages))
+	for i, st := range stages {
+		uses[i] = scanTables(st.Statements)
+		for _, list := range [][]string{st.Reads, st.Writes} {
+			for _, t := range list {
+				known[t] = true
+			}
+		}
+		for _, t := range st.Lake {
+			known["lake_"+t] = true
+		}
+		for t := range uses[i].created {
+			known[t] = true
+		}
+	}
+	var errs []error
+	for i, st := range stages {
+		u := uses[i]
+		declared := map[string]bool{}
+		for _, t := range st.Reads {
+			declared[t] = true
+		}
+		for _, t := range st.Writes {
+			declared[t] = true
+			if !u.created[t] && !u.modified[t] {
+				errs = append(errs, fmt.Errorf("stage %s: declares writes: %s but never creates or changes it", st.File, t))
+			}
+		}
+		for _, t := range st.Lake {
+			declared["lake_"+t] = true
+		}
+		for t := range u.created {
+			if !u.temp[t] && !declared[t] {
+				errs = append(errs, fmt.Errorf("stage %s: creates table %s without declaring it in writes", st.File, t))
+			}
+		}
+		for _, t := range sortedNames(u.refs) {
+			if known[t] && !declared[t] && !u.created[t] {
+				errs = append(errs, fmt.Errorf("stage %s:%d: uses table %s without declaring it in reads", st.File, u.refs[t], t))
+			}
+		}
+		for _, t := range st.Reads {
+			if _, used := u.refs[t]; !used {
+				errs = append(errs, fmt.Errorf("stage %s: declares reads: %s but never uses it", st.File, t))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func splitList(s string) []string {
@@ -181,8 +257,10 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 		if rec.RowsIn, err = countRows(ctx, conn, st.Reads); err != nil {
 			return recs, fmt.Errorf("stage %s: %w", st.File, err)
 		}
-		if _, err := conn.ExecContext(ctx, st.SQL); err != nil {
-			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+		for _, stmt := range st.Statements {
+			if _, err := conn.ExecContext(ctx, stmt.SQL); err != nil {
+				return recs, fmt.Errorf("stage %s:%d: %w", st.File, stmt.Line, err)
+			}
 		}
 		if rec.RowsOut, err = countRows(ctx, conn, st.Writes); err != nil {
 			return recs, fmt.Errorf("stage %s: %w", st.File, err)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -34,6 +35,18 @@ func TestLoadStagesErrors(t *testing.T) {
 		{"name mismatch", map[string]string{"0010_a.sql": "-- stage: b\n-- version: 1\n"}, "stage 0010_a.sql:1: header names stage \"b\" but the file is \"a\""},
 		{"bad name", map[string]string{"10_a.sql": ok}, "stage 10_a.sql: name must be NNNN_name.sql"},
 		{"empty", map[string]string{"README.md": "x"}, "stages: no NNNN_name.sql files found"},
+		{"unknown header key", map[string]string{"0010_a.sql": "-- version: 1\n-- raeds: t\n"}, "stage 0010_a.sql:2: unknown header key \"raeds\""},
+		{"publish not written", map[string]string{"0010_a.sql": "-- version: 1\n-- publish: t\n"}, "stage 0010_a.sql: publishes t, which it does not declare in writes"},
+		{"undeclared read", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- writes: t, u\nCREATE TABLE t AS SELECT 1 AS x;\nCREATE TABLE u AS SELECT 2 AS x;\n",
+			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: v\nCREATE TABLE v AS\nSELECT * FROM t\nJOIN u USING (x);\n"},
+			"stage 0020_b.sql:6: uses table u without declaring it in reads"},
+		{"undeclared write", map[string]string{"0010_a.sql": "-- version: 1\nCREATE TABLE t AS SELECT 1;\n"}, "stage 0010_a.sql: creates table t without declaring it in writes"},
+		{"write never made", map[string]string{"0010_a.sql": "-- version: 1\n-- writes: t\nSELECT 1;\n"}, "stage 0010_a.sql: declares writes: t but never creates or changes it"},
+		{"read never used", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1 AS x;\n",
+			"0020_b.sql": "-- version: 1\n-- reads: t\nSELECT 1; -- FROM t in a comment is no use\n"},
+			"stage 0020_b.sql: declares reads: t but never uses it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,8 +94,33 @@ func TestRunStages(t *testing.T) {
 		t.Errorf("variable: %q %v", got, err)
 	}
 
-	bad, _ := LoadStages(stageFS(map[string]string{"0010_boom.sql": "-- version: 1\nSELECT * FROM nowhere;\n"}))
-	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql: ") {
+	bad, _ := LoadStages(stageFS(map[string]string{"0010_boom.sql": "-- version: 1\nSELECT 1;\n\n-- why\nSELECT * FROM nowhere;\n"}))
+	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql:5: ") {
 		t.Errorf("failing stage error: %v", err)
+	}
+}
+
+func TestSplitStatements(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []Statement
+	}{
+		{"two", "SELECT 1;\nSELECT 2;\n", []Statement{{1, "SELECT 1;"}, {2, "SELECT 2;"}}},
+		{"header and blank lines", "-- version: 1\n--\n\nSELECT 1;\n", []Statement{{4, "SELECT 1;"}}},
+		{"semicolon in string", "SELECT 'a;b', 'it''s;';\nSELECT 2;", []Statement{{1, "SELECT 'a;b', 'it''s;';"}, {2, "SELECT 2;"}}},
+		{"semicolon in identifier", "SELECT 1 AS \"x;y\";", []Statement{{1, "SELECT 1 AS \"x;y\";"}}},
+		{"semicolon in comments", "SELECT 1 -- a; b\n/* c;\nd */ + 1;\nSELECT 3;", []Statement{{1, "SELECT 1 -- a; b\n/* c;\nd */ + 1;"}, {4, "SELECT 3;"}}},
+		{"string over lines", "SELECT 'a\nb';\nSELECT 2;", []Statement{{1, "SELECT 'a\nb';"}, {3, "SELECT 2;"}}},
+		{"no final semicolon", "SELECT 1;\n\n  SELECT 2\n", []Statement{{1, "SELECT 1;"}, {3, "SELECT 2"}}},
+		{"only comments", "-- a;\n/* b; */\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := splitStatements(tt.src)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,6 @@
 -- stage: coverage
 -- version: 1
--- reads: partner_scores, ref_territories, unknown_resellers
+-- reads: partner_scores, ref_territories, unknown_resellers, ref_partners
 -- writes: region_coverage, recruitment_targets
 -- publish: region_coverage, recruitment_targets
 -- lake: unknown_resellers

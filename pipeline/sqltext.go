@@ -1,0 +1,157 @@
+package pipeline
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Statement is one SQL statement of a stage file and the line it starts on,
+// so an error can name file:line as goose does.
+type Statement struct {
+	Line int
+	SQL  string
+}
+
+// splitStatements cuts a SQL file at top-level semicolons. It knows the
+// lexical forms DuckDB SQL uses in the stages: '...' strings (” escape),
+// "..." identifiers, -- line comments and /* */ block comments. A chunk of
+// only comments or blanks is not a statement.
+func splitStatements(src string) []Statement {
+	var out []Statement
+	line, start, startLine := 1, 0, 0 // startLine 0: no code seen yet; start: its offset
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '\n':
+			line++
+		case c == '-' && i+1 < len(src) && src[i+1] == '-':
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+			i-- // let the newline be counted
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			i += 2
+			for i < len(src) && !(src[i] == '*' && i+1 < len(src) && src[i+1] == '/') {
+				if src[i] == '\n' {
+					line++
+				}
+				i++
+			}
+			i++
+		case c == '\'' || c == '"':
+			if startLine == 0 {
+				start, startLine = i, line
+			}
+			for i++; i < len(src); i++ {
+				if src[i] == '\n' {
+					line++
+				}
+				if src[i] == c {
+					if i+1 < len(src) && src[i+1] == c {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		case c == ';':
+			if startLine != 0 {
+				out = append(out, Statement{Line: startLine, SQL: strings.TrimSpace(src[start : i+1])})
+			}
+			startLine = 0
+		case c == ' ' || c == '\t' || c == '\r':
+		default:
+			if startLine == 0 {
+				start, startLine = i, line
+			}
+		}
+	}
+	if startLine != 0 {
+		out = append(out, Statement{Line: startLine, SQL: strings.TrimSpace(src[start:])})
+	}
+	return out
+}
+
+// codeOnly blanks comments and string literals (keeping newlines) so the
+// table references below are never read out of a comment or a string.
+func codeOnly(src string) string {
+	b := []byte(src)
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '-' && i+1 < len(b) && b[i+1] == '-':
+			for i < len(b) && b[i] != '\n' {
+				b[i] = ' '
+				i++
+			}
+		case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
+			for i < len(b) && !(b[i] == '*' && i+1 < len(b) && b[i+1] == '/') {
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+				i++
+			}
+			if i+1 < len(b) {
+				b[i], b[i+1] = ' ', ' '
+				i++
+			}
+		case b[i] == '\'':
+			for i++; i < len(b); i++ {
+				if b[i] == '\'' {
+					if i+1 < len(b) && b[i+1] == '\'' {
+						b[i], b[i+1] = ' ', ' '
+						i++
+						continue
+					}
+					break
+				}
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+			}
+		}
+	}
+	return string(b)
+}
+
+var (
+	// CREATE [OR REPLACE] [TEMP] TABLE|VIEW [IF NOT EXISTS] name
+	sqlCreate = regexp.MustCompile(`(?i)\bcreate\s+(?:or\s+replace\s+)?(temp\s+|temporary\s+)?(?:table|view)\s+(?:if\s+not\s+exists\s+)?([a-z_][a-z0-9_]*)`)
+	// a name after FROM, JOIN, INTO, UPDATE or TABLE that is not a function call
+	sqlRef = regexp.MustCompile(`(?i)\b(?:from|join|into|update|table)\s+(?:lateral\s+)?([a-z_][a-z0-9_]*)\b(\s*\()?`)
+	// modified in place: INSERT INTO / UPDATE / DELETE FROM / ALTER TABLE name
+	sqlModify = regexp.MustCompile(`(?i)\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|alter\s+table)\s+([a-z_][a-z0-9_]*)`)
+)
+
+// tableUse is what one stage's SQL does with tables.
+type tableUse struct {
+	created  map[string]bool // CREATE TABLE/VIEW, temp or not
+	temp     map[string]bool // created as TEMP
+	modified map[string]bool // INSERT, UPDATE, DELETE, ALTER
+	refs     map[string]int  // referenced name -> line of first use
+}
+
+func scanTables(stmts []Statement) tableUse {
+	u := tableUse{created: map[string]bool{}, temp: map[string]bool{}, modified: map[string]bool{}, refs: map[string]int{}}
+	for _, st := range stmts {
+		code := strings.ToLower(codeOnly(st.SQL))
+		for _, m := range sqlCreate.FindAllStringSubmatch(code, -1) {
+			u.created[m[2]] = true
+			if m[1] != "" {
+				u.temp[m[2]] = true
+			}
+		}
+		for _, m := range sqlModify.FindAllStringSubmatch(code, -1) {
+			u.modified[m[1]] = true
+		}
+		for _, m := range sqlRef.FindAllStringSubmatchIndex(code, -1) {
+			if m[4] >= 0 { // a table function: read_csv(...), unnest(...)
+				continue
+			}
+			name := code[m[2]:m[3]]
+			if _, seen := u.refs[name]; !seen {
+				u.refs[name] = st.Line + strings.Count(code[:m[2]], "\n")
+			}
+		}
+	}
+	return u
+}
