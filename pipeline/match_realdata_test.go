@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,11 +65,9 @@ FROM eval_truth t JOIN reseller_matches r USING (reseller_key)`).Scan(
 
 func (e matchEval) report(t *testing.T, name string) {
 	t.Helper()
-	msg := fmt.Sprintf("%s: %d feed records, %d with their entity in the master; assigned %d, correct %d; "+
-		"precision %.4f recall %.4f F1 %.4f; to review %d, unknown %d\n",
+	t.Logf("%s: %d feed records, %d with their entity in the master; assigned %d, correct %d; "+
+		"precision %.4f recall %.4f F1 %.4f; to review %d, unknown %d",
 		name, e.feed, e.relevant, e.assigned, e.correct, e.precision, e.recall, e.f1, e.review, e.unknown)
-	fmt.Print(msg)
-	t.Log(strings.TrimSpace(msg))
 }
 
 func execSQL(t *testing.T, conn *sql.Conn, q string) {
