@@ -247,12 +247,12 @@ func Parse(file string, data []byte) (*Config, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	var cfg Config
+	cfg := Default()
 	if err := doc.Decode(&cfg); err != nil {
 		return nil, yamlError(file, err)
 	}
 	cfg.File = file
-	cfg.defaults()
+	cfg.derive()
 	cfg.validate(p)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -280,115 +280,66 @@ func yamlError(file string, err error) error {
 	return &Error{File: file, Line: line, Column: col, Msg: msg}
 }
 
-func (c *Config) defaults() {
-	if c.BaseCurrency == "" {
-		c.BaseCurrency = "EUR"
+// Default is the configuration every file is decoded over: a key the file
+// leaves out keeps its value here, and a key set to zero stays zero
+// (field_reps: 0 means no field reps). The README's default block is
+// checked against it by TestREADMEDefaults.
+func Default() Config {
+	return Config{
+		Workspace:     ".",
+		Output:        "out",
+		BaseCurrency:  "EUR",
+		HistoryMonths: 24,
+		DuckDB:        DuckDB{MemoryLimit: "4GB"},
+		Matching:      Matching{Accept: 0.92, Review: 0.80, Margin: 0.03, BlockCap: 300, MemoryTolerance: 0.85},
+		Scoring: Scoring{
+			OurBrand: "Ours", LoyalMinMonths: 9, OccasionalMinMonths: 4, ABCA: 0.80, ABCB: 0.95,
+			ProfileMinMembers: 5, StrategicShare: 0.30, OccasionalShare: 0.10, AttainablePercentile: 0.75,
+			ProspectingMaxShare: 0.05, RetentionTopN: 50, DevelopmentMinOpportunity: 5000,
+			ProspectionMinPotential: 20000, SupportMonths: 6, TargetedBusinessLines: []string{},
+			FieldReps: 4, FieldAccountsPerRep: 40, KPITopN: 50, KPIDevelopmentTopN: 10,
+		},
+		Coverage: Coverage{UnderFactor: 0.5, OverFactor: 2, PotentialUnit: 1_000_000},
+		Reports:  Reports{Language: "en"},
+		Reference: Reference{
+			Partners: "reference/partners.csv", Products: "reference/products.csv",
+			SKUAliases: "reference/sku_aliases.csv", Territories: "reference/territories.csv",
+			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
+		},
 	}
-	if c.HistoryMonths == 0 {
-		c.HistoryMonths = 24
+}
+
+// DefaultDistributor is what each entry of distributors: is decoded over.
+// Files, Name and Currency default to values derived from the entry and the
+// file (see derive).
+func DefaultDistributor() Distributor {
+	return Distributor{Format: "csv", Encoding: "utf-8", Delimiter: ",", Quote: `"`, Decimal: ".",
+		DateFormat: "%Y-%m-%d", HeaderRow: 1, DueDay: 10}
+}
+
+// UnmarshalYAML decodes a distributor over DefaultDistributor.
+func (d *Distributor) UnmarshalYAML(n *yaml.Node) error {
+	type plain Distributor // no UnmarshalYAML: no recursion
+	v := plain(DefaultDistributor())
+	if err := n.Decode(&v); err != nil {
+		return err
 	}
-	m := &c.Matching
-	if m.Accept == 0 {
-		m.Accept = 0.92
-	}
-	if m.Review == 0 {
-		m.Review = 0.80
-	}
-	if m.Margin == 0 {
-		m.Margin = 0.03
-	}
-	if m.BlockCap == 0 {
-		m.BlockCap = 300
-	}
-	if m.MemoryTolerance == 0 {
-		m.MemoryTolerance = 0.85
-	}
-	sc := &c.Scoring
-	for _, d := range []struct {
-		v   *float64
-		def float64
-	}{{&sc.ABCA, 0.80}, {&sc.ABCB, 0.95}, {&sc.StrategicShare, 0.30}, {&sc.OccasionalShare, 0.10},
-		{&sc.AttainablePercentile, 0.75}, {&sc.ProspectingMaxShare, 0.05},
-		{&sc.DevelopmentMinOpportunity, 5000}, {&sc.ProspectionMinPotential, 20000}} {
-		if *d.v == 0 {
-			*d.v = d.def
-		}
-	}
-	for _, d := range []struct {
-		v   *int
-		def int
-	}{{&sc.LoyalMinMonths, 9}, {&sc.OccasionalMinMonths, 4},
-		{&sc.ProfileMinMembers, 5}, {&sc.RetentionTopN, 50}, {&sc.SupportMonths, 6}, {&sc.FieldReps, 4},
-		{&sc.FieldAccountsPerRep, 40}, {&sc.KPITopN, 50}, {&sc.KPIDevelopmentTopN, 10}} {
-		if *d.v == 0 {
-			*d.v = d.def
-		}
-	}
-	if c.Coverage.UnderFactor == 0 {
-		c.Coverage.UnderFactor = 0.5
-	}
-	if c.Coverage.OverFactor == 0 {
-		c.Coverage.OverFactor = 2
-	}
-	if c.Coverage.PotentialUnit == 0 {
-		c.Coverage.PotentialUnit = 1_000_000
-	}
-	if c.Reports.Language == "" {
-		c.Reports.Language = "en"
-	}
-	if sc.OurBrand == "" {
-		sc.OurBrand = "Ours"
-	}
-	if c.DuckDB.MemoryLimit == "" {
-		c.DuckDB.MemoryLimit = "4GB"
-	}
+	*d = Distributor(v)
+	return nil
+}
+
+// derive fills the defaults that depend on other values.
+func (c *Config) derive() {
 	if c.DuckDB.Threads == 0 {
 		c.DuckDB.Threads = runtime.NumCPU()
 	}
-	r := &c.Reference
-	for _, d := range []struct {
-		v   *string
-		def string
-	}{
-		{&r.Partners, "reference/partners.csv"}, {&r.Products, "reference/products.csv"},
-		{&r.SKUAliases, "reference/sku_aliases.csv"}, {&r.Territories, "reference/territories.csv"},
-		{&r.FXRates, "reference/fx_rates.csv"}, {&r.MatchOverrides, "reference/match_overrides.csv"},
-	} {
-		if *d.v == "" {
-			*d.v = d.def
-		}
-	}
 	for i := range c.Distributors {
 		d := &c.Distributors[i]
-		if d.Format == "" {
-			d.Format = "csv"
-		}
 		if d.Files == "" {
 			d.Files = "*." + d.Format
 		}
-		if d.Encoding == "" {
-			d.Encoding = "utf-8"
-		}
-		if d.Delimiter == "" {
-			d.Delimiter = ","
-		}
-		if d.Quote == "" {
-			d.Quote = `"`
-		}
-		if d.Decimal == "" {
-			d.Decimal = "."
-		}
-		if d.DateFormat == "" {
-			d.DateFormat = "%Y-%m-%d"
-		}
 		if d.Currency == "" {
 			d.Currency = c.BaseCurrency
-		}
-		if d.HeaderRow == 0 {
-			d.HeaderRow = 1
-		}
-		if d.DueDay == 0 {
-			d.DueDay = 10
 		}
 		if d.Name == "" {
 			d.Name = d.ID
@@ -429,6 +380,16 @@ func (c *Config) validate(p *checker) {
 	}
 	if cv := c.Coverage; cv.UnderFactor <= 0 || cv.UnderFactor >= 1 || cv.OverFactor <= 1 || cv.PotentialUnit <= 0 {
 		p.add("coverage", "need 0 < under_factor < 1 < over_factor and potential_unit > 0, got %g, %g, %g", cv.UnderFactor, cv.OverFactor, cv.PotentialUnit)
+	}
+	if strings.TrimSpace(c.Scoring.OurBrand) == "" {
+		p.add("scoring.our_brand", "must name the vendor as the master's brands column does")
+	}
+	for _, r := range []struct{ key, path string }{{"partners", c.Reference.Partners}, {"products", c.Reference.Products},
+		{"sku_aliases", c.Reference.SKUAliases}, {"territories", c.Reference.Territories}, {"fx_rates", c.Reference.FXRates},
+		{"match_overrides", c.Reference.MatchOverrides}} {
+		if r.path == "" {
+			p.add("reference."+r.key, "must name a file (remove the key for the default)")
+		}
 	}
 	if c.Reports.Language != "en" && c.Reports.Language != "fr" {
 		p.add("reports.language", "must be en or fr, got %q", c.Reports.Language)
@@ -516,7 +477,7 @@ func (c *Config) validate(p *checker) {
 func (c *Config) resolve() {
 	dir := filepath.Dir(c.File)
 	abs := func(p, def string) string {
-		if p == "" {
+		if p == "" { // workspace: "" in the file
 			p = def
 		}
 		if filepath.IsAbs(p) {
