@@ -15,6 +15,7 @@ import (
 // channel stage against figures computed by hand (the comments give the
 // arithmetic); goldens keep the whole tables.
 func TestChannelFixture(t *testing.T) {
+	t.Parallel()
 	dir := copyTree(t, "testdata/channel")
 	// When each feed arrived: nord May on time (due 10 June 23:59:59), alpi
 	// May a day late (due 8 June), nord June two days late (due 10 July).
@@ -136,6 +137,7 @@ func TestChannelFixture(t *testing.T) {
 // A sales_in line of a sku the catalogue does not know fails the run, naming
 // the file and the line's distributor and sku.
 func TestChannelUnknownSellInSKU(t *testing.T) {
+	t.Parallel()
 	dir := copyTree(t, "testdata/channel")
 	f, err := os.OpenFile(filepath.Join(dir, "sales_in", "2025-05.csv"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

@@ -47,6 +47,7 @@ CREATE TABLE lake_unknown_resellers AS SELECT * FROM (VALUES
 `
 
 func TestCoverageFlags(t *testing.T) {
+	t.Parallel()
 	conn, done := matchDB(t, "1GB")
 	defer done()
 	ctx := context.Background()

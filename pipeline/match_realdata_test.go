@@ -88,6 +88,7 @@ func execSQL(t *testing.T, conn *sql.Conn, q string) {
 // with the lowest Id, so reruns agree. Zip is mostly empty; the city is
 // Chicago for every partner and feed record (the lists are Chicago's).
 func TestMatchChicago(t *testing.T) {
+	t.Parallel()
 	csv := realdataFile(t, "dedupe_chicago_ece/csv_example_input_with_true_ids.csv")
 	conn, done := matchDB(t, "1GB")
 	defer done()
@@ -132,6 +133,7 @@ FROM chi WHERE source <> 'CPS_Early_Childhood_Portal_scrape.csv';
 // (py_entitymatching); matches_fodors_zagats.csv lists the 112 true pairs.
 // Fodor's is the master, Zagat's the feed.
 func TestMatchRestaurants(t *testing.T) {
+	t.Parallel()
 	fodors := realdataFile(t, "fodors_zagats/fodors.csv")
 	zagats := realdataFile(t, "fodors_zagats/zagats.csv")
 	pairs := realdataFile(t, "fodors_zagats/matches_fodors_zagats.csv")

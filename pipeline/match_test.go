@@ -9,6 +9,7 @@ import (
 // beats fuzzy; memory holds only while the name stays close; invalid tax
 // ids are not used; an agency SIRET reaches its company.
 func TestMatchPrecedence(t *testing.T) {
+	t.Parallel()
 	conn, done := matchDB(t, "1GB")
 	defer done()
 	ctx := context.Background()

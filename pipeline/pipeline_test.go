@@ -128,6 +128,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestSmallFixture(t *testing.T) {
+	t.Parallel()
 	dir := copyTree(t, "testdata/small")
 	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
 	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
@@ -156,6 +157,7 @@ func TestSmallFixture(t *testing.T) {
 // A restated feed reruns its period, and the manifest says what changed
 // against the previous run.
 func TestRestatementChanges(t *testing.T) {
+	t.Parallel()
 	dir := copyTree(t, "testdata/small")
 	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
 	ctx := context.Background()
@@ -188,6 +190,7 @@ func TestRestatementChanges(t *testing.T) {
 // An output folder whose name holds URL escapes and quotes works: the scratch
 // database is attached by a quoted literal, not named in a DSN.
 func TestOddOutputPath(t *testing.T) {
+	t.Parallel()
 	dir := copyTree(t, "testdata/small")
 	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
 	if err != nil {

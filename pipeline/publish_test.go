@@ -26,6 +26,7 @@ func read(t *testing.T, path string) string {
 }
 
 func TestSwapPartition(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	final := partitionDir(out, "sales_out", "2025-01")
 	other := partitionDir(out, "sales_out", "2025-02")
@@ -51,6 +52,7 @@ func TestSwapPartition(t *testing.T) {
 // A crash can leave a staged partition, or an old partition moved aside
 // before the new one came in; the next run repairs both.
 func TestRecoverPartitions(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	dir := filepath.Join(out, "parquet", "sales_out")
 	write(t, filepath.Join(dir, ".period=2025-01.r2.tmp", "part-0.parquet"), "half written")

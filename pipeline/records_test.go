@@ -24,6 +24,7 @@ func scanAll(t *testing.T, text string) []record {
 }
 
 func TestScanRecords(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		text string
@@ -55,6 +56,7 @@ func TestScanRecords(t *testing.T) {
 }
 
 func TestScanLongLine(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 3<<20)
 	got := scanAll(t, "a;"+long+"\nb;c\n")
 	if len(got) != 2 || len(got[0].raw) != len(long)+2 || got[1].line != 2 {
@@ -63,6 +65,7 @@ func TestScanLongLine(t *testing.T) {
 }
 
 func TestDecoder(t *testing.T) {
+	t.Parallel()
 	const want = "Île-de-France;Société;€"
 	cp1252, _ := charmap.Windows1252.NewEncoder().String(want)
 	latin1, _ := charmap.ISO8859_1.NewEncoder().String("Île-de-France;Société")

@@ -137,6 +137,7 @@ func num(f sql.NullFloat64) string {
 // median ratio of category to total revenue of its peers {0.1, 0.2, 0.5,
 // 0, 0.1} is 0.1, times 100,000.
 func TestScoreRules(t *testing.T) {
+	t.Parallel()
 	got := runScoring(t, true, map[string]any{"score_retention_top_n": 3, "score_field_capacity": 2})
 	tests := []struct {
 		partner                                                 string
@@ -189,6 +190,7 @@ func rankStr(r sql.NullInt64) string {
 // Without history a period still scores every partner: no growth, and
 // nobody is "new" since the lake cannot tell.
 func TestScoreWithoutHistory(t *testing.T) {
+	t.Parallel()
 	got := runScoring(t, false, nil)
 	if len(got) != 9 {
 		t.Fatalf("%d partners scored, want 9", len(got))
@@ -210,6 +212,7 @@ func TestScoreWithoutHistory(t *testing.T) {
 // last year's top 3 were A, B, E (E churned since); B was occasional; only
 // A, B, E were active then; B is the development plan now (500 vs 400).
 func TestKPIs(t *testing.T) {
+	t.Parallel()
 	conn, done := matchDB(t, "1GB")
 	defer done()
 	ctx := context.Background()
@@ -261,6 +264,7 @@ func TestKPIs(t *testing.T) {
 
 // Without last year's scores the comparisons are NULL, not zero.
 func TestKPIsWithoutLastYear(t *testing.T) {
+	t.Parallel()
 	conn, done := matchDB(t, "1GB")
 	defer done()
 	scoreConn(t, conn, false, nil, "score", "segment", "kpis")
@@ -276,6 +280,7 @@ func TestKPIsWithoutLastYear(t *testing.T) {
 // active partner the support plan; retention by share of revenue takes the
 // partners reached before that share (C from 0, A from 29.2%, H from 46.7%).
 func TestPlanOptions(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		options map[string]any

@@ -21,6 +21,7 @@ func stageFS(files map[string]string) fstest.MapFS {
 }
 
 func TestLoadStagesErrors(t *testing.T) {
+	t.Parallel()
 	ok := "-- version: 1\nSELECT 1;\n"
 	tests := []struct {
 		name  string
@@ -59,6 +60,7 @@ func TestLoadStagesErrors(t *testing.T) {
 }
 
 func TestRunStages(t *testing.T) {
+	t.Parallel()
 	stages, err := LoadStages(stageFS(map[string]string{
 		"0010_seed.sql": "-- version: 2\n-- writes: t\nCREATE TABLE t AS SELECT getvariable('period') AS p, range AS i FROM range(3);\n",
 		"0020_more.sql": "-- version: 1\n-- reads: t\n-- writes: u\n-- publish: u\nCREATE TABLE u AS SELECT * FROM t WHERE i > 0;\nINSERT INTO u VALUES (getvariable('period'), 9);\n",
@@ -101,6 +103,7 @@ func TestRunStages(t *testing.T) {
 }
 
 func TestSplitStatements(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		src  string

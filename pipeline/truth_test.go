@@ -20,6 +20,7 @@ import (
 // defective ones in rejects with the defect as reason, none twice, none lost.
 // A second run of the latest period must give the same rows.
 func TestGeneratedAgainstTruth(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and runs a workspace")
 	}
@@ -104,6 +105,7 @@ GROUP BY ALL ORDER BY ALL`
 // TestSampleWorkspace runs every period of the committed sample through
 // the default configuration, into a lake of the test's own.
 func TestSampleWorkspace(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs 24 periods")
 	}

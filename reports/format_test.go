@@ -6,6 +6,7 @@ import (
 )
 
 func TestLocaleFormats(t *testing.T) {
+	t.Parallel()
 	en, _ := newLocale("en", "EUR")
 	fr, _ := newLocale("fr", "EUR")
 	gbp, _ := newLocale("en", "GBP")
@@ -48,6 +49,7 @@ func TestLocaleFormats(t *testing.T) {
 }
 
 func TestFileName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ id, want string }{
 		{"P00001", "P00001.pdf"},
 		{"84", "84.pdf"},

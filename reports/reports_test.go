@@ -108,6 +108,7 @@ var frLabels = map[string]string{"loyal": "fidèle", "occasional": "occasionnel"
 // classes and its revenue as in partner_scores; then the region and summary
 // reports; then renders again and compares the bytes.
 func TestReports(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}

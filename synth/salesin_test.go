@@ -130,6 +130,7 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 // file written before it unchanged. A deliberate change of the generator
 // regenerates the sample (channelscope generate --out testdata/sample --seed 1).
 func TestCommittedSample(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := Generate(dir, Options{})
 	if err != nil {

@@ -37,6 +37,7 @@ func hashes(t *testing.T, dir string) map[string]string {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := t.TempDir(), t.TempDir()
 	sa, err := Generate(a, Options{})
 	if err != nil {
@@ -70,6 +71,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestIdentifierVectors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		s    string
 		want bool
@@ -120,6 +122,7 @@ func readCSV(t *testing.T, path string) [][]string {
 }
 
 func TestMasterIdentifiers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := Generate(dir, Options{Partners: 1500, Months: 1, Lines: 50}); err != nil {
 		t.Fatal(err)
@@ -191,6 +194,7 @@ func TestMasterIdentifiers(t *testing.T) {
 }
 
 func TestTerritories(t *testing.T) {
+	t.Parallel()
 	var b bytes.Buffer
 	if err := writeTerritories(&b); err != nil {
 		t.Fatal(err)
@@ -239,6 +243,7 @@ func TestTerritories(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		o    Options
 		want string
@@ -267,6 +272,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestConfigYAML(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := Generate(dir, Options{Seed: 7, Partners: 5, Months: 1, Lines: 20}); err != nil {
 		t.Fatal(err)

@@ -330,6 +330,7 @@ func checkWorkspace(t *testing.T, dir string, s Summary) {
 }
 
 func TestTruthDefault(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// Its speed is a benchmark's business (machines are shared), not a test's.
 	s, err := Generate(dir, Options{})
@@ -347,6 +348,7 @@ func TestTruthDefault(t *testing.T) {
 }
 
 func TestTruthTiny(t *testing.T) {
+	t.Parallel()
 	for _, o := range []Options{
 		{Partners: 1, Months: 1, Lines: 1},
 		{Partners: 3, Months: 2, Lines: 10, End: "2024-01"},
