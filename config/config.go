@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/channelscope/channelscope/diag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -200,19 +201,9 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 var memoryPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 
-// Error is a configuration error at a place in the file.
-type Error struct {
-	File         string
-	Line, Column int
-	Msg          string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-}
+// Error is a configuration error at a place in the file: a diag.Error
+// with code diag.Config.
+type Error = diag.Error
 
 // Load reads, checks and resolves the configuration at path.
 func Load(path string) (*Config, error) {
@@ -226,7 +217,7 @@ func Load(path string) (*Config, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, &Error{File: abs, Msg: err.Error()}
+		return nil, &Error{Code: diag.Config, File: abs, Msg: err.Error()}
 	}
 	return Parse(abs, data)
 }
@@ -239,7 +230,7 @@ func Parse(file string, data []byte) (*Config, error) {
 		return nil, yamlError(file, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, &Error{File: file, Msg: "empty configuration"}
+		return nil, &Error{Code: diag.Config, File: file, Msg: "empty configuration"}
 	}
 	doc := root.Content[0]
 	p := &checker{file: file}
@@ -277,7 +268,7 @@ func yamlError(file string, err error) error {
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 		col = 1
 	}
-	return &Error{File: file, Line: line, Column: col, Msg: msg}
+	return &Error{Code: diag.Config, File: file, Line: line, Column: col, Msg: msg}
 }
 
 // Default is the configuration every file is decoded over: a key the file

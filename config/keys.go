@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/channelscope/channelscope/diag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -31,7 +32,7 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 			if n.Tag == "!!null" {
 				return
 			}
-			p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a mapping", display(path))})
+			p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a mapping", display(path))})
 			return
 		}
 		fields := map[string]reflect.StructField{}
@@ -50,7 +51,7 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 			f, ok := fields[k.Value]
 			if !ok {
 				slices.Sort(names)
-				p.errs = append(p.errs, &Error{File: p.file, Line: k.Line, Column: k.Column,
+				p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: k.Line, Column: k.Column,
 					Msg: fmt.Sprintf("unknown key %q in %s (known: %s)", k.Value, display(path), strings.Join(names, ", "))})
 				continue
 			}
@@ -61,7 +62,7 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 			if n.Tag == "!!null" {
 				return
 			}
-			p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a list", display(path))})
+			p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a list", display(path))})
 			return
 		}
 		for i, item := range n.Content {
@@ -77,7 +78,7 @@ func (p *checker) add(path, format string, args ...any) {
 		up = up[:max(0, strings.LastIndexAny(up, ".["))]
 		at, ok = p.pos[up]
 	}
-	p.errs = append(p.errs, &Error{File: p.file, Line: at[0], Column: at[1], Msg: display(path) + ": " + fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: at[0], Column: at[1], Msg: display(path) + ": " + fmt.Sprintf(format, args...)})
 }
 
 func (p *checker) err() error { return errors.Join(p.errs...) }

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/channelscope/channelscope/diag"
 )
 
 // Stage is one versioned SQL file, sql/NNNN_name.sql.
@@ -54,18 +56,18 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 		}
 		m := stageFile.FindStringSubmatch(name)
 		if m == nil {
-			errs = append(errs, fmt.Errorf("stage %s: name must be NNNN_name.sql (lower-case name)", name))
+			errs = append(errs, stageErr(name, 0, "name must be NNNN_name.sql (lower-case name)"))
 			continue
 		}
 		n, _ := strconv.Atoi(m[1])
 		if other, dup := byNumber[n]; dup {
-			errs = append(errs, fmt.Errorf("stage %s: number %04d already used by %s", name, n, other))
+			errs = append(errs, stageErr(name, 0, "number %04d already used by %s", n, other))
 			continue
 		}
 		byNumber[n] = name
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("stage %s: %w", name, err))
+			errs = append(errs, &diag.Error{Code: diag.Stage, Op: "stage", File: name, Err: err})
 			continue
 		}
 		st, err := parseStage(name, m[2], n, data)
@@ -78,7 +80,7 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 	slices.SortFunc(stages, func(a, b Stage) int { return a.Number - b.Number })
 	for i, st := range stages {
 		if want := (i + 1) * StageStep; st.Number != want {
-			errs = append(errs, fmt.Errorf("stage %s: gap in numbering, expected %04d next", st.File, want))
+			errs = append(errs, stageErr(st.File, 0, "gap in numbering, expected %04d next", want))
 			break
 		}
 	}
@@ -112,12 +114,12 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 		case "version":
 			v, err := strconv.Atoi(value)
 			if err != nil || v < 1 {
-				return Stage{}, fmt.Errorf("stage %s:%d: version must be a positive integer, got %q", file, i+1, value)
+				return Stage{}, stageErr(file, i+1, "version must be a positive integer, got %q", value)
 			}
 			st.Version = v
 		case "stage":
 			if value != name {
-				return Stage{}, fmt.Errorf("stage %s:%d: header names stage %q but the file is %q", file, i+1, value, name)
+				return Stage{}, stageErr(file, i+1, "header names stage %q but the file is %q", value, name)
 			}
 		case "reads":
 			st.Reads = splitList(value)
@@ -128,15 +130,15 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 		case "lake":
 			st.Lake = splitList(value)
 		default:
-			return Stage{}, fmt.Errorf("stage %s:%d: unknown header key %q (known: stage, version, reads, writes, publish, lake)", file, i+1, key)
+			return Stage{}, stageErr(file, i+1, "unknown header key %q (known: stage, version, reads, writes, publish, lake)", key)
 		}
 	}
 	if st.Version == 0 {
-		return Stage{}, fmt.Errorf("stage %s: missing header line \"-- version: N\"", file)
+		return Stage{}, stageErr(file, 0, "missing header line \"-- version: N\"")
 	}
 	for _, t := range st.Publish {
 		if !slices.Contains(st.Writes, t) {
-			return Stage{}, fmt.Errorf("stage %s: publishes %s, which it does not declare in writes", file, t)
+			return Stage{}, stageErr(file, 0, "publishes %s, which it does not declare in writes", t)
 		}
 	}
 	st.Statements = splitStatements(st.SQL)
@@ -174,7 +176,7 @@ func checkTables(stages []Stage) error {
 		for _, t := range st.Writes {
 			declared[t] = true
 			if !u.created[t] && !u.modified[t] {
-				errs = append(errs, fmt.Errorf("stage %s: declares writes: %s but never creates or changes it", st.File, t))
+				errs = append(errs, stageErr(st.File, 0, "declares writes: %s but never creates or changes it", t))
 			}
 		}
 		for _, t := range st.Lake {
@@ -182,17 +184,17 @@ func checkTables(stages []Stage) error {
 		}
 		for t := range u.created {
 			if !u.temp[t] && !declared[t] {
-				errs = append(errs, fmt.Errorf("stage %s: creates table %s without declaring it in writes", st.File, t))
+				errs = append(errs, stageErr(st.File, 0, "creates table %s without declaring it in writes", t))
 			}
 		}
 		for _, t := range sortedNames(u.refs) {
 			if known[t] && !declared[t] && !u.created[t] {
-				errs = append(errs, fmt.Errorf("stage %s:%d: uses table %s without declaring it in reads", st.File, u.refs[t], t))
+				errs = append(errs, stageErr(st.File, u.refs[t], "uses table %s without declaring it in reads", t))
 			}
 		}
 		for _, t := range st.Reads {
 			if _, used := u.refs[t]; !used {
-				errs = append(errs, fmt.Errorf("stage %s: declares reads: %s but never uses it", st.File, t))
+				errs = append(errs, stageErr(st.File, 0, "declares reads: %s but never uses it", t))
 			}
 		}
 	}
@@ -250,20 +252,20 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 		rec := StageRecord{Number: st.Number, Name: st.Name, File: st.File, Version: st.Version, Checksum: st.Checksum}
 		if prepare != nil {
 			if err := prepare(ctx, st); err != nil {
-				return recs, fmt.Errorf("stage %s: %w", st.File, err)
+				return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
 			}
 		}
 		var err error
 		if rec.RowsIn, err = countRows(ctx, conn, st.Reads); err != nil {
-			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+			return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
 		}
 		for _, stmt := range st.Statements {
 			if _, err := conn.ExecContext(ctx, stmt.SQL); err != nil {
-				return recs, fmt.Errorf("stage %s:%d: %w", st.File, stmt.Line, err)
+				return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Line: stmt.Line, Err: err}
 			}
 		}
 		if rec.RowsOut, err = countRows(ctx, conn, st.Writes); err != nil {
-			return recs, fmt.Errorf("stage %s: %w", st.File, err)
+			return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
 		}
 		rec.DurationMS = now().Sub(start).Milliseconds()
 		recs = append(recs, rec)
@@ -304,4 +306,9 @@ func countRows(ctx context.Context, conn execer, tables []string) (map[string]in
 		counts[t] = n
 	}
 	return counts, nil
+}
+
+// stageErr is a fault of a stage file at a line (0: the file as a whole).
+func stageErr(file string, line int, format string, args ...any) error {
+	return &diag.Error{Code: diag.Stage, Op: "stage", File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 }

@@ -14,6 +14,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/diag"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
@@ -85,8 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "channelscope %s: %v\n", args[0], err)
 	var ue usageError
-	var ce *config.Error
-	if errors.As(err, &ue) || errors.As(err, &ce) {
+	var de *diag.Error
+	if errors.As(err, &ue) || (errors.As(err, &de) && de.Code == diag.Config) {
 		return exitUsage
 	}
 	return exitFailed
