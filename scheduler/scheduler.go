@@ -154,7 +154,7 @@ func (d *Daemon) Tick(ctx context.Context) ([]*pipeline.Manifest, error) {
 			err = errors.Join(err, aerr)
 		}
 	}
-	d.log.Info("tick done", "runs", len(ms), "next", d.Next(d.now()))
+	d.log.Info("tick done", "runs", len(ms), "next", d.Next(d.now()).In(d.Config().Schedule.Location()))
 	return ms, err
 }
 

@@ -63,9 +63,6 @@ type statusRun struct {
 	Rows       map[string]int64 `json:"rows"`
 }
 
-// mainTables are the row counts status shows per run.
-var mainTables = []string{"sales_out", "rejects", "partner_scores"}
-
 func cmdStatus(_ context.Context, e *env, args []string) error {
 	fs, setup := e.flags("status")
 	cfgPath := fs.String("config", defaultConfig, "configuration file")
@@ -121,7 +118,7 @@ func (e *env) periodStatus(p *pipeline.Pipeline, agenda *pipeline.Agenda, period
 		r := &statusRun{RunID: m.RunID, Status: m.Status, Error: m.Error, StartedAt: m.StartedAt, FinishedAt: m.FinishedAt,
 			DurationMS: m.DurationsMS["total"], DueReason: m.DueReason, Restated: m.Restated, Missing: m.MissingDistributors,
 			Rows: map[string]int64{}}
-		for _, t := range mainTables {
+		for _, t := range []string{"sales_out", "rejects", "partner_scores"} { // the main tables
 			if n, ok := m.Tables[t]; ok {
 				r.Rows[t] = n
 			}
