@@ -95,7 +95,7 @@ func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Log
 func periods(ms []*pipeline.Manifest) []string {
 	var out []string
 	for _, m := range ms {
-		out = append(out, m.Period+" "+m.Status)
+		out = append(out, m.Period+" "+string(m.Status))
 	}
 	return out
 }

@@ -19,6 +19,7 @@ type Delivery struct {
 	Group      string    `json:"group"`
 	SentAt     time.Time `json:"sent_at"`
 	RunID      string    `json:"run_id,omitempty"`
+	Status     string    `json:"status,omitempty"` // sent | failed
 	Correction bool      `json:"correction,omitempty"`
 }
 
@@ -115,7 +116,7 @@ func (e *env) periodStatus(p *pipeline.Pipeline, agenda *pipeline.Agenda, period
 	}
 	if len(ms) > 0 {
 		m := ms[len(ms)-1]
-		r := &statusRun{RunID: m.RunID, Status: m.Status, Error: m.Error, StartedAt: m.StartedAt, FinishedAt: m.FinishedAt,
+		r := &statusRun{RunID: m.RunID, Status: string(m.Status), Error: m.Error, StartedAt: m.StartedAt, FinishedAt: m.FinishedAt,
 			DurationMS: m.DurationsMS["total"], DueReason: m.DueReason, Restated: m.Restated, Missing: m.MissingDistributors,
 			Rows: map[string]int64{}}
 		for _, t := range []string{"sales_out", "rejects", "partner_scores"} { // the main tables
