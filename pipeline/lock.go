@@ -20,6 +20,9 @@ const LockFile = ".lock"
 // scheduler publishing the lake. It never waits: a held lock is ErrBusy.
 func Lock(output string) (unlock func(), err error) { return lockFile(output, LockFile, false) }
 
+// lock takes the lake of this pipeline exclusively.
+func (p *Pipeline) lock() (func(), error) { return Lock(p.cfg.Output) }
+
 // LockShared takes the output folder for reading (report, send): many
 // readers at once, none while a run publishes.
 func LockShared(output string) (unlock func(), err error) { return lockFile(output, LockFile, true) }

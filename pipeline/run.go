@@ -28,7 +28,7 @@ type RunOptions struct {
 // manifests of the runs it made, also when one fails.
 func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error) {
 	if !opts.DryRun {
-		unlock, err := Lock(p.cfg.Output)
+		unlock, err := p.lock()
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 			return out, err
 		}
 		period := d.Period
-		m, err := p.runPeriod(ctx, period, opts.DryRun, d.Reason)
+		m, err := p.runDue(ctx, period, opts.DryRun, d.Reason)
 		if m != nil {
 			out = append(out, m)
 		}
@@ -78,10 +78,11 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 
 // RunPeriod runs one period from ingest to publication.
 func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*Manifest, error) {
-	return p.runPeriod(ctx, period, dryRun, "requested")
+	return p.runDue(ctx, period, dryRun, "requested")
 }
 
-func (p *Pipeline) runPeriod(ctx context.Context, period string, dryRun bool, reason string) (*Manifest, error) {
+// runDue runs period and records why it was due.
+func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reason string) (*Manifest, error) {
 	start, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
@@ -90,7 +91,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, period string, dryRun bool, re
 	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
 		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256()}
 	log := p.log.With("period", period, "run_id", m.RunID)
-	err = p.run(ctx, m, start, log)
+	err = p.runPeriod(ctx, m, start, log)
 	m.FinishedAt = p.now().UTC()
 	m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
 	switch {
@@ -112,7 +113,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, period string, dryRun bool, re
 	return m, err
 }
 
-func (p *Pipeline) run(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger) error {
+func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger) error {
 	period := m.Period
 	sum, n, err := hashFile(p.cfg.File)
 	if err != nil {
