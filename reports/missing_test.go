@@ -3,6 +3,7 @@ package reports_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 // A month run without a distributor's feed says so in plain words.
 func TestSummaryNamesMissingFeed(t *testing.T) {
-	if _, err := os.Stat("/usr/bin/pdftotext"); err != nil {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}
 	t.Parallel()
