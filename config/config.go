@@ -39,6 +39,7 @@ type Config struct {
 	Reports       Reports       `yaml:"reports"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
+	Schedule      Schedule      `yaml:"schedule"`
 
 	// File is the absolute path of the file this was loaded from.
 	File string `yaml:"-"`
@@ -297,6 +298,7 @@ func Default() Config {
 			SKUAliases: "reference/sku_aliases.csv", Territories: "reference/territories.csv",
 			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
 		},
+		Schedule: defaultSchedule(),
 	}
 }
 
@@ -339,6 +341,7 @@ func (c *Config) derive() {
 }
 
 func (c *Config) validate(p *checker) {
+	c.Schedule.validate(p)
 	if !currencyPattern.MatchString(c.BaseCurrency) {
 		p.add("base_currency", "must be an ISO 4217 code such as EUR, got %q", c.BaseCurrency)
 	}

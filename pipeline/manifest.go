@@ -15,14 +15,26 @@ import (
 // what came out. It is written last: a period whose latest manifest says
 // "success" is published.
 type Manifest struct {
-	RunID         string           `json:"run_id"`
-	Period        string           `json:"period"`
-	Status        string           `json:"status"` // success | failed
-	Error         string           `json:"error,omitempty"`
-	DryRun        bool             `json:"dry_run,omitempty"`
-	StartedAt     time.Time        `json:"started_at"`
-	FinishedAt    time.Time        `json:"finished_at"`
-	Config        Digest           `json:"config"`
+	RunID      string    `json:"run_id"`
+	Period     string    `json:"period"`
+	Status     string    `json:"status"` // success | failed | cancelled
+	Error      string    `json:"error,omitempty"`
+	DryRun     bool      `json:"dry_run,omitempty"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Config     Digest    `json:"config"`
+	// ConfigResultSHA256 digests the result-shaping part of the
+	// configuration (config.ResultSHA256): when it changes the period is due.
+	ConfigResultSHA256 string `json:"config_result_sha256,omitempty"`
+	// DueReason is why the period ran: "no successful run", "input
+	// changed: <path>", "config changed", "requested", ...
+	DueReason string `json:"due_reason,omitempty"`
+	// MissingDistributors sent no feed for the period, which ran without
+	// them once the cut-off day had passed (or was asked for by --period).
+	MissingDistributors []string `json:"missing_distributors,omitempty"`
+	// Restated: the period had been published before and this run replaces
+	// it (PreviousRunID); whoever received the earlier reports should hear.
+	Restated      bool             `json:"restated,omitempty"`
 	PreviousRunID string           `json:"previous_run_id,omitempty"`
 	Inputs        []Digest         `json:"inputs"`
 	Stages        []StageRecord    `json:"stages"`
@@ -80,6 +92,7 @@ func (m *Manifest) compare(prev *Manifest) {
 		return
 	}
 	m.PreviousRunID = prev.RunID
+	m.Restated = true
 	c := &Changes{Tables: map[string][2]int64{}}
 	before := map[string]string{}
 	for _, in := range prev.Inputs {
@@ -163,6 +176,14 @@ func readManifests(output, period string) ([]*Manifest, error) {
 	slices.SortFunc(out, func(a, b *Manifest) int { return a.FinishedAt.Compare(b.FinishedAt) })
 	return out, nil
 }
+
+// Manifests returns every manifest of period, oldest first.
+func (p *Pipeline) Manifests(period string) ([]*Manifest, error) {
+	return readManifests(p.cfg.Output, period)
+}
+
+// LastSuccess is the latest successful, published run among ms, or nil.
+func LastSuccess(ms []*Manifest) *Manifest { return lastSuccess(ms) }
 
 // lastSuccess is the latest successful, published run of a period.
 func lastSuccess(ms []*Manifest) *Manifest {

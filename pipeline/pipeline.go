@@ -23,7 +23,6 @@ import (
 
 	"github.com/channelscope/channelscope/config"
 	duckdb "github.com/duckdb/duckdb-go/v2"
-	"github.com/gofrs/flock"
 )
 
 // Options are the dependencies of a Pipeline.
@@ -264,23 +263,6 @@ func newRunID(t time.Time) string {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
 	return t.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
-}
-
-// lock takes the output folder for this process: two runs must not publish
-// the same lake at once.
-func (p *Pipeline) lock() (func(), error) {
-	if err := os.MkdirAll(p.cfg.Output, 0o755); err != nil {
-		return nil, err
-	}
-	l := flock.New(filepath.Join(p.cfg.Output, ".lock"))
-	ok, err := l.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", p.cfg.Output, err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("output %s is in use by another channelscope run", p.cfg.Output)
-	}
-	return func() { _ = l.Unlock() }, nil
 }
 
 // ingest loads every file of the period with one appender per table.

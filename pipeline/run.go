@@ -37,28 +37,35 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 			return nil, fmt.Errorf("recover lake: %w", err)
 		}
 	}
-	var periods []string
+	var due []Due
 	if opts.Period != "" {
 		if _, err := ParsePeriod(opts.Period); err != nil {
 			return nil, err
 		}
-		periods = []string{opts.Period}
+		due = []Due{{Period: opts.Period, Reason: "requested"}}
 	} else {
-		due, err := p.Plan()
+		a, err := p.Agenda()
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range due {
-			p.log.Info("period due", "period", d.Period, "reason", d.Reason)
-			periods = append(periods, d.Period)
+		for _, w := range a.Waiting {
+			p.log.Info("period waiting", "period", w.Period, "reason", w.Reason)
 		}
-		if len(due) == 0 {
+		for _, d := range a.Due {
+			p.log.Info("period due", "period", d.Period, "reason", d.Reason)
+		}
+		if len(a.Due) == 0 {
 			p.log.Info("lake is up to date")
 		}
+		due = a.Due
 	}
 	var out []*Manifest
-	for _, period := range periods {
-		m, err := p.RunPeriod(ctx, period, opts.DryRun)
+	for _, d := range due {
+		if err := ctx.Err(); err != nil { // stopped: take no more work
+			return out, err
+		}
+		period := d.Period
+		m, err := p.runDue(ctx, period, opts.DryRun, d.Reason)
 		if m != nil {
 			out = append(out, m)
 		}
@@ -69,120 +76,32 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 	return out, nil
 }
 
-// Due is a period that needs a run, and why.
-type Due struct {
-	Period string
-	Reason string
-}
-
-// Plan lists the periods a run without --period would run, oldest first:
-// never run successfully, inputs or stages changed since, or inside the
-// history window of an earlier period rerun since.
-func (p *Pipeline) Plan() ([]Due, error) {
-	periods, err := p.Periods()
-	if err != nil {
-		return nil, err
-	}
-	var due []Due
-	finished := map[string]time.Time{} // latest successful run of each period
-	var reruns []string                // periods due in this plan: they will finish after all others
-	for _, period := range periods {
-		ms, err := readManifests(p.cfg.Output, period)
-		if err != nil {
-			return nil, err
-		}
-		last := lastSuccess(ms)
-		reason := ""
-		if last == nil {
-			reason = "no successful run"
-		} else {
-			finished[period] = last.FinishedAt
-			reason, err = p.staleness(period, last)
-			if err != nil {
-				return nil, err
-			}
-		}
-		if reason == "" {
-			reason = p.windowReason(period, finished, reruns)
-		}
-		if reason != "" {
-			due = append(due, Due{period, reason})
-			reruns = append(reruns, period)
-		}
-	}
-	return due, nil
-}
-
-// staleness says why the last run of period no longer stands, if it does not.
-func (p *Pipeline) staleness(period string, last *Manifest) (string, error) {
-	_, digests, err := p.inputs(period)
-	if err != nil {
-		return "", err
-	}
-	was := map[string]string{}
-	for _, d := range last.Inputs {
-		was[d.Path] = d.SHA256
-	}
-	for _, d := range digests {
-		if was[d.Path] != d.SHA256 {
-			return "input changed: " + d.Path, nil
-		}
-		delete(was, d.Path)
-	}
-	for path := range was {
-		return "input removed: " + path, nil
-	}
-	ran := map[string]string{}
-	for _, s := range last.Stages {
-		ran[s.File] = s.Checksum
-	}
-	for _, s := range p.stages {
-		if ran[s.File] != s.Checksum {
-			return "stage changed: " + s.File, nil
-		}
-	}
-	return "", nil
-}
-
-// windowReason: a period reads the history window before it, so a rerun of
-// an earlier period inside that window makes it stale.
-func (p *Pipeline) windowReason(period string, finished map[string]time.Time, reruns []string) string {
-	at, _ := ParsePeriod(period)
-	inWindow := func(q string) bool {
-		qt, _ := ParsePeriod(q)
-		months := (at.Year()-qt.Year())*12 + int(at.Month()-qt.Month())
-		return months > 0 && months < p.cfg.HistoryMonths
-	}
-	for _, q := range reruns {
-		if inWindow(q) {
-			return "inside the history window of " + q + ", due too"
-		}
-	}
-	for q, t := range finished {
-		if inWindow(q) && t.After(finished[period]) {
-			return "inside the history window of " + q + ", rerun since"
-		}
-	}
-	return ""
-}
-
 // RunPeriod runs one period from ingest to publication.
 func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*Manifest, error) {
+	return p.runDue(ctx, period, dryRun, "requested")
+}
+
+// runDue runs period and records why it was due.
+func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reason string) (*Manifest, error) {
 	start, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
 	}
 	began := p.now()
 	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
-		DurationsMS: map[string]int64{}}
+		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256()}
 	log := p.log.With("period", period, "run_id", m.RunID)
 	err = p.runPeriod(ctx, m, start, log)
 	m.FinishedAt = p.now().UTC()
 	m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		m.Status, m.Error = "cancelled", err.Error()
+		log.Warn("run cancelled: the published lake is unchanged", "err", err)
+	case err != nil:
 		m.Error = err.Error()
 		log.Error("run failed", "err", err)
-	} else {
+	default:
 		m.Status = "success"
 		log.Info("run done", "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
 	}
@@ -206,6 +125,10 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		return err
 	}
 	m.Inputs = digests
+	m.MissingDistributors = missingFrom(p.cfg.Distributors, files)
+	if len(m.MissingDistributors) > 0 {
+		log.Warn("running without the feeds of some distributors", "missing", m.MissingDistributors)
+	}
 
 	var scratch string
 	if m.DryRun { // a dry run leaves nothing under the output folder

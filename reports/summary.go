@@ -162,7 +162,11 @@ FROM `+l.table("distributor_scorecard", l.period)+` ORDER BY distributor`)
 	pct := func(v float64) string { return loc.Percent(v, 1) }
 	var cells [][]string
 	var match []Share
+	var missing []string // distributors that sent nothing: the period ran without them
 	for _, r := range rows {
+		if num(r[1]) == 0 {
+			missing = append(missing, str(r[0]))
+		}
 		onTime := loc.T("no")
 		if b, _ := r[6].(bool); b {
 			onTime = loc.T("yes")
@@ -178,6 +182,9 @@ FROM `+l.table("distributor_scorecard", l.period)+` ORDER BY distributor`)
 	}
 	d.grid([]string{loc.T("distributor"), loc.T("files"), loc.T("lines"), loc.T("rejects"), loc.T("reject_rate"),
 		loc.T("match_rate"), loc.T("on_time")}, cells, []float64{0.28, 0.1, 0.12, 0.12, 0.13, 0.15, 0.1}, "LRRRRRC", -1, nil)
+	if len(missing) > 0 {
+		d.text(fmt.Sprintf(loc.T("missing_feeds"), strings.Join(missing, ", ")), 8.5)
+	}
 	d.section(loc.T("match_by_distributor"), 8+5*float64(len(match)))
 	d.valueBars(match, 1, pct)
 	return nil

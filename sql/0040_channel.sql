@@ -1,5 +1,5 @@
 -- stage: channel
--- version: 1
+-- version: 2
 -- reads: layouts, feed_files, raw_lines, rejects, sales_out, ref_sales_in, ref_products, ref_sku_aliases
 -- writes: distributor_scorecard, channel_inventory, product_launches
 -- publish: distributor_scorecard, channel_inventory, product_launches
@@ -59,6 +59,8 @@ SELECT getvariable('period') AS period,
        CASE WHEN amount_abs > 0 THEN CAST(matched_amount_abs / amount_abs AS DOUBLE) END AS match_rate_amount,
        arrived, due,
        coalesce(arrived <= due, false) AS on_time,
+       -- no file at all: the period ran without this distributor (cut-off passed)
+       files = 0 AS missing,
        -- calendar days after the due day; unknown (NULL) while no file came,
        -- as counting up to "now" would make reruns disagree
        CASE WHEN arrived IS NULL THEN NULL

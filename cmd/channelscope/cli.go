@@ -21,8 +21,9 @@ import (
 // Exit codes.
 const (
 	exitOK     = 0
-	exitFailed = 1 // the run failed
-	exitUsage  = 2 // bad usage or configuration
+	exitFailed = 1  // the run failed
+	exitUsage  = 2  // bad usage or configuration
+	exitBusy   = 75 // another process holds the output folder (EX_TEMPFAIL): try again later
 )
 
 const usage = `usage: channelscope <command> [flags]
@@ -31,6 +32,8 @@ commands:
   run       [--config F] [--period P] [--dry-run] [--no-reports]   one monthly run, or every due period
   validate  [--config F] [--period P]                              check config and feeds, write nothing
   report    [--config F] --period P [--partner ID]                re-render the PDF reports from the lake
+  schedule  [--config F] [--once]                                  cron daemon: runs due periods, catches up missed ones
+  status    [--config F] [--json]                                  last runs, what is due or waiting and why, next tick
   generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
                                                                    a realistic synthetic workspace with ground truth
   stages                                                           list SQL stages with version and checksum
@@ -52,6 +55,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	// deliveries reads the last delivery per recipient group of a period
+	// for status; nil until email delivery is wired in.
+	deliveries func(period string) ([]Delivery, error)
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -70,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"generate": cmdGenerate,
 		"report":   cmdReport,
 		"stages":   cmdStages,
+		"schedule": cmdSchedule,
+		"status":   cmdStatus,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -85,6 +93,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "channelscope %s: %v\n", args[0], err)
+	if errors.Is(err, pipeline.ErrBusy) {
+		return exitBusy
+	}
 	var ue usageError
 	var de *diag.Error
 	if errors.As(err, &ue) || (errors.As(err, &de) && de.Code == diag.Config) {
@@ -217,6 +228,14 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 			rate = fmt.Sprintf("%.1f%%", 100*float64(matched)/float64(lines))
 		}
 		fmt.Fprintf(w, "%-8s %-28s %-8s %9d %8d %7s %s\n", m.Period, m.RunID, status, m.Tables["sales_out"], m.Tables["rejects"], rate, strings.Join(reasons, " "))
+	}
+	for _, m := range ms {
+		if len(m.MissingDistributors) > 0 {
+			fmt.Fprintf(w, "note: %s ran without feeds from %s\n", m.Period, strings.Join(m.MissingDistributors, ", "))
+		}
+		if m.Restated && m.Status == "success" {
+			fmt.Fprintf(w, "note: %s restated (%s): replaces run %s\n", m.Period, m.DueReason, m.PreviousRunID)
+		}
 	}
 }
 

@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"testing"
 
+	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -20,9 +22,35 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scenarios of testdata/script/*.txtar, each in
 // its own work folder (and so its own lake and DuckDB).
 func TestScripts(t *testing.T) {
+	var locks sync.Map // absolute path -> *flock.Flock held by the script
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// lock FILE: hold FILE's flock as another channelscope would,
+			// until unlock FILE or the end of the script.
+			"lock": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: lock FILE")
+				}
+				path := ts.MkAbs(args[0])
+				l := flock.New(path)
+				ok, err := l.TryLock()
+				if err != nil || !ok {
+					ts.Fatalf("lock %s: held elsewhere or %v", path, err)
+				}
+				locks.Store(path, l)
+				ts.Defer(func() { _ = l.Unlock() })
+			},
+			"unlock": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: unlock FILE")
+				}
+				l, ok := locks.LoadAndDelete(ts.MkAbs(args[0]))
+				if !ok {
+					ts.Fatalf("unlock %s: not locked", args[0])
+				}
+				_ = l.(*flock.Flock).Unlock()
+			},
 			// exits N cmd args...: run cmd and require exit status N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

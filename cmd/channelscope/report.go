@@ -33,6 +33,12 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 // renderReports writes reports/P/ from the published lake and prints what
 // it wrote.
 func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, partner string) error {
+	// Shared: reports never read a period a run is publishing.
+	unlock, err := pipeline.LockShared(cfg.Output)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	r, err := reports.New(reports.Options{
 		Output:       cfg.Output,
 		PartnersFile: cfg.Path(cfg.Reference.Partners),

@@ -1,0 +1,205 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+)
+
+// testClock is an injected clock that moves on a millisecond per reading,
+// so runs finish in order, and jumps when set.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Millisecond)
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+func clockPipeline(t *testing.T, cfg *config.Config, clock *testClock) *pipeline.Pipeline {
+	t.Helper()
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func paris(t *testing.T, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// A month waits for its feeds until the cut-off day has passed, then runs
+// without the missing distributor and says so; the late feed restates it.
+func TestDueRuleLateFeed(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "testdata/small")
+	alpi := filepath.Join(dir, "feeds", "2025-03", "alpi")
+	parked := filepath.Join(t.TempDir(), "alpi")
+	if err := os.Rename(alpi, parked); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{}
+	p := clockPipeline(t, cfg, clock)
+	ctx := context.Background()
+	agenda := func() *pipeline.Agenda {
+		t.Helper()
+		a, err := p.Agenda()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+
+	clock.Set(paris(t, "2025-03-31 23:00"))
+	if a := agenda(); len(a.Due) != 0 || len(a.Waiting) != 1 || a.Waiting[0].Reason != "month not over until 2025-04-01T00:00:00+02:00" {
+		t.Fatalf("during the month: %+v", a)
+	}
+	clock.Set(paris(t, "2025-04-15 23:59"))
+	a := agenda()
+	if len(a.Due) != 0 || len(a.Waiting) != 1 || !reflect.DeepEqual(a.Waiting[0].Missing, []string{"alpi"}) ||
+		!a.Waiting[0].Until.Equal(paris(t, "2025-04-16 00:00")) {
+		t.Fatalf("before the cut-off: %+v", a)
+	}
+	if want := "waiting for the feed of alpi until 2025-04-16T00:00:00+02:00 (cut-off)"; a.Waiting[0].Reason != want {
+		t.Errorf("reason %q, want %q", a.Waiting[0].Reason, want)
+	}
+	if ms, err := p.Run(ctx, pipeline.RunOptions{}); err != nil || len(ms) != 0 {
+		t.Fatalf("a waiting period ran: %v %v", ms, err)
+	}
+
+	clock.Set(paris(t, "2025-04-16 00:00"))
+	a = agenda()
+	if len(a.Waiting) != 0 || len(a.Due) != 1 || a.Due[0].Reason != "no successful run" || !reflect.DeepEqual(a.Due[0].Missing, []string{"alpi"}) {
+		t.Fatalf("after the cut-off: %+v", a)
+	}
+	ms, err := p.Run(ctx, pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("run after the cut-off: %v %v", ms, err)
+	}
+	first := ms[0]
+	if !reflect.DeepEqual(first.MissingDistributors, []string{"alpi"}) || first.DueReason != "no successful run" || first.Restated {
+		t.Errorf("first manifest: missing %v, due %q, restated %v", first.MissingDistributors, first.DueReason, first.Restated)
+	}
+	card := query(t, `SELECT distributor, files, missing, on_time FROM read_parquet(? || '/distributor_scorecard/*/*.parquet') ORDER BY distributor`,
+		filepath.Join(dir, "out", "parquet"))
+	if want := "distributor|files|missing|on_time\nalpi|0|true|false\nnord|1|false|false\n"; card != want {
+		t.Errorf("scorecard:\n%s\nwant\n%s", card, want)
+	}
+
+	// The feed comes after publication: the period is due again, restated.
+	if err := os.Rename(parked, alpi); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(paris(t, "2025-04-20 10:00"))
+	a = agenda()
+	if len(a.Due) != 1 || a.Due[0].Reason != "input changed: feeds/2025-03/alpi/sales.csv" || len(a.Due[0].Missing) != 0 {
+		t.Fatalf("after the late feed: %+v", a)
+	}
+	ms, err = p.Run(ctx, pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("rerun: %v %v", ms, err)
+	}
+	m := ms[0]
+	if !m.Restated || m.PreviousRunID != first.RunID || len(m.MissingDistributors) != 0 ||
+		m.DueReason != "input changed: feeds/2025-03/alpi/sales.csv" || !reflect.DeepEqual(m.Changes.InputsAdded, []string{"feeds/2025-03/alpi/sales.csv"}) {
+		t.Errorf("restatement manifest: restated %v previous %q (want %q) missing %v due %q changes %+v",
+			m.Restated, m.PreviousRunID, first.RunID, m.MissingDistributors, m.DueReason, m.Changes)
+	}
+	if a := agenda(); len(a.Due)+len(a.Waiting) != 0 {
+		t.Errorf("after the restatement: %+v", a)
+	}
+}
+
+// A change of a result-shaping setting makes the period due again; a
+// change of the schedule does not.
+func TestDueRuleConfigChanged(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "testdata/small")
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
+	if _, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Schedule.Cron = "@daily"
+	if due, err := clockPipeline(t, cfg, clock).Plan(); err != nil || len(due) != 0 {
+		t.Fatalf("schedule changed: %+v %v", due, err)
+	}
+	cfg.Matching.Accept = 0.95
+	if due, err := clockPipeline(t, cfg, clock).Plan(); err != nil || len(due) != 1 || due[0].Reason != "config changed" {
+		t.Fatalf("matching changed: %+v %v", due, err)
+	}
+}
+
+// One process at a time publishes a lake; readers share it. flock locks
+// belong to an open file, so two locks in one process conflict as two
+// processes would.
+func TestLockBusy(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "testdata/small")
+	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
+	out := p.Config().Output
+	unlock, err := pipeline.Lock(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Run(context.Background(), pipeline.RunOptions{})
+	if !errors.Is(err, pipeline.ErrBusy) || err.Error() != "busy: another channelscope holds "+filepath.Join(out, ".lock")+"; try again later" {
+		t.Fatalf("run while locked: %v", err)
+	}
+	if _, err := pipeline.LockShared(out); !errors.Is(err, pipeline.ErrBusy) {
+		t.Fatalf("shared lock while a run holds it: %v", err)
+	}
+	unlock()
+	r1, err := pipeline.LockShared(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := pipeline.LockShared(out)
+	if err != nil {
+		t.Fatalf("two readers: %v", err)
+	}
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); !errors.Is(err, pipeline.ErrBusy) {
+		t.Fatalf("run while a report reads: %v", err)
+	}
+	r1()
+	r2()
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
+		t.Fatalf("run after the readers left: %v", err)
+	}
+}

@@ -1,0 +1,272 @@
+package scheduler_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
+	"github.com/channelscope/channelscope/scheduler"
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// clock is an injected clock moving on a millisecond per reading.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Millisecond)
+	return c.t
+}
+
+// workspace copies the pipeline's small fixture (March 2025) and makes
+// April and May from it, dates moved.
+func workspace(t *testing.T) string {
+	t.Helper()
+	src, dst := filepath.Join("..", "pipeline", "testdata", "small"), t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"04", "05"} {
+		for _, f := range []string{"nord/ventes.csv", "alpi/sales.csv"} {
+			data, err := os.ReadFile(filepath.Join(dst, "feeds", "2025-03", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = bytes.ReplaceAll(data, []byte("/03/2025"), []byte("/"+m+"/2025"))
+			data = bytes.ReplaceAll(data, []byte("2025-03-"), []byte("2025-"+m+"-"))
+			path := filepath.Join(dst, "feeds", "2025-"+m, f)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return filepath.Join(dst, "channelscope.yaml")
+}
+
+func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Logger, after func(context.Context, []*pipeline.Manifest) error) *scheduler.Daemon {
+	t.Helper()
+	d, err := scheduler.New(scheduler.Options{
+		Load: func() (*config.Config, error) { return config.Load(cfgPath) },
+		NewRunner: func(cfg *config.Config) (scheduler.Runner, error) {
+			return pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: now, Logger: log})
+		},
+		Now: now, Logger: log, AfterRun: after,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func periods(ms []*pipeline.Manifest) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Period+" "+string(m.Status))
+	}
+	return out
+}
+
+// A daemon down for three months runs the three, oldest first, once each;
+// the next tick runs nothing.
+func TestTickCatchesUp(t *testing.T) {
+	t.Parallel()
+	cfgPath := workspace(t)
+	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	var after [][]string
+	d := newDaemon(t, cfgPath, c.Now, nil, func(_ context.Context, ms []*pipeline.Manifest) error {
+		after = append(after, periods(ms))
+		return nil
+	})
+	ms, err := d.Tick(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2025-03 success", "2025-04 success", "2025-05 success"}
+	if got := periods(ms); !slices.Equal(got, want) {
+		t.Fatalf("first tick ran %v, want %v", got, want)
+	}
+	if ms, err := d.Tick(context.Background()); err != nil || len(ms) != 0 {
+		t.Fatalf("second tick ran %v %v", periods(ms), err)
+	}
+	if len(after) != 1 || !slices.Equal(after[0], want) {
+		t.Errorf("AfterRun got %v, want once %v", after, want)
+	}
+	for _, p := range []string{"2025-03", "2025-04", "2025-05"} {
+		runs, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", "runs", p))
+		if len(runs) != 1 {
+			t.Errorf("%s ran %d times", p, len(runs))
+		}
+	}
+}
+
+// A tick while another process holds the lake does nothing and says busy.
+func TestTickBusy(t *testing.T) {
+	t.Parallel()
+	cfgPath := workspace(t)
+	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	d := newDaemon(t, cfgPath, c.Now, nil, nil)
+	unlock, err := pipeline.Lock(d.Config().Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if ms, err := d.Tick(context.Background()); !errors.Is(err, pipeline.ErrBusy) || len(ms) != 0 {
+		t.Fatalf("tick on a held lake: %v %v", periods(ms), err)
+	}
+}
+
+// cancelOn cancels the daemon's context when the pipeline logs msg: the
+// daemon is stopped at a known point of the run, between ingest and the
+// first SQL stage, as SIGTERM would.
+type cancelOn struct {
+	slog.Handler
+	msg    string
+	cancel context.CancelFunc
+}
+
+func (h cancelOn) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.cancel()
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h cancelOn) WithAttrs(as []slog.Attr) slog.Handler {
+	return cancelOn{h.Handler.WithAttrs(as), h.msg, h.cancel}
+}
+
+// Stopping the daemon during a run cancels the query, publishes nothing
+// and leaves the lake as it was; Run returns nil.
+func TestStopDuringRunLeavesLake(t *testing.T) {
+	t.Parallel()
+	cfgPath := workspace(t)
+	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	if _, err := newDaemon(t, cfgPath, c.Now, nil, nil).Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	lake := filepath.Join(filepath.Dir(cfgPath), "out", "parquet")
+	before := digestTree(t, lake)
+	// A restated April makes April and May due.
+	feed := filepath.Join(filepath.Dir(cfgPath), "feeds", "2025-04", "alpi", "sales.csv")
+	f, err := os.OpenFile(feed, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "A9,2025-04-20,Nouveau SAS,,75011,CS-100,1,10.00,EUR")
+	f.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs bytes.Buffer
+	log := slog.New(cancelOn{slog.NewTextHandler(&logs, nil), "ingested", cancel})
+	var after int
+	d := newDaemon(t, cfgPath, c.Now, log, func(context.Context, []*pipeline.Manifest) error { after++; return nil })
+	if err := d.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := digestTree(t, lake); got != before {
+		t.Errorf("lake changed by a cancelled run:\n%s\nwas\n%s", got, before)
+	}
+	runs, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", "runs", "2025-04"))
+	ms, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", "runs", "2025-05"))
+	if len(runs) != 2 || len(ms) != 1 || after != 0 {
+		t.Errorf("April runs %d (want 2: published + cancelled), May runs %d (want 1: not started), AfterRun %d", len(runs), len(ms), after)
+	}
+	for _, want := range []string{"run cancelled", "daemon stopped"} {
+		if !bytes.Contains(logs.Bytes(), []byte(want)) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	scratch, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", ".scratch"))
+	if len(scratch) != 0 {
+		t.Errorf("scratch left behind: %v", scratch)
+	}
+}
+
+// A bad new configuration is refused and the one in force kept.
+func TestReloadKeepsGoodConfig(t *testing.T) {
+	t.Parallel()
+	cfgPath := workspace(t)
+	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	d := newDaemon(t, cfgPath, c.Now, nil, nil)
+	good, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)
+	if err := os.WriteFile(cfgPath, append(good, "schedule:\n  cron: \"0 6 31 2 *\"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Reload(); err != nil {
+		t.Fatalf("good reload: %v", err)
+	}
+	if err := os.WriteFile(cfgPath, append(good, "schedule:\n  cron: \"every day\"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Reload(); err == nil {
+		t.Fatal("a bad configuration was accepted")
+	}
+	if got := d.Config().Schedule.Cron; got != "0 6 31 2 *" {
+		t.Errorf("schedule in force %q", got)
+	}
+	// February 31st never comes: only the cut-off wake-ups remain.
+	if got, want := d.Next(from), time.Date(2025, 7, 16, 0, 0, 0, 0, d.Config().Schedule.Location()); !got.Equal(want) {
+		t.Errorf("next %v, want %v", got, want)
+	}
+}
+
+// digestTree lists every file under dir with its sha256.
+func digestTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(&b, "%x %s\n", sha256.Sum256(data), rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
