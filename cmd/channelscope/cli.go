@@ -37,6 +37,7 @@ commands:
   generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
                                                                    a realistic synthetic workspace with ground truth
   stages                                                           list SQL stages with version and checksum
+  onboard   FILE [--distributor ID] [--config F]                  propose a distributor layout from a sample feed
 
 every command takes --log-format text|json and --log-level debug|info|warn|error.
 Run 'channelscope <command> -h' for its flags.
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"stages":   cmdStages,
 		"schedule": cmdSchedule,
 		"status":   cmdStatus,
+		"onboard":  cmdOnboard,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
