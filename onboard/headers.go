@@ -160,9 +160,11 @@ func (m headerMap) col(field string) (headerMatch, bool) {
 
 // mapHeader maps header cells to canonical fields: an exact synonym wins,
 // else the longest synonym whose words all appear in the header (score =
-// its share of the header's letters, at least 0.5). Each field takes one
-// column and each column one field, best scores first.
-func mapHeader(header []string) headerMap {
+// its share of the header's letters; it must hold half of the letters or
+// half of the words). fits, when not nil, vetoes a column for a field by
+// its values. Each field takes one column and each column one field, best
+// scores first.
+func mapHeader(header []string, fits func(field string, col int) bool) headerMap {
 	var out headerMap
 	var cands []headerMatch
 	for col, h := range header {
@@ -195,7 +197,9 @@ func mapHeader(header []string) headerMap {
 				case sk == key:
 					best.Score, best.Synonym = 1, s
 				case containsWords(kept, sw):
-					if sc := float64(len(sk)) / float64(len(key)); sc >= 0.5 && sc > best.Score {
+					sc := float64(len(sk)) / float64(len(key))
+					words := float64(len(sw)) / float64(len(kept))
+					if (sc >= 0.5 || words >= 0.5 && sc >= 0.25) && sc > best.Score {
 						best.Score, best.Synonym = sc, s
 					}
 				}
@@ -203,7 +207,7 @@ func mapHeader(header []string) headerMap {
 					break
 				}
 			}
-			if best.Score > 0 {
+			if best.Score > 0 && (fits == nil || fits(f, col)) {
 				cands = append(cands, best)
 			}
 		}

@@ -169,24 +169,52 @@ func score(hm headerMap) float64 {
 // the first one mapping the most fields, among rows of mostly distinct,
 // non-numeric cells.
 func findHeader(rows []row) (int, headerMap, string) {
+	fitsAfter := func(i int) func(string, int) bool { return func(f string, col int) bool { return fits(rows[i+1:], f, col) } }
 	best, bestScore := -1, 0.0
 	var bestMap headerMap
 	for i, r := range rows[:min(len(rows), 30)] {
 		if !headerLike(r.Cells) {
 			continue
 		}
-		hm := mapHeader(r.Cells)
+		hm := mapHeader(r.Cells, fitsAfter(i))
 		if s := score(hm); s > bestScore {
 			best, bestScore, bestMap = i, s, hm
 		}
 	}
 	switch {
 	case best < 0:
-		return 0, mapHeader(rows[0].Cells), "guess: no row looks like a header; the first one assumed"
+		return 0, mapHeader(rows[0].Cells, fitsAfter(0)), "guess: no row looks like a header; the first one assumed"
 	case len(bestMap.Matches) < 4:
 		return best, bestMap, fmt.Sprintf("guess: only %d columns of this row are known field names", len(bestMap.Matches))
 	}
 	return best, bestMap, ""
+}
+
+// fits tells whether the values under column col (in the sample rows
+// after a header) can be field: most non-empty amounts and quantities
+// hold a number, most dates a digit. No value: no veto.
+func fits(rows []row, field string, col int) bool {
+	var filled, ok int
+	for _, r := range rows[:min(len(rows), 500)] {
+		if col >= len(r.Cells) || strings.TrimSpace(r.Cells[col]) == "" {
+			continue
+		}
+		v := r.Cells[col]
+		filled++
+		switch field {
+		case "quantity", "amount":
+			if numberBody.MatchString(bareNumber(v)) {
+				ok++
+			}
+		case "invoice_date":
+			if strings.ContainsAny(v, "0123456789") {
+				ok++
+			}
+		default:
+			ok++
+		}
+	}
+	return filled == 0 || ok*2 >= filled
 }
 
 var numeric = regexp.MustCompile(`^[\s+\-(]*[0-9][0-9.,'\s]*\)?$`)
