@@ -44,7 +44,10 @@ var serial = regexp.MustCompile(`^\d{4,6}(\.\d+)?$`)
 func guessDates(values []string) (dateGuess, error) {
 	distinct := map[string]int{}
 	for _, v := range values {
-		if v = strings.TrimSpace(v); v != "" {
+		// A monthly feed has few distinct dates; past 1000 the rest add
+		// nothing but time (every format is tried on each).
+		v = strings.TrimSpace(v)
+		if _, seen := distinct[v]; v != "" && (seen || len(distinct) < 1000) {
 			distinct[v]++
 		}
 	}

@@ -167,7 +167,25 @@ func (m headerMap) col(field string) (headerMatch, bool) {
 func mapHeader(header []string, fits func(field string, col int) bool) headerMap {
 	var out headerMap
 	var cands []headerMatch
+	type synonym struct {
+		text, key string
+		words     []string
+	}
+	index := map[string][]synonym{}
+	for _, f := range fields {
+		for _, s := range synonyms[f] {
+			w := tokens(s)
+			index[f] = append(index[f], synonym{s, strings.Join(w, ""), w})
+		}
+	}
+	first := map[string]bool{}
 	for col, h := range header {
+		// ingest finds a header name at its first column only.
+		if name := strings.TrimSpace(h); first[name] {
+			continue
+		} else {
+			first[name] = true
+		}
 		words := tokens(h)
 		for _, sym := range []string{"€", "$", "£"} {
 			if strings.Contains(h, sym) && out.Currency == "" {
@@ -190,9 +208,8 @@ func mapHeader(header []string, fits func(field string, col int) bool) headerMap
 		}
 		for _, f := range fields {
 			best := headerMatch{Field: f, Header: h, Col: col}
-			for _, s := range synonyms[f] {
-				sw := tokens(s)
-				sk := strings.Join(sw, "")
+			for _, sy := range index[f] {
+				s, sw, sk := sy.text, sy.words, sy.key
 				switch {
 				case sk == key:
 					best.Score, best.Synonym = 1, s

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // maxSampleBytes bounds how much of a CSV file is read to guess from.
@@ -374,7 +375,8 @@ func (p *Proposal) YAML() string {
 // yamlString quotes a scalar for YAML: single quotes around a lone double
 // quote read better; otherwise Go's double-quoted form, which YAML reads.
 func yamlString(s string) string {
-	if strings.Contains(s, `"`) && !strings.ContainsAny(s, "'\\\n\t") {
+	printable := !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
+	if strings.Contains(s, `"`) && !strings.Contains(s, "'") && printable {
 		return "'" + s + "'"
 	}
 	return strconv.Quote(s)

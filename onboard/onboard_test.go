@@ -45,8 +45,13 @@ func TestGuessCSVWithPreamble(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, block)
 	}
-	if d.HeaderRow != 4 || d.Delimiter != "\t" || d.Columns.Amount != "Nettobetrag" || d.Columns.ResellerName != "Firma" || d.Columns.InvoiceLine != "" {
+	if d.HeaderRow != 4 || d.Delimiter != "\t" || d.Decimal != "," || d.DateFormat != "%d.%m.%Y" {
 		t.Errorf("parsed block gives %+v\n%s", d, block)
+	}
+	for field, want := range map[string]string{"amount": "Nettobetrag", "reseller_name": "Firma", "invoice_line": ""} {
+		if m, _ := p.Columns.col(field); m.Header != want {
+			t.Errorf("%s <- %q, want %q", field, m.Header, want)
+		}
 	}
 	if !strings.Contains(block, `# not mapped: "Bemerkung"`) {
 		t.Errorf("block does not name the unmapped column:\n%s", block)
@@ -125,4 +130,21 @@ func TestDefaultID(t *testing.T) {
 			t.Errorf("DefaultID(%q) = %+v, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzGuessCSV: any sample either fails with an error or gives a block
+// that config.Parse loads whenever no column is missing.
+func FuzzGuessCSV(f *testing.F) {
+	f.Add([]byte("Invoice;Date;Customer;SKU;Qty;Amount\nI1;03/10/2026;Dupont;A1;1;1,50\n"))
+	f.Add([]byte("\xEF\xBB\xBFinvoice_no,invoice_date,customer_id,item_code,qty,net_amount,currency\n\"I,1\",2026-10-03,C1,A1,2,3.50,EUR\n"))
+	f.Add([]byte("N\xb0 Facture|Date|Client|R\xe9f|Qt\xe9|Montant \"HT\"\nF1|2026-10-03|A: b|A1|1|1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Guess(fstest.MapFS{"f.csv": {Data: data}}, "f.csv", Options{ID: "f"})
+		if err != nil || len(p.Missing) > 0 {
+			return
+		}
+		if _, err := ParseBlock(p.YAML(), "EUR"); err != nil {
+			t.Fatalf("block does not parse: %v\n%s", err, p.YAML())
+		}
+	})
 }

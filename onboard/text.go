@@ -25,7 +25,11 @@ type guess struct {
 func guessEncoding(data []byte) (guess, string, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return guess{Value: "utf-8-bom"}, string(data[3:]), nil
+		g := guess{Value: "utf-8-bom"}
+		if !utf8.Valid(data[3:]) {
+			g.Note = "guess: a UTF-8 byte-order mark, but some bytes are not UTF-8 (read as U+FFFD)"
+		}
+		return g, string([]rune(string(data[3:]))), nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		dec := unicode.BOMOverride(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
 		text, _, err := transform.Bytes(dec, data)

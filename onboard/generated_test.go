@@ -1,0 +1,98 @@
+package onboard
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/synth"
+)
+
+// TestOnboardEveryGeneratedLayout is issue 10's "done when": for every
+// distributor layout the generator writes (Windows-1252 ';' CSV with
+// decimal commas, UTF-8-BOM ',' CSV with a currency column, XLSX with
+// serial dates), onboard on one of its files proposes a block that
+// config.Parse loads and under which the file validates with no more
+// rejects than under the hand-written layout.
+func TestOnboardEveryGeneratedLayout(t *testing.T) {
+	t.Parallel()
+	ws := t.TempDir()
+	if _, err := synth.Generate(ws, synth.Options{Seed: 9, Partners: 80, Months: 2, Lines: 240, End: "2026-10"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(ws, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk, err := NewChecker(cfg, channelscope.Stages(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Distributors) != 3 {
+		t.Fatalf("the generator has %d layouts; this test knows 3", len(cfg.Distributors))
+	}
+	for _, hand := range cfg.Distributors {
+		t.Run(hand.ID, func(t *testing.T) {
+			dir := filepath.Join(ws, "feeds", "2026-10", hand.ID)
+			entries, err := os.ReadDir(dir)
+			if err != nil || len(entries) != 1 {
+				t.Fatalf("feeds of %s: %v %v", hand.ID, entries, err)
+			}
+			file := filepath.Join(dir, entries[0].Name())
+			p, err := Guess(os.DirFS(dir), entries[0].Name(), Options{ID: hand.ID, BaseCurrency: cfg.BaseCurrency})
+			if err != nil {
+				t.Fatal(err)
+			}
+			block := p.YAML()
+			t.Logf("proposed:\n%s", block)
+			proposed, err := ParseBlock(block, cfg.BaseCurrency)
+			if err != nil {
+				t.Fatalf("the proposed block does not parse: %v", err)
+			}
+			// The guesses a person would otherwise type, against the hand-written layout.
+			if hand.Format == "csv" && !sameEncoding(proposed.Encoding, hand.Encoding) {
+				t.Errorf("encoding %s, hand-written %s", proposed.Encoding, hand.Encoding)
+			}
+			for _, c := range []struct{ name, got, want string }{
+				{"format", proposed.Format, hand.Format}, {"delimiter", proposed.Delimiter, hand.Delimiter},
+				{"decimal", proposed.Decimal, hand.Decimal}, {"date_format", proposed.DateFormat, hand.DateFormat},
+				{"period", p.Period(), "2026-10"},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s %q, hand-written %q", c.name, c.got, c.want)
+				}
+			}
+			if !reflect.DeepEqual(proposed.Columns, hand.Columns) {
+				t.Errorf("columns\n%+v, hand-written\n%+v", proposed.Columns, hand.Columns)
+			}
+
+			got, err := chk.Check(context.Background(), proposed, file, p.Period())
+			if err != nil {
+				t.Fatalf("validate under the proposed block: %v", err)
+			}
+			want, err := chk.Check(context.Background(), hand, file, "2026-10")
+			if err != nil {
+				t.Fatalf("validate under the hand-written layout: %v", err)
+			}
+			t.Logf("proposed: %d lines, %d kept, %v; hand-written: %d kept, %v", got.Lines, got.Kept, got.Rejects, want.Kept, want.Rejects)
+			if got.Lines == 0 || got.Lines != want.Lines || got.Kept+got.Rejected != got.Lines {
+				t.Errorf("lines %d (kept %d + rejected %d), hand-written %d", got.Lines, got.Kept, got.Rejected, want.Lines)
+			}
+			if got.Rejected > want.Rejected {
+				t.Errorf("%d rejects under the proposed block %v, %d under the hand-written one %v",
+					got.Rejected, got.Rejects, want.Rejected, want.Rejects)
+			}
+		})
+	}
+}
+
+// sameEncoding: utf-8 reads what utf-8-bom does (ingest drops a BOM
+// whatever the declared encoding), windows-1252 what latin-1 does.
+func sameEncoding(a, b string) bool {
+	class := map[string]string{"utf-8": "utf-8", "utf-8-bom": "utf-8", "latin-1": "8bit", "windows-1252": "8bit", "utf-16": "utf-16"}
+	return class[a] == class[b]
+}
