@@ -170,7 +170,9 @@ func score(hm headerMap) float64 {
 // the first one mapping the most fields, among rows of mostly distinct,
 // non-numeric cells.
 func findHeader(rows []row) (int, headerMap, string) {
-	fitsAfter := func(i int) func(string, int) bool { return func(f string, col int) bool { return fits(rows[i+1:], f, col) } }
+	fitsAfter := func(i int) func(string, int) bool {
+		return func(f string, col int) bool { return fits(rows[i+1:], f, col) }
+	}
 	best, bestScore := -1, 0.0
 	var bestMap headerMap
 	for i, r := range rows[:min(len(rows), 30)] {
