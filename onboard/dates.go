@@ -100,6 +100,14 @@ func guessDates(values []string) (dateGuess, error) {
 			ties = append(ties, r.format)
 		}
 	}
+	// Formats reading as many dates but over more months: the choice
+	// rests on the feed being monthly, which the note says.
+	var spread []string
+	for _, r := range results {
+		if r.format != best.format && r.ok == best.ok && len(r.months) > len(best.months) {
+			spread = append(spread, fmt.Sprintf("%s reads them too, over %d months", r.format, len(r.months)))
+		}
+	}
 	total := 0
 	for _, n := range distinct {
 		total += n
@@ -119,6 +127,11 @@ func guessDates(values []string) (dateGuess, error) {
 	switch {
 	case len(ties) > 0:
 		g.Note = fmt.Sprintf("guess: ambiguous, %s reads them too", strings.Join(ties, ", "))
+		if best.ok < total {
+			g.Note += "; " + failed
+		}
+	case len(spread) > 0:
+		g.Note = fmt.Sprintf("guess: ambiguous, %s; chosen for its dates in %d month(s)", strings.Join(spread, ", "), len(best.months))
 		if best.ok < total {
 			g.Note += "; " + failed
 		}

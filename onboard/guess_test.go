@@ -155,9 +155,11 @@ func TestGuessDates(t *testing.T) {
 		{name: "french", values: []string{"01/10/2026", "15/10/2026", "31/10/2026"}, format: "%d/%m/%Y", period: "2026-10"},
 		{name: "american", values: []string{"10/01/2026", "10/15/2026", "10/31/2026"}, format: "%m/%d/%Y", period: "2026-10"},
 		// Day and month both 12 or less: both read; the dates of one month win.
-		{name: "ambiguous, one month wins", values: []string{"01/10/2026", "05/10/2026", "12/10/2026"}, format: "%d/%m/%Y", period: "2026-10"},
+		{name: "ambiguous, one month wins", values: []string{"01/10/2026", "05/10/2026", "12/10/2026"}, format: "%d/%m/%Y", period: "2026-10",
+			note: "guess: ambiguous, %m/%d/%Y reads them too, over 3 months; chosen for its dates in 1 month(s)"},
 		{name: "ambiguous, same day", values: []string{"05/10/2026", "05/10/2026"}, format: "%d/%m/%Y", period: "2026-10", note: "ambiguous, %m/%d/%Y reads them too"},
-		{name: "dotted german, two-digit year", values: []string{"03.10.26", "28.10.26"}, format: "%d.%m.%y", period: "2026-10"},
+		{name: "dotted german, two-digit year", values: []string{"03.10.26", "28.10.26"}, format: "%d.%m.%y", period: "2026-10",
+			note: "%y.%m.%d reads them too, over 2 months"},
 		{name: "compact", values: []string{"20261003", "20261028"}, format: "%Y%m%d", period: "2026-10"},
 		{name: "with time", values: []string{"03/10/2026 14:05", "28/10/2026 09:00"}, format: "%d/%m/%Y %H:%M", period: "2026-10"},
 		{name: "iso timestamp", values: []string{"2026-10-03T00:00:00", "2026-10-28T12:30:00"}, format: "%Y-%m-%dT%H:%M:%S", period: "2026-10"},
