@@ -49,15 +49,18 @@ type Proposal struct {
 	Lines     int      // data records after the header in the sample
 }
 
-var idChars = regexp.MustCompile(`[^a-z0-9]+`)
+var (
+	idChars      = regexp.MustCompile(`[^a-z0-9]+`)
+	periodFolder = regexp.MustCompile(`^\d{4}-\d{2}$`)
+	idFolder     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+)
 
 // DefaultID derives a distributor id from a feed's path: the folder of
 // feeds/<period>/<id>/, else the first word of the file name.
 func DefaultID(p string) guess {
 	p = strings.ReplaceAll(p, `\`, "/")
 	dir := path.Base(path.Dir(p))
-	if period := path.Base(path.Dir(path.Dir(p))); regexp.MustCompile(`^\d{4}-\d{2}$`).MatchString(period) &&
-		regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`).MatchString(dir) {
+	if period := path.Base(path.Dir(path.Dir(p))); periodFolder.MatchString(period) && idFolder.MatchString(dir) {
 		return guess{Value: dir, Note: "guess: from the feed's folder"}
 	}
 	base := strings.TrimSuffix(path.Base(p), path.Ext(p))

@@ -21,7 +21,8 @@ type sheet struct {
 // readWorkbook reads every sheet of an XLSX sample the way ingest does:
 // raw cell values (dates stay serial numbers), the sheet's row numbers.
 func readWorkbook(data []byte) ([]sheet, error) {
-	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	// A sample is small: a workbook unzipping to more is a bomb, not a feed.
+	wb, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: 1 << 30})
 	if err != nil {
 		return nil, fmt.Errorf("open workbook: %w", err)
 	}

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/onboard"
 )
+
+var validID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // cmdOnboard prints a distributors block guessed from a sample feed, then,
 // as YAML comments (so the whole output stays pasteable), what validate
@@ -34,6 +37,9 @@ func cmdOnboard(ctx context.Context, e *env, args []string) error {
 	file := fs.Arg(0)
 	if err := parse(fs, setup, fs.Args()[1:]); err != nil {
 		return err
+	}
+	if *id != "" && !validID.MatchString(*id) {
+		return usagef("--distributor %q: lower-case ASCII letters, digits, '_' or '-'", *id)
 	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
