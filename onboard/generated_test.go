@@ -2,6 +2,7 @@ package onboard
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,7 +18,8 @@ import (
 // decimal commas, UTF-8-BOM ',' CSV with a currency column, XLSX with
 // serial dates), onboard on one of its files proposes a block that
 // config.Parse loads and under which the file validates with no more
-// rejects than under the hand-written layout.
+// rejects than under the hand-written layout; in fact its rejects are
+// exactly the lines the generator made defective, reason by reason.
 func TestOnboardEveryGeneratedLayout(t *testing.T) {
 	t.Parallel()
 	ws := t.TempDir()
@@ -82,12 +84,40 @@ func TestOnboardEveryGeneratedLayout(t *testing.T) {
 			if got.Lines == 0 || got.Lines != want.Lines || got.Kept+got.Rejected != got.Lines {
 				t.Errorf("lines %d (kept %d + rejected %d), hand-written %d", got.Lines, got.Kept, got.Rejected, want.Lines)
 			}
+			if truth := defects(t, ws, file); !reflect.DeepEqual(got.Rejects, truth) {
+				t.Errorf("rejects under the proposed block %v, the generator's defects %v", got.Rejects, truth)
+			}
 			if got.Rejected > want.Rejected {
 				t.Errorf("%d rejects under the proposed block %v, %d under the hand-written one %v",
 					got.Rejected, got.Rejects, want.Rejected, want.Rejects)
 			}
 		})
 	}
+}
+
+// defects counts by code the defective lines of file in truth/lines.csv.
+func defects(t *testing.T, ws, file string) map[string]int64 {
+	t.Helper()
+	f, err := os.Open(filepath.Join(ws, "truth", "lines.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(ws, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, r := range recs[1:] {
+		if r[0] == filepath.ToSlash(rel) && r[3] != "" {
+			out[r[3]]++
+		}
+	}
+	return out
 }
 
 // sameEncoding: utf-8 reads what utf-8-bom does (ingest drops a BOM
