@@ -34,8 +34,8 @@ func TestOnboardEveryGeneratedLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Distributors) != 3 {
-		t.Fatalf("the generator has %d layouts; this test knows 3", len(cfg.Distributors))
+	if len(cfg.Distributors) < 3 {
+		t.Fatalf("the generator has %d layouts, want at least 3", len(cfg.Distributors))
 	}
 	for _, hand := range cfg.Distributors {
 		t.Run(hand.ID, func(t *testing.T) {
