@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/synth"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestOnboardEveryGeneratedLayout is issue 10's "done when": for every
@@ -125,4 +127,72 @@ func defects(t *testing.T, ws, file string) map[string]int64 {
 func sameEncoding(a, b string) bool {
 	class := map[string]string{"utf-8": "utf-8", "utf-8-bom": "utf-8", "latin-1": "8bit", "windows-1252": "8bit", "utf-16": "utf-16"}
 	return class[a] == class[b]
+}
+
+// TestOnboardForeignLayout onboards a layout the generator does not make:
+// a German workbook whose data sheet is the second, with a title above
+// the header, text dates, German number marks and a CHF column name, and
+// validates it against a generated workspace's reference files.
+func TestOnboardForeignLayout(t *testing.T) {
+	t.Parallel()
+	ws := t.TempDir()
+	if _, err := synth.Generate(ws, synth.Options{Seed: 4, Partners: 20, Months: 1, Lines: 30, End: "2026-10"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(ws, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetName("Sheet1", "Info"))
+	must(f.SetSheetRow("Info", "A1", &[]any{"Erstellt von", "ERP"}))
+	_, err = f.NewSheet("Verkäufe")
+	must(err)
+	must(f.SetSheetRow("Verkäufe", "A1", &[]any{"Verkaufsbericht Oktober 2026"}))
+	must(f.SetSheetRow("Verkäufe", "A2", &[]any{"Rechnungsnr.", "Pos.", "Rechnungsdatum", "Kundennr.", "Firma", "PLZ", "Ort", "Artikelnummer", "Menge", "Betrag CHF"}))
+	lines := [][]any{
+		{"R-1", "1", "03.10.2026", "K1", "Bürohaus Müller AG", "8001", "Zürich", "CS-LP-2020", "2", "1.234,50"},
+		{"R-1", "2", "03.10.2026", "K1", "Bürohaus Müller AG", "8001", "Zürich", "CS-LP-2030", "1", "229,00"},
+		{"R-2", "1", "17.10.2026", "K2", "Papeterie Keller GmbH", "3011", "Bern", "CS-LP-2020", "-1", "-149,00"},
+		{"R-3", "1", "31.10.2026", "K3", "Druckerei Frei", "4051", "Basel", "XX-0000", "1", "10,00"},
+	}
+	for i, l := range lines {
+		must(f.SetSheetRow("Verkäufe", "A"+strconv.Itoa(i+3), &l))
+	}
+	file := filepath.Join(t.TempDir(), "verkaeufe_2026_10.xlsx")
+	must(f.SaveAs(file))
+
+	p, err := Guess(os.DirFS(filepath.Dir(file)), filepath.Base(file), Options{BaseCurrency: cfg.BaseCurrency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := p.YAML()
+	t.Logf("proposed:\n%s", block)
+	d, err := ParseBlock(block, cfg.BaseCurrency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "verkaeufe" || d.Sheet != "Verkäufe" || d.HeaderRow != 2 || d.DateFormat != "%d.%m.%Y" ||
+		d.Decimal != "," || d.Thousands != "." || d.Currency != "CHF" {
+		t.Errorf("parsed block %+v", d)
+	}
+	chk, err := NewChecker(cfg, channelscope.Stages(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := chk.Check(context.Background(), d, file, p.Period())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"preamble": 1, "unknown_sku": 1}
+	if res.Period != "2026-10" || res.Lines != 5 || res.Kept != 3 || !reflect.DeepEqual(res.Rejects, want) {
+		t.Errorf("validate: %+v, want 5 lines, 3 kept, rejects %v", res, want)
+	}
 }
