@@ -266,7 +266,10 @@ func (p *Proposal) guessValues(rows []row, base string) error {
 		}
 		var out []string
 		for _, r := range data {
-			if m.Col < len(r.Cells) && len(r.Cells) >= len(header.Cells)-1 {
+			// A truncated CSV record shifts nothing but is no sample either;
+			// sheets leave trailing empty cells out, so short rows are fine.
+			whole := p.Format == "xlsx" || len(r.Cells) >= len(header.Cells)-1
+			if m.Col < len(r.Cells) && whole {
 				out = append(out, r.Cells[m.Col])
 			}
 		}
