@@ -1,0 +1,354 @@
+// Package delivery emails a published period's reports to the people of
+// the configuration (management, regions, data stewards), once: a ledger
+// under <output>/deliveries/ records every message with the sha256 of the
+// reports it carried, so a second send of the same reports sends nothing
+// and new reports of a restated period go again as a correction.
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/channelscope/channelscope/config"
+	mail "github.com/wneessen/go-mail"
+)
+
+// Settings are the dependencies of a Sender.
+type Settings struct {
+	Output       string       // the output folder: reports/, runs/, parquet/ read, deliveries/ written
+	Email        config.Email // recipients, language, limits, retries
+	Server       Server       // where to send; see ServerFromEnv
+	BaseCurrency string       // default EUR
+	Logger       *slog.Logger // default: discard
+	Now          func() time.Time
+	// Sleep waits between attempts; default a timer that ctx cancels.
+	// Tests make it instant (or act on the server in between).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Server is the SMTP server and the credentials to use there.
+type Server struct {
+	Host     string
+	Port     int
+	TLS      string // starttls | tls | none
+	Username string // from CHANNELSCOPE_SMTP_USERNAME only
+	Password string // from CHANNELSCOPE_SMTP_PASSWORD only
+}
+
+// String names the server without its credentials (for logs).
+func (s Server) String() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) + " (" + s.TLS + ")"
+}
+
+// Environment variables read by ServerFromEnv.
+const (
+	EnvUsername = "CHANNELSCOPE_SMTP_USERNAME"
+	EnvPassword = "CHANNELSCOPE_SMTP_PASSWORD"
+	EnvAddr     = "CHANNELSCOPE_SMTP_ADDR"
+	EnvTLS      = "CHANNELSCOPE_SMTP_TLS"
+)
+
+// ServerFromEnv is the configured server with the environment's
+// overrides (CHANNELSCOPE_SMTP_ADDR=host:port, CHANNELSCOPE_SMTP_TLS) and
+// credentials. tls none is refused for a host that is not loopback.
+func ServerFromEnv(c config.SMTP, getenv func(string) string) (Server, error) {
+	s := Server{Host: c.Host, Port: c.Port, TLS: c.TLS, Username: getenv(EnvUsername), Password: getenv(EnvPassword)}
+	if addr := getenv(EnvAddr); addr != "" {
+		host, port, err := net.SplitHostPort(addr)
+		n, perr := strconv.Atoi(port)
+		if err != nil || perr != nil || host == "" || n < 1 || n > 65535 {
+			return Server{}, fmt.Errorf("%s=%q: want host:port", EnvAddr, addr)
+		}
+		s.Host, s.Port = host, n
+	}
+	if mode := getenv(EnvTLS); mode != "" {
+		if !slicesContains(config.TLSModes, mode) {
+			return Server{}, fmt.Errorf("%s=%q: want one of %s", EnvTLS, mode, strings.Join(config.TLSModes, ", "))
+		}
+		s.TLS = mode
+	}
+	if s.TLS == "none" && !config.IsLoopback(s.Host) {
+		return Server{}, fmt.Errorf("smtp tls none is allowed only for a loopback host, not %q", s.Host)
+	}
+	return s, nil
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Options select what Send does.
+type Options struct {
+	DryRun bool // build every message and report it, send nothing, write nothing
+	Force  bool // send again what the ledger says was already sent
+}
+
+// Report says what happened to each message of a period.
+type Report struct {
+	Period   string
+	Messages []Delivery // one per message, in order: management, regions, stewards
+}
+
+// Count returns how many messages have the status.
+func (r Report) Count(status string) int {
+	n := 0
+	for _, d := range r.Messages {
+		if d.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// Sender sends the reports of periods.
+type Sender struct {
+	output, currency string
+	email            config.Email
+	server           Server
+	log              *slog.Logger
+	now              func() time.Time
+	sleep            func(context.Context, time.Duration) error
+}
+
+// New checks the settings.
+func New(s Settings) (*Sender, error) {
+	if s.Output == "" {
+		return nil, errors.New("delivery: no output folder")
+	}
+	if s.BaseCurrency == "" {
+		s.BaseCurrency = "EUR"
+	}
+	if s.Email.Attempts < 1 {
+		s.Email.Attempts = 1
+	}
+	if s.Email.MaxAttachmentBytes < 1 {
+		return nil, errors.New("delivery: max attachment bytes must be positive")
+	}
+	if _, err := newLang(s.Email.Language, s.BaseCurrency); err != nil {
+		return nil, err
+	}
+	snd := &Sender{output: s.Output, currency: s.BaseCurrency, email: s.Email, server: s.Server,
+		log: s.Logger, now: s.Now, sleep: s.Sleep}
+	if snd.log == nil {
+		snd.log = slog.New(slog.DiscardHandler)
+	}
+	if snd.now == nil {
+		snd.now = time.Now
+	}
+	if snd.sleep == nil {
+		snd.sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return snd, nil
+}
+
+// Send emails the reports of period to every configured group, skipping
+// what the ledger says was sent with the same reports (unless
+// opts.Force). The caller holds the output folder's lock. The error is
+// non-nil when a message failed; the others still went, and the report
+// and the ledger say which.
+func (s *Sender) Send(ctx context.Context, period string, opts Options) (Report, error) {
+	rep := Report{Period: period}
+	if _, err := time.Parse("2006-01", period); err != nil || len(period) != 7 {
+		return rep, fmt.Errorf("period %q: want YYYY-MM", period)
+	}
+	if s.email.From == "" && !opts.DryRun {
+		return rep, errors.New("no sender address: set email.from in the configuration")
+	}
+	if s.server.Host == "" && !opts.DryRun {
+		return rep, fmt.Errorf("no SMTP server: set email.smtp.host or %s", EnvAddr)
+	}
+	l, _ := newLang(s.email.Language, s.currency)
+	f, err := readFacts(ctx, s.output, period)
+	if err != nil {
+		return rep, fmt.Errorf("send %s: %w", period, err)
+	}
+	msgs, err := s.plan(f)
+	if err != nil {
+		return rep, fmt.Errorf("send %s: %w", period, err)
+	}
+	if len(msgs) == 0 {
+		s.log.Warn("no recipients configured: nothing to send", "period", period)
+	}
+	ledger, err := ReadLedger(s.output, period)
+	if err != nil {
+		return rep, err
+	}
+	var failed []string
+	for _, m := range msgs {
+		d := Delivery{Period: period, Group: m.group, Recipients: m.to, Reports: m.reports, RunID: f.m.RunID}
+		prev := ledger.lastSent(m.group)
+		if prev != nil && sameReports(prev.Reports, m.reports) && !opts.Force {
+			d.Status, d.Subject, d.SentAt = StatusSkipped, prev.Subject, prev.SentAt
+			rep.Messages = append(rep.Messages, d)
+			s.log.Info("already sent with the same reports", "period", period, "group", m.group, "sent_at", prev.SentAt)
+			continue
+		}
+		if prev != nil && !sameReports(prev.Reports, m.reports) {
+			m.correction, m.prevSentAt = true, prev.SentAt
+		}
+		d.Correction = m.correction
+		err := m.err
+		if err == nil {
+			err = s.compose(l, f, m)
+		}
+		d.Subject = m.subject
+		for _, a := range m.attach {
+			d.Attachments = append(d.Attachments, a.name)
+		}
+		switch {
+		case opts.DryRun:
+			d.Status = StatusDryRun
+			if err != nil {
+				d.Status, d.Error = StatusFailed, err.Error()
+			}
+			rep.Messages = append(rep.Messages, d)
+			continue
+		case err != nil:
+			d.Status, d.Error, d.SentAt = StatusFailed, err.Error(), s.now().UTC()
+		default:
+			d.Answer, d.Attempts, err = s.deliver(ctx, m)
+			d.SentAt = s.now().UTC()
+			d.Status = StatusSent
+			if err != nil {
+				d.Status, d.Error = StatusFailed, err.Error()
+			}
+		}
+		if d.Status == StatusFailed {
+			failed = append(failed, m.group)
+			s.log.Error("message failed", "period", period, "group", m.group, "error", d.Error)
+		} else {
+			s.log.Info("message sent", "period", period, "group", m.group, "recipients", len(m.to), "correction", m.correction, "answer", d.Answer)
+		}
+		rep.Messages = append(rep.Messages, d)
+		ledger.Deliveries = append(ledger.Deliveries, d)
+		// Written after each message, so a crash never forgets a sent one.
+		if err := ledger.write(s.output); err != nil {
+			return rep, err
+		}
+		if ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+	}
+	if len(failed) > 0 {
+		return rep, fmt.Errorf("send %s: %d of %d messages failed: %s", period, len(failed), len(msgs), strings.Join(failed, ", "))
+	}
+	return rep, nil
+}
+
+// deliver hands m to the server, retrying temporary failures (4xx,
+// connection refused) with a doubling backoff; a permanent one (5xx)
+// returns at once with the server's answer.
+func (s *Sender) deliver(ctx context.Context, m *message) (answer string, attempts int, err error) {
+	wait := s.email.BackoffDuration()
+	for attempts = 1; ; attempts++ {
+		msg, err := s.build(m)
+		if err != nil {
+			return "", attempts, err
+		}
+		client, err := s.client()
+		if err != nil {
+			return "", attempts, err
+		}
+		err = client.DialAndSendWithContext(ctx, msg)
+		if err == nil {
+			return msg.ServerResponse(), attempts, nil
+		}
+		if !temporary(err) || attempts >= s.email.Attempts || ctx.Err() != nil {
+			return "", attempts, err
+		}
+		s.log.Warn("temporary failure, will retry", "group", m.group, "attempt", attempts, "wait", wait, "error", err)
+		if err := s.sleep(ctx, wait); err != nil {
+			return "", attempts, err
+		}
+		wait *= 2
+	}
+}
+
+// temporary tells a failure worth retrying: an SMTP 4xx, or no
+// connection at all (refused, reset, timed out).
+func temporary(err error) bool {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.IsTemp()
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	// Authentication or TLS refused are not worth retrying.
+	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+func (s *Sender) client() (*mail.Client, error) {
+	opts := []mail.Option{mail.WithPort(s.server.Port), mail.WithTimeout(30 * time.Second)}
+	switch s.server.TLS {
+	case "tls":
+		opts = append(opts, mail.WithSSL())
+	case "none":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	}
+	if s.server.Username != "" {
+		auth := mail.SMTPAuthAutoDiscover
+		if s.server.TLS == "none" { // loopback only (checked): PLAIN never leaves the machine
+			auth = mail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, mail.WithSMTPAuth(auth),
+			mail.WithUsername(s.server.Username), mail.WithPassword(s.server.Password))
+	}
+	c, err := mail.NewClient(s.server.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp client for %s: %w", s.server, err)
+	}
+	return c, nil
+}
+
+// build makes a fresh go-mail message of m (one per attempt: a message
+// carries its send state).
+func (s *Sender) build(m *message) (*mail.Msg, error) {
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.From(s.email.From); err != nil {
+		return nil, fmt.Errorf("from %q: %w", s.email.From, err)
+	}
+	if err := msg.To(m.to...); err != nil {
+		return nil, fmt.Errorf("recipients of %s: %w", m.group, err)
+	}
+	msg.Subject(m.subject)
+	msg.SetDateWithValue(s.now())
+	msg.SetMessageID()
+	msg.SetUserAgent("channelscope")
+	msg.SetBodyString(mail.TypeTextPlain, m.body)
+	for _, a := range m.attach {
+		if a.path != "" {
+			msg.AttachFile(a.path, mail.WithFileName(a.name), mail.WithFileContentType("application/pdf"))
+			continue
+		}
+		if err := msg.AttachReader(a.name, bytes.NewReader(a.data), mail.WithFileContentType("application/zip")); err != nil {
+			return nil, fmt.Errorf("attach %s: %w", a.name, err)
+		}
+	}
+	return msg, nil
+}
