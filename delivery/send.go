@@ -21,6 +21,9 @@ import (
 	mail "github.com/wneessen/go-mail"
 )
 
+// LockFile, in the output folder, is held by the one send at work.
+const LockFile = ".send.lock"
+
 // Settings are the dependencies of a Sender.
 type Settings struct {
 	Output       string       // the output folder: reports/, runs/, parquet/ read, deliveries/ written
