@@ -439,3 +439,61 @@ func TestPermanentFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestRestated: a distributor re-sends October; the period is rerun and
+// its reports rendered again. The summary and the stewards' notice
+// changed: they go again as corrections that say the period was restated
+// and which input changed; the region reports came out the same bytes,
+// so they are not sent twice.
+func TestRestated(t *testing.T) {
+	mp := mailpittest.Start(t)
+	cfg := workspace(t, "en")
+	srv := delivery.Server{Host: mp.SMTPHost, Port: mp.SMTPPort, TLS: "none"}
+	s := sender(t, cfg, emailConfig("en"), srv, nil)
+	if _, err := s.Send(context.Background(), period, delivery.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	feeds, _ := filepath.Glob(filepath.Join(cfg.Workspace, "feeds", period, "alpinet", "*.csv"))
+	if len(feeds) == 0 {
+		t.Fatal("no alpinet feed")
+	}
+	data, err := os.ReadFile(feeds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	restated := strings.Join(lines[:len(lines)-1], "") // the re-sent file lacks its last line
+	if err := os.WriteFile(feeds[0], []byte(restated), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil || len(ms) != 1 || ms[0].PreviousRunID == "" {
+		t.Fatalf("rerun: %v %+v", err, ms)
+	}
+	render(t, cfg, "en")
+	rep, err := s.Send(context.Background(), period, delivery.Options{})
+	if err != nil || rep.Count(delivery.StatusSent) != 2 || rep.Messages[0].Group != "management" || rep.Messages[3].Group != "stewards" ||
+		rep.Messages[1].Status != delivery.StatusSkipped || rep.Messages[2].Status != delivery.StatusSkipped {
+		t.Fatalf("send after the restatement: %v %+v", err, rep)
+	}
+	changed := "Input files changed: feeds/" + period + "/alpinet/" + filepath.Base(feeds[0]) + "."
+	if n := len(mp.Messages()); n != 6 {
+		t.Fatalf("%d messages received, want 4 + 2", n)
+	}
+	for _, m := range mp.Messages()[:2] {
+		if !strings.HasPrefix(m.Subject, "Correction: ") || !strings.HasSuffix(m.Subject, " (restated)") {
+			t.Errorf("subject %q", m.Subject)
+		}
+		for _, want := range []string{"This message corrects the one sent on ", "October 2026 was restated: run ", changed} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("%q lacks %q:\n%s", m.Subject, want, m.Text)
+			}
+		}
+	}
+	if !rep.Messages[0].Correction || !rep.Messages[3].Correction {
+		t.Errorf("not corrections: %+v", rep.Messages)
+	}
+}

@@ -15,7 +15,7 @@ import (
 var words = map[string]map[string]string{
 	"en": {
 		"subject.management": "Channel report %s: revenue %s this month, %s over 12 months, %s active partners",
-		"subject.region":     "Channel report %s, %s: %s over 12 months, %s active partners, %s",
+		"subject.region":     "Channel report %s, %s: %s over 12 months, active partners %s, %s",
 		"subject.stewards":   "Data quality %s: %s rejected lines, %s resellers to review, %s unknown resellers",
 		"subject.correction": "Correction: ",
 		"subject.restated":   " (restated)",
@@ -50,12 +50,12 @@ var words = map[string]map[string]string{
 		"no_held":            "Files held back: none.",
 		"missing":            "Distributors whose feed is missing: %s.",
 		"no_missing":         "Missing feeds: none.",
-		"signature":          "-- \nchannelscope, sent automatically. Reply to the data stewards for any question.",
+		"signature":          "-- \nchannelscope, sent automatically after the monthly run.",
 		"flag.uncovered":     "uncovered", "flag.under": "under-covered", "flag.balanced": "balanced", "flag.over": "over-covered",
 	},
 	"fr": {
 		"subject.management": "Rapport canal %s : CA du mois %s, %s sur 12 mois, %s partenaires actifs",
-		"subject.region":     "Rapport canal %s, %s : %s sur 12 mois, %s partenaires actifs, %s",
+		"subject.region":     "Rapport canal %s, %s : %s sur 12 mois, partenaires actifs %s, %s",
 		"subject.stewards":   "Qualité des données %s : %s lignes rejetées, %s revendeurs à vérifier, %s revendeurs inconnus",
 		"subject.correction": "Rectificatif : ",
 		"subject.restated":   " (republié)",
@@ -90,7 +90,7 @@ var words = map[string]map[string]string{
 		"no_held":            "Fichiers retenus : aucun.",
 		"missing":            "Distributeurs dont le fichier manque : %s.",
 		"no_missing":         "Fichiers manquants : aucun.",
-		"signature":          "-- \nchannelscope, envoi automatique. Pour toute question, répondez aux responsables des données.",
+		"signature":          "-- \nchannelscope, envoi automatique après le traitement mensuel.",
 		"flag.uncovered":     "non couverte", "flag.under": "sous-couverte", "flag.balanced": "équilibrée", "flag.over": "sur-couverte",
 	},
 }
