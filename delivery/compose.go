@@ -114,7 +114,7 @@ func (s *Sender) compose(l lang, f *facts, m *message) error {
 	line(l.t("hello"))
 	line("")
 	if m.correction {
-		line(l.t("correction", l.date(m.prevSentAt), month))
+		line(l.t("correction", l.date(m.prevSentAt), l.of(f.period)))
 		line("")
 	}
 	k, prev := f.kpis, f.prev
@@ -162,7 +162,7 @@ func (s *Sender) compose(l lang, f *facts, m *message) error {
 			total += n
 		}
 		m.subject = l.t("subject.stewards", month, l.number(float64(total)), l.number(float64(f.reviewQueue)), l.number(float64(f.unknown)))
-		line(l.t("intro.stewards", month, f.m.RunID))
+		line(l.t("intro.stewards", l.of(f.period), f.m.RunID))
 		line("")
 		if total == 0 {
 			line("- " + l.t("no_rejects"))
@@ -179,7 +179,7 @@ func (s *Sender) compose(l lang, f *facts, m *message) error {
 				return strings.Compare(a, b)
 			})
 			for _, r := range reasons {
-				line("    %s: %s", r, l.number(float64(f.m.Rejects[r])))
+				line("    %s", l.t("vs", r, l.number(float64(f.m.Rejects[r]))))
 			}
 		}
 		line("- "+l.t("review"), l.number(float64(f.reviewQueue)))

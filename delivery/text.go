@@ -22,8 +22,8 @@ var words = map[string]map[string]string{
 		"hello":              "Hello,",
 		"intro.management":   "Here are the channel figures of %s.",
 		"intro.region":       "Here are the channel figures of %s for the region %s.",
-		"intro.stewards":     "Here is the data-quality notice of the run of %s (run %s).",
-		"correction":         "This message corrects the one sent on %s: the reports of %s were recomputed and replace the previous ones.",
+		"intro.stewards":     "Here is the data-quality notice of the run %s (run %s).",
+		"correction":         "This message corrects the one sent on %s: the reports %s were recomputed and replace the previous ones.",
 		"key_figures":        "Key figures",
 		"revenue_period":     "Revenue this month",
 		"revenue_t12m":       "Revenue, last 12 months",
@@ -62,8 +62,8 @@ var words = map[string]map[string]string{
 		"hello":              "Bonjour,",
 		"intro.management":   "Voici les chiffres du canal pour %s.",
 		"intro.region":       "Voici les chiffres du canal pour %s, région %s.",
-		"intro.stewards":     "Voici le bilan qualité des données du traitement de %s (exécution %s).",
-		"correction":         "Ce message rectifie celui envoyé le %s : les rapports de %s ont été recalculés et remplacent les précédents.",
+		"intro.stewards":     "Voici le bilan qualité des données du traitement %s (exécution %s).",
+		"correction":         "Ce message rectifie celui envoyé le %s : les rapports %s ont été recalculés et remplacent les précédents.",
 		"key_figures":        "Chiffres clés",
 		"revenue_period":     "Chiffre d'affaires du mois",
 		"revenue_t12m":       "Chiffre d'affaires 12 mois",
@@ -137,6 +137,18 @@ func (l lang) month(period string) string {
 		return frMonths[t.Month()-1] + " " + t.Format("2006")
 	}
 	return t.Format("January 2006")
+}
+
+// of is "of October 2026", "d'octobre 2026", "de mars 2026".
+func (l lang) of(period string) string {
+	m := l.month(period)
+	if l.code != "fr" {
+		return "of " + m
+	}
+	if strings.ContainsRune("aeiouyàâéèêîôû", []rune(m)[0]) {
+		return "d'" + m
+	}
+	return "de " + m
 }
 
 // number rounds to the unit and groups thousands. French uses a plain
