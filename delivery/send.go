@@ -166,6 +166,32 @@ func New(s Settings) (*Sender, error) {
 	return snd, nil
 }
 
+// NewFromConfig is New for a loaded configuration, with the server's
+// overrides and credentials from getenv (os.Getenv): what `send` and the
+// scheduler use.
+func NewFromConfig(cfg *config.Config, getenv func(string) string, log *slog.Logger) (*Sender, error) {
+	srv, err := ServerFromEnv(cfg.Email.SMTP, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return New(Settings{Output: cfg.Output, Email: cfg.Email, Server: srv, BaseCurrency: cfg.BaseCurrency, Logger: log})
+}
+
+// Ready tells what is missing to send for real (no sender address, no
+// server): a configuration problem, not a delivery failure.
+func (s *Sender) Ready() error {
+	switch {
+	case s.email.From == "":
+		return errors.New("no sender address: set email.from in the configuration")
+	case s.server.Host == "":
+		return fmt.Errorf("no SMTP server: set email.smtp.host or %s", EnvAddr)
+	}
+	return nil
+}
+
+// Server is where the sender sends (for logs: no credentials in String).
+func (s *Sender) Server() Server { return s.server }
+
 // Send emails the reports of period to every configured group, skipping
 // what the ledger says was sent with the same reports (unless
 // opts.Force). The caller holds the output folder's lock. The error is
@@ -176,11 +202,8 @@ func (s *Sender) Send(ctx context.Context, period string, opts Options) (Report,
 	if _, err := time.Parse("2006-01", period); err != nil || len(period) != 7 {
 		return rep, fmt.Errorf("period %q: want YYYY-MM", period)
 	}
-	if s.email.From == "" && !opts.DryRun {
-		return rep, errors.New("no sender address: set email.from in the configuration")
-	}
-	if s.server.Host == "" && !opts.DryRun {
-		return rep, fmt.Errorf("no SMTP server: set email.smtp.host or %s", EnvAddr)
+	if err := s.Ready(); err != nil && !opts.DryRun {
+		return rep, err
 	}
 	l, _ := newLang(s.email.Language, s.currency)
 	f, err := readFacts(ctx, s.output, period)

@@ -31,14 +31,12 @@ func cmdSend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := delivery.ServerFromEnv(cfg.Email.SMTP, os.Getenv)
+	s, err := delivery.NewFromConfig(cfg, os.Getenv, e.log)
 	if err != nil {
 		return usageError{err}
 	}
-	s, err := delivery.New(delivery.Settings{Output: cfg.Output, Email: cfg.Email, Server: srv,
-		BaseCurrency: cfg.BaseCurrency, Logger: e.log})
-	if err != nil {
-		return err
+	if err := s.Ready(); err != nil && !*dry {
+		return usageError{err}
 	}
 	// The lake shared (never read a period a run is publishing), and the
 	// sends one at a time (two would both send what the ledger lacks).
@@ -53,7 +51,7 @@ func cmdSend(ctx context.Context, e *env, args []string) error {
 	}
 	defer unlockSend()
 	if !*dry {
-		e.log.Info("sending", "period", *period, "server", srv.String())
+		e.log.Info("sending", "period", *period, "server", s.Server().String())
 	}
 	rep, err := s.Send(ctx, *period, delivery.Options{DryRun: *dry, Force: *force})
 	printDeliveries(e, rep)
