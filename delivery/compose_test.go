@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -103,6 +104,28 @@ func TestStewardsNotice(t *testing.T) {
 		if !strings.Contains(m.body, want) {
 			t.Errorf("body lacks %q:\n%s", want, m.body)
 		}
+	}
+
+	// With the lake's held_files table, the notice reads it instead.
+	dir := filepath.Join(out, "parquet", "held_files", "period=2026-10")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`COPY (SELECT '2026-10' AS period, 'nordis' AS distributor, 'feeds/2026-10/nordis/x.csv' AS source_file,
+  40 AS lines, 39 AS rejects, 0.975 AS reject_rate, 0.1 AS volume_ratio, 'most lines rejected' AS reason)
+  TO '` + filepath.Join(dir, "part-0.parquet") + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = readFacts(context.Background(), out, "2026-10"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.held) != 1 || f.held[0] != "feeds/2026-10/nordis/x.csv (most lines rejected)" {
+		t.Errorf("held from the lake: %q", f.held)
 	}
 
 	// A period without a successful run cannot be sent.

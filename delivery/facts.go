@@ -220,30 +220,61 @@ FROM `+src+` WHERE level = 'region'`)
 // it exists, else from the manifest.
 func (f *facts) readHeld(ctx context.Context, db *sql.DB, output string) error {
 	if src, ok := lakeTable(output, "held_files", f.period); ok {
-		rows, err := db.QueryContext(ctx, "SELECT CAST(source_file AS VARCHAR), coalesce(CAST(reason AS VARCHAR), '') FROM "+src+" ORDER BY 1")
+		// Another stage owns this table: read it by column name, so a
+		// column more or less does not break the mail.
+		rows, err := db.QueryContext(ctx, "SELECT * FROM "+src)
 		if err != nil {
 			return fmt.Errorf("read held_files of %s: %w", f.period, err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var file, reason string
-			if err := rows.Scan(&file, &reason); err != nil {
-				return err
-			}
-			f.held = append(f.held, strings.TrimSpace(file+" ("+reason+")"))
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
 		}
-		return rows.Err()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return fmt.Errorf("read held_files of %s: %w", f.period, err)
+			}
+			h := map[string]any{}
+			for i, c := range cols {
+				h[c] = vals[i]
+			}
+			f.held = append(f.held, describeHeld(h))
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.Sort(f.held)
+		return nil
 	}
 	for _, h := range f.m.HeldFiles {
-		file, _ := h["source_file"].(string)
-		if file == "" {
-			file, _ = h["path"].(string)
-		}
-		reason, _ := h["reason"].(string)
-		f.held = append(f.held, strings.TrimSuffix(file+" ("+reason+")", " ()"))
+		f.held = append(f.held, describeHeld(h))
 	}
 	slices.Sort(f.held)
 	return nil
+}
+
+// describeHeld is "file (reason)" of a held file, whatever else it has.
+func describeHeld(h map[string]any) string {
+	str := func(k string) string {
+		if v, ok := h[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	file := str("source_file")
+	if file == "" {
+		file = str("path")
+	}
+	if reason := str("reason"); reason != "" {
+		return file + " (" + reason + ")"
+	}
+	return file
 }
 
 // missingDistributors accepts a list of ids or of objects with an id.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +74,7 @@ func ServerFromEnv(c config.SMTP, getenv func(string) string) (Server, error) {
 		s.Host, s.Port = host, n
 	}
 	if mode := getenv(EnvTLS); mode != "" {
-		if !slicesContains(config.TLSModes, mode) {
+		if !slices.Contains(config.TLSModes, mode) {
 			return Server{}, fmt.Errorf("%s=%q: want one of %s", EnvTLS, mode, strings.Join(config.TLSModes, ", "))
 		}
 		s.TLS = mode
@@ -82,15 +83,6 @@ func ServerFromEnv(c config.SMTP, getenv func(string) string) (Server, error) {
 		return Server{}, fmt.Errorf("smtp tls none is allowed only for a loopback host, not %q", s.Host)
 	}
 	return s, nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Options select what Send does.
@@ -362,7 +354,14 @@ func (s *Sender) build(m *message) (*mail.Msg, error) {
 	if err := msg.To(m.to...); err != nil {
 		return nil, fmt.Errorf("recipients of %s: %w", m.group, err)
 	}
-	msg.Subject(m.subject)
+	// Subjects carry names from the data (regions): no control character
+	// may reach a header.
+	msg.Subject(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, m.subject))
 	msg.SetDateWithValue(s.now())
 	msg.SetMessageID()
 	msg.SetUserAgent("channelscope")
