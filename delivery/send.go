@@ -240,6 +240,7 @@ func (s *Sender) Send(ctx context.Context, period string, opts Options) (Report,
 			d.Status = StatusDryRun
 			if err != nil {
 				d.Status, d.Error = StatusFailed, err.Error()
+				failed = append(failed, m.group) // would fail: say so now
 			}
 			rep.Messages = append(rep.Messages, d)
 			continue
