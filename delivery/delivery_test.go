@@ -151,6 +151,14 @@ func TestSend(t *testing.T) {
 	if n := len(mp.Messages()); n != 0 {
 		t.Fatalf("dry run delivered %d messages", n)
 	}
+	// A region without a report would fail: the dry run says so.
+	bad := emailConfig("en")
+	bad.Recipients.Regions["99"] = config.RegionRecipients{To: []string{"nowhere@example.com"}}
+	rep, err = sender(t, cfg, bad, srv, nil).Send(ctx, period, delivery.Options{DryRun: true})
+	if err == nil || rep.Count(delivery.StatusDryRun) != 4 || rep.Messages[3].Group != "region:99" ||
+		!strings.Contains(rep.Messages[3].Error, "region 99 is not in region_coverage") || !strings.Contains(rep.Messages[3].Error, "reports/2026-10/regions/99.pdf is missing") {
+		t.Fatalf("dry run with region 99: %v %+v", err, rep)
+	}
 	if _, err := os.Stat(filepath.Join(cfg.Output, "deliveries")); err == nil {
 		t.Fatal("dry run wrote a ledger")
 	}
