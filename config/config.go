@@ -294,6 +294,7 @@ func Default() Config {
 		},
 		Coverage: Coverage{UnderFactor: 0.5, OverFactor: 2, PotentialUnit: 1_000_000},
 		Reports:  Reports{Language: "en"},
+		Email:    defaultEmail(),
 		Reference: Reference{
 			Partners: "reference/partners.csv", Products: "reference/products.csv",
 			SKUAliases: "reference/sku_aliases.csv", Territories: "reference/territories.csv",
@@ -339,7 +340,7 @@ func (c *Config) derive() {
 			d.Name = d.ID
 		}
 	}
-	c.emailDefaults()
+	c.deriveEmail()
 }
 
 func (c *Config) validate(p *checker) {

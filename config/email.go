@@ -94,25 +94,27 @@ func (e Email) BackoffDuration() time.Duration {
 	return d
 }
 
-func (c *Config) emailDefaults() {
-	e := &c.Email
-	if e.SMTP.TLS == "" {
-		e.SMTP.TLS = "starttls"
+// defaultEmail is what the email section is decoded over (see Default).
+func defaultEmail() Email {
+	return Email{
+		SMTP:               SMTP{TLS: "starttls"},
+		MaxAttachmentBytes: 10 << 20,
+		Attempts:           4,
+		Backoff:            "30s",
+		Recipients: Recipients{Management: []string{}, Regions: map[string]RegionRecipients{},
+			Stewards: []string{}},
 	}
+}
+
+// deriveEmail fills what depends on other keys: the port from the TLS
+// mode, the language from the reports'.
+func (c *Config) deriveEmail() {
+	e := &c.Email
 	if e.SMTP.Port == 0 {
 		e.SMTP.Port = DefaultPort(e.SMTP.TLS)
 	}
 	if e.Language == "" {
 		e.Language = c.Reports.Language
-	}
-	if e.MaxAttachmentBytes == 0 {
-		e.MaxAttachmentBytes = 10 << 20
-	}
-	if e.Attempts == 0 {
-		e.Attempts = 4
-	}
-	if e.Backoff == "" {
-		e.Backoff = "30s"
 	}
 }
 
