@@ -135,6 +135,7 @@ func sha(data []byte) string {
 // second send that sends nothing, changed reports sent as corrections,
 // --force, and a dry run that sends and writes nothing.
 func TestSend(t *testing.T) {
+	t.Parallel()
 	needPDFTools(t)
 	mp := mailpittest.Start(t, "--smtp-auth-accept-any", "--smtp-auth-allow-insecure")
 	cfg := workspace(t, "en")
@@ -319,6 +320,7 @@ func TestSend(t *testing.T) {
 // TestAttachmentLimit: over max_attachment_bytes the reports go as one
 // zip; when the zip is still over it, the mail says where the PDFs are.
 func TestAttachmentLimit(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t)
 	cfg := workspace(t, "fr")
 	srv := delivery.Server{Host: mp.SMTPHost, Port: mp.SMTPPort, TLS: "none"}
@@ -367,6 +369,7 @@ func TestAttachmentLimit(t *testing.T) {
 // the backoff and then delivered; a server that refuses connections is
 // tried the configured number of times.
 func TestRetry(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, "--enable-chaos")
 	cfg := workspace(t, "en")
 	e := emailConfig("en")
@@ -405,6 +408,7 @@ func TestRetry(t *testing.T) {
 // tries that message only. Then Mailpit's chaos refuses every sender
 // with 550: every message fails, none is retried.
 func TestPermanentFailure(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, "--enable-chaos", `--smtp-allowed-recipients=@example\.com$`)
 	cfg := workspace(t, "en")
 	e := emailConfig("en")
@@ -454,6 +458,7 @@ func TestPermanentFailure(t *testing.T) {
 // and which input changed; the region reports came out the same bytes,
 // so they are not sent twice.
 func TestRestated(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t)
 	cfg := workspace(t, "en")
 	srv := delivery.Server{Host: mp.SMTPHost, Port: mp.SMTPPort, TLS: "none"}
