@@ -45,6 +45,12 @@ func (s *Sender) plan(f *facts) ([]*message, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("no reports for %s under %s: render them with `channelscope report --period %s`", f.period, dir, f.period)
 	}
+	// PDFs of an earlier run beside the figures of the latest one would
+	// contradict each other (a `run --no-reports` after a restatement).
+	if info, err := os.Stat(filepath.Join(dir, "summary.pdf")); err == nil && info.ModTime().Before(f.m.FinishedAt) {
+		return nil, fmt.Errorf("the reports under %s are older than run %s of %s: render them again with `channelscope report --period %s`",
+			dir, f.m.RunID, f.period, f.period)
+	}
 	r := s.email.Recipients
 	var out []*message
 	add := func(m *message, pdfs ...string) {

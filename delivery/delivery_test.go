@@ -486,6 +486,11 @@ func TestRestated(t *testing.T) {
 	if ms, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil || len(ms) != 1 || ms[0].PreviousRunID == "" {
 		t.Fatalf("rerun: %v %+v", err, ms)
 	}
+	// Reports not rendered again after the rerun: refused, nothing sent.
+	if _, err := s.Send(context.Background(), period, delivery.Options{}); err == nil ||
+		!strings.Contains(err.Error(), "are older than run ") || len(mp.Messages()) != 4 {
+		t.Fatalf("stale reports: %v", err)
+	}
 	render(t, cfg, "en")
 	rep, err := s.Send(context.Background(), period, delivery.Options{})
 	if err != nil || rep.Count(delivery.StatusSent) != 2 || rep.Messages[0].Group != "management" || rep.Messages[3].Group != "stewards" ||
