@@ -47,7 +47,8 @@ func (s *Sender) plan(f *facts) ([]*message, error) {
 	}
 	// PDFs of an earlier run beside the figures of the latest one would
 	// contradict each other (a `run --no-reports` after a restatement).
-	if info, err := os.Stat(filepath.Join(dir, "summary.pdf")); err == nil && info.ModTime().Before(f.m.FinishedAt) {
+	// Two seconds of slack for file systems with coarse timestamps.
+	if info, err := os.Stat(filepath.Join(dir, "summary.pdf")); err == nil && info.ModTime().Before(f.m.FinishedAt.Add(-2*time.Second)) {
 		return nil, fmt.Errorf("the reports under %s are older than run %s of %s: render them again with `channelscope report --period %s`",
 			dir, f.m.RunID, f.period, f.period)
 	}
