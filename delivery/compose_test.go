@@ -4,9 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -199,6 +204,25 @@ func TestServerFromEnv(t *testing.T) {
 	for _, bad := range []map[string]string{{EnvTLS: "none"}, {EnvAddr: "nohost"}, {EnvAddr: "h:0"}, {EnvTLS: "ssl"}} {
 		if _, err := ServerFromEnv(cfg, env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestTemporary(t *testing.T) {
+	t.Parallel()
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("dial failed: %w", refused), true},
+		{fmt.Errorf("dial failed: %w", &textproto.Error{Code: 421, Msg: "try later"}), true},
+		{fmt.Errorf("dial failed: %w", &textproto.Error{Code: 535, Msg: "bad credentials"}), false},
+		{fmt.Errorf("dial failed: %w", errors.New("tls: failed to verify certificate")), false},
+		{os.ErrDeadlineExceeded, true},
+	} {
+		if got := temporary(tc.err); got != tc.want {
+			t.Errorf("temporary(%v) = %v", tc.err, got)
 		}
 	}
 }

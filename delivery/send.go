@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/textproto"
 	"os"
 	"slices"
 	"strconv"
@@ -317,6 +318,10 @@ func temporary(err error) bool {
 	var se *mail.SendError
 	if errors.As(err, &se) {
 		return se.IsTemp()
+	}
+	var te *textproto.Error // a 4xx outside a message: 421 at greeting, 454 to STARTTLS
+	if errors.As(err, &te) {
+		return te.Code >= 400 && te.Code < 500
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
