@@ -1,9 +1,12 @@
 package config
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/channelscope/channelscope/diag"
 )
 
 func TestEmailDefaults(t *testing.T) {
@@ -77,5 +80,17 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v", host, got)
 		}
+	}
+}
+
+func TestEmailRegionsNotAMapping(t *testing.T) {
+	t.Parallel()
+	_, err := Parse(filepath.Join(t.TempDir(), "cs.yaml"), []byte("email:\n  recipients:\n    regions: [a@example.com]\n"+minimal))
+	if err == nil || !strings.Contains(err.Error(), "cs.yaml:3:14: email.recipients.regions: expected a mapping") {
+		t.Errorf("got %v", err)
+	}
+	var de *diag.Error
+	if !errors.As(err, &de) || de.Code != diag.Config {
+		t.Errorf("not a config error: %#v", err)
 	}
 }

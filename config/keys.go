@@ -62,7 +62,7 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 			if n.Tag == "!!null" {
 				return
 			}
-			p.errs = append(p.errs, &Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a mapping", display(path))})
+			p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a mapping", display(path))})
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
