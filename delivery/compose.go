@@ -208,7 +208,7 @@ func (s *Sender) compose(l lang, f *facts, m *message) error {
 	m.subject = prefix + m.subject + suffix
 	line("")
 	line(l.t("what_changed"))
-	for _, c := range changes(l, f) {
+	for _, c := range changes(l, f, m.group) {
 		line("- " + c)
 	}
 	if note, err := s.attachments(l, f, m); err != nil {
@@ -223,27 +223,33 @@ func (s *Sender) compose(l lang, f *facts, m *message) error {
 	return nil
 }
 
-// changes says whether the period is new or restated, and why.
-func changes(l lang, f *facts) []string {
+// changes says whether the period is new or restated, and why; and, for
+// managers, which feeds the figures lack.
+func changes(l lang, f *facts, group string) []string {
+	var out []string
 	month := l.month(f.period)
 	if f.m.PreviousRunID == "" {
-		return []string{l.t("first_run", month, f.m.RunID)}
+		out = append(out, l.t("first_run", month, f.m.RunID))
+	} else {
+		out = append(out, l.t("restated", month, f.m.RunID, f.m.PreviousRunID))
+		var c struct{ added, changed, removed, stages []string }
+		if m := f.m.Changes; m != nil {
+			c.added, c.changed, c.removed, c.stages = m.InputsAdded, m.InputsChanged, m.InputsRemoved, m.StagesChanged
+		}
+		for _, k := range []struct {
+			key   string
+			files []string
+		}{{"inputs_added", c.added}, {"inputs_changed", c.changed}, {"inputs_removed", c.removed}, {"stages_changed", c.stages}} {
+			if len(k.files) > 0 {
+				out = append(out, l.t(k.key, strings.Join(k.files, ", ")))
+			}
+		}
+		if len(c.added)+len(c.changed)+len(c.removed)+len(c.stages) == 0 {
+			out = append(out, l.t("window_rerun"))
+		}
 	}
-	out := []string{l.t("restated", month, f.m.RunID, f.m.PreviousRunID)}
-	c := f.m.Changes
-	var inputs, stages []string
-	if c != nil {
-		inputs = slices.Concat(c.InputsAdded, c.InputsChanged, c.InputsRemoved)
-		stages = c.StagesChanged
-	}
-	if len(inputs) > 0 {
-		out = append(out, l.t("inputs_changed", strings.Join(inputs, ", ")))
-	}
-	if len(stages) > 0 {
-		out = append(out, l.t("stages_changed", strings.Join(stages, ", ")))
-	}
-	if len(inputs)+len(stages) == 0 {
-		out = append(out, l.t("window_rerun"))
+	if len(f.missing) > 0 && group != "stewards" { // the stewards' notice lists them already
+		out = append(out, l.t("incomplete", strings.Join(f.missing, ", ")))
 	}
 	return out
 }

@@ -104,7 +104,7 @@ func TestStewardsNotice(t *testing.T) {
 		"Fichiers retenus (inexploitables, non publiés) :\n    feeds/2026-10/nordis/broken.csv (reject_rate 0.97)\n",
 		"Distributeurs dont le fichier manque : alpinet.",
 		"Période octobre 2026 republiée : l'exécution b remplace l'exécution a.",
-		"Fichiers d'entrée modifiés : feeds/2026-10/xlsupply/late.xlsx.",
+		"Nouveaux fichiers d'entrée : feeds/2026-10/xlsupply/late.xlsx.",
 	} {
 		if !strings.Contains(m.body, want) {
 			t.Errorf("body lacks %q:\n%s", want, m.body)
