@@ -175,6 +175,10 @@ func TestLedger(t *testing.T) {
 		last[1].Group != "stewards" {
 		t.Errorf("LastDeliveries: %v %+v", err, last)
 	}
+	per, err := PeriodDeliveries(out, "2026-09")
+	if err != nil || len(per) != 2 || per[0].Group != "management" || per[0].Status != StatusSent || per[1].Status != StatusFailed {
+		t.Errorf("PeriodDeliveries: %v %+v", err, per)
+	}
 	if l, err := ReadLedger(out, "2026-01"); err != nil || len(l.Deliveries) != 0 {
 		t.Errorf("absent ledger: %v %+v", err, l)
 	}

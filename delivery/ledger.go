@@ -138,6 +138,32 @@ func sameReports(a, b []File) bool {
 	return slices.Equal(key(a), key(b))
 }
 
+// PeriodDeliveries returns the latest delivery of each recipient group
+// for period (sent or failed), ordered by group: what `status` shows per
+// period.
+func PeriodDeliveries(output, period string) ([]Delivery, error) {
+	l, err := ReadLedger(output, period)
+	if err != nil {
+		return nil, err
+	}
+	return latestPerGroup(l.Deliveries), nil
+}
+
+func latestPerGroup(ds []Delivery) []Delivery {
+	last := map[string]Delivery{}
+	for _, d := range ds {
+		if old, ok := last[d.Group]; !ok || !d.SentAt.Before(old.SentAt) {
+			last[d.Group] = d
+		}
+	}
+	out := make([]Delivery, 0, len(last))
+	for _, d := range last {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b Delivery) int { return strings.Compare(a.Group, b.Group) })
+	return out
+}
+
 var ledgerName = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])\.json$`)
 
 // LastDeliveries returns, per recipient group, the latest delivery over
@@ -151,7 +177,7 @@ func LastDeliveries(output string) ([]Delivery, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}
-	last := map[string]Delivery{}
+	var all []Delivery
 	for _, e := range entries {
 		if !ledgerName.MatchString(e.Name()) {
 			continue
@@ -160,16 +186,7 @@ func LastDeliveries(output string) ([]Delivery, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range l.Deliveries {
-			if old, ok := last[d.Group]; !ok || !d.SentAt.Before(old.SentAt) {
-				last[d.Group] = d
-			}
-		}
+		all = append(all, l.Deliveries...)
 	}
-	out := make([]Delivery, 0, len(last))
-	for _, d := range last {
-		out = append(out, d)
-	}
-	slices.SortFunc(out, func(a, b Delivery) int { return strings.Compare(a.Group, b.Group) })
-	return out, nil
+	return latestPerGroup(all), nil
 }
