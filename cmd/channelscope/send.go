@@ -31,15 +31,21 @@ func cmdSend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	return e.sendPeriod(ctx, cfg, *period, delivery.Options{DryRun: *dry, Force: *force})
+}
+
+// sendPeriod emails the reports of period, under the locks: the lake
+// shared (never read a period a run is publishing), and the sends one at
+// a time (two would both send what the ledger lacks). `send` and the
+// scheduler (email.enabled) both go through it.
+func (e *env) sendPeriod(ctx context.Context, cfg *config.Config, period string, opts delivery.Options) error {
 	s, err := delivery.NewFromConfig(cfg, os.Getenv, e.log)
 	if err != nil {
 		return usageError{err}
 	}
-	if err := s.Ready(); err != nil && !*dry {
+	if err := s.Ready(); err != nil && !opts.DryRun {
 		return usageError{err}
 	}
-	// The lake shared (never read a period a run is publishing), and the
-	// sends one at a time (two would both send what the ledger lacks).
 	unlock, err := pipeline.LockShared(cfg.Output)
 	if err != nil {
 		return err
@@ -50,10 +56,10 @@ func cmdSend(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer unlockSend()
-	if !*dry {
-		e.log.Info("sending", "period", *period, "server", s.Server().String())
+	if !opts.DryRun {
+		e.log.Info("sending", "period", period, "server", s.Server().String())
 	}
-	rep, err := s.Send(ctx, *period, delivery.Options{DryRun: *dry, Force: *force})
+	rep, err := s.Send(ctx, period, opts)
 	printDeliveries(e, rep)
 	return err
 }
@@ -80,4 +86,17 @@ func printDeliveries(e *env, rep delivery.Report) {
 		}
 	}
 	_ = w.Flush()
+}
+
+// ledgerDeliveries is the latest delivery per group of period, for status.
+func ledgerDeliveries(output, period string) ([]Delivery, error) {
+	ds, err := delivery.PeriodDeliveries(output, period)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Delivery, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, Delivery{Group: d.Group, SentAt: d.SentAt, RunID: d.RunID, Status: d.Status, Correction: d.Correction})
+	}
+	return out, nil
 }
