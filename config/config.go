@@ -37,6 +37,7 @@ type Config struct {
 	Scoring       Scoring       `yaml:"scoring"`
 	Coverage      Coverage      `yaml:"coverage"`
 	Reports       Reports       `yaml:"reports"`
+	Email         Email         `yaml:"email"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
@@ -293,6 +294,7 @@ func Default() Config {
 		},
 		Coverage: Coverage{UnderFactor: 0.5, OverFactor: 2, PotentialUnit: 1_000_000},
 		Reports:  Reports{Language: "en"},
+		Email:    defaultEmail(),
 		Reference: Reference{
 			Partners: "reference/partners.csv", Products: "reference/products.csv",
 			SKUAliases: "reference/sku_aliases.csv", Territories: "reference/territories.csv",
@@ -338,6 +340,7 @@ func (c *Config) derive() {
 			d.Name = d.ID
 		}
 	}
+	c.deriveEmail()
 }
 
 func (c *Config) validate(p *checker) {
@@ -394,6 +397,7 @@ func (c *Config) validate(p *checker) {
 	if c.DuckDB.Threads < 0 {
 		p.add("duckdb.threads", "must be 0 (one per core) or more, got %d", c.DuckDB.Threads)
 	}
+	c.validateEmail(p)
 	if len(c.Distributors) == 0 {
 		p.add("distributors", "at least one distributor is required")
 	}

@@ -57,6 +57,17 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 			}
 			p.keys(v, f.Type, join(path, k.Value))
 		}
+	case reflect.Map: // e.g. email.recipients.regions: any key, values checked
+		if n.Kind != yaml.MappingNode {
+			if n.Tag == "!!null" {
+				return
+			}
+			p.errs = append(p.errs, &Error{Code: diag.Config, File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("%s: expected a mapping", display(path))})
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p.keys(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value))
+		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			if n.Tag == "!!null" {

@@ -192,6 +192,10 @@ send:
 	return errors.Join(err, <-errs)
 }
 
+// FileName is the file name of the report of a partner id or region code
+// under reports/P/partners/ or reports/P/regions/.
+func FileName(id string) string { return fileName(id) }
+
 var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // fileName turns an id or code into a file name of ASCII letters, digits,

@@ -247,6 +247,7 @@ func Generate(dir string, o Options) (Summary, error) {
 		}},
 		{"channelscope.yaml", func(b *bytes.Buffer) error {
 			fmt.Fprintf(b, configYAML, o.Seed)
+			writeEmailConfig(b)
 			return nil
 		}},
 	}

@@ -282,7 +282,9 @@ func TestConfigYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, want := range []string{"(seed 7)\n", `date_format: "%d/%m/%Y"`, `date_format: "%Y-%m-%d"`, `invoice_id: "N° Facture"`, "reseller_city: City\n", "amount: Value EUR\n"} {
+	for _, want := range []string{"(seed 7)\n", `date_format: "%d/%m/%Y"`, `date_format: "%Y-%m-%d"`, `invoice_id: "N° Facture"`, "reseller_city: City\n", "amount: Value EUR\n",
+		"  smtp:\n    host: 127.0.0.1\n    port: 1025\n    tls: none\n", `"11": {to: [region-11@example.com], partner_pages: true} # Île-de-France`,
+		"management: [direction@example.com]", "stewards: [data-steward@example.com]"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("channelscope.yaml lacks %q", want)
 		}

@@ -34,6 +34,7 @@ commands:
   report    [--config F] --period P [--partner ID]                re-render the PDF reports from the lake
   schedule  [--config F] [--once]                                  cron daemon: runs due periods, catches up missed ones
   status    [--config F] [--json]                                  last runs, what is due or waiting and why, next tick
+  send      [--config F] --period P [--dry-run] [--force]         email the period's reports, once
   generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
                                                                    a realistic synthetic workspace with ground truth
   stages                                                           list SQL stages with version and checksum
@@ -76,6 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"validate": cmdValidate,
 		"generate": cmdGenerate,
 		"report":   cmdReport,
+		"send":     cmdSend,
 		"stages":   cmdStages,
 		"schedule": cmdSchedule,
 		"status":   cmdStatus,

@@ -10,6 +10,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/delivery"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/scheduler"
 )
@@ -70,15 +71,20 @@ func cmdSchedule(ctx context.Context, e *env, args []string) error {
 }
 
 // afterRun follows every scheduled tick that ran something: the runs on
-// stdout, then the reports of each published period.
-// (The lead wires email delivery here.)
+// stdout, then the reports of each published period and, with
+// email.enabled, their delivery (the ledger keeps it to once).
 func (e *env) afterRun(ctx context.Context, cfg *config.Config, ms []*pipeline.Manifest) error {
 	printRuns(e.stdout, ms)
 	var errs []error
 	for _, m := range ms {
-		if m.Status == "success" {
-			errs = append(errs, e.renderReports(ctx, cfg, m.Period, ""))
+		if m.Status != "success" {
+			continue
 		}
+		err := e.renderReports(ctx, cfg, m.Period, "")
+		if err == nil && cfg.Email.Enabled {
+			err = e.sendPeriod(ctx, cfg, m.Period, delivery.Options{})
+		}
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

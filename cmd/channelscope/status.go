@@ -76,6 +76,9 @@ func cmdStatus(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	cfg := p.Config()
+	if e.deliveries == nil {
+		e.deliveries = func(period string) ([]Delivery, error) { return ledgerDeliveries(cfg.Output, period) }
+	}
 	sched, err := scheduler.NewSchedule(cfg.Schedule)
 	if err != nil {
 		return err

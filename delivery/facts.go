@@ -1,0 +1,325 @@
+package delivery
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
+)
+
+// manifest is the part of a run manifest (pipeline.Manifest) a message
+// tells. held_files and missing_distributors come from newer runs and may
+// be absent.
+type manifest struct {
+	RunID         string           `json:"run_id"`
+	Period        string           `json:"period"`
+	Status        string           `json:"status"`
+	DryRun        bool             `json:"dry_run"`
+	FinishedAt    time.Time        `json:"finished_at"`
+	PreviousRunID string           `json:"previous_run_id"`
+	Rejects       map[string]int64 `json:"rejects_by_reason"`
+	Changes       *struct {
+		InputsAdded   []string `json:"inputs_added"`
+		InputsRemoved []string `json:"inputs_removed"`
+		InputsChanged []string `json:"inputs_changed"`
+		StagesChanged []string `json:"stages_changed"`
+	} `json:"changes"`
+	HeldFiles           []map[string]any `json:"held_files"`
+	MissingDistributors json.RawMessage  `json:"missing_distributors"`
+}
+
+// facts are what the messages of a period say.
+type facts struct {
+	period       string
+	m            manifest
+	manifestFile File // the manifest's path and sha256: the identity of the stewards' notice
+	kpis, prev   map[string]float64
+	regions      map[string]region
+	reviewQueue  int64
+	unknown      int64
+	unknownAmt   float64
+	held         []string
+	missing      []string
+}
+
+type region struct {
+	name, flag         string
+	active             int64
+	revenueT12m, share float64
+	hasShare           bool
+	partners           []string // partner ids of the region
+}
+
+// latestManifest finds the latest successful, published run of period.
+func latestManifest(output, period string) (manifest, File, error) {
+	dir := filepath.Join(output, "runs", period)
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return manifest{}, File{}, fmt.Errorf("runs of %s: %w", period, err)
+	}
+	var best manifest
+	var bestFile File
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name(), "manifest.json")
+		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return manifest{}, File{}, err
+		}
+		var m manifest
+		if err := json.Unmarshal(data, &m); err != nil {
+			return manifest{}, File{}, fmt.Errorf("manifest %s: %w", path, err)
+		}
+		if m.Status != "success" || m.DryRun || !m.FinishedAt.After(best.FinishedAt) {
+			continue
+		}
+		sum := sha256.Sum256(data)
+		best, bestFile = m, File{Path: rel(output, path), SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data))}
+	}
+	if best.RunID == "" {
+		return manifest{}, File{}, fmt.Errorf("no successful run of %s under %s: run the period first", period, dir)
+	}
+	return best, bestFile, nil
+}
+
+// readFacts gathers the period's manifest and, from the published lake,
+// its key figures, regions, review queue, unknown resellers and held files.
+func readFacts(ctx context.Context, output, period string) (*facts, error) {
+	m, mf, err := latestManifest(output, period)
+	if err != nil {
+		return nil, err
+	}
+	f := &facts{period: period, m: m, manifestFile: mf, regions: map[string]region{}}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	defer db.Close()
+	start, _ := time.Parse("2006-01", period)
+	if f.kpis, err = readKPIs(ctx, db, output, period); err != nil {
+		return nil, err
+	}
+	if f.prev, err = readKPIs(ctx, db, output, start.AddDate(0, -1, 0).Format("2006-01")); err != nil {
+		return nil, err
+	}
+	if err := f.readRegions(ctx, db, output); err != nil {
+		return nil, err
+	}
+	if src, ok := lakeTable(output, "match_review", period); ok {
+		if err := db.QueryRowContext(ctx, "SELECT count(DISTINCT reseller_key) FROM "+src).Scan(&f.reviewQueue); err != nil {
+			return nil, fmt.Errorf("read match_review of %s: %w", period, err)
+		}
+	}
+	if src, ok := lakeTable(output, "unknown_resellers", period); ok {
+		q := "SELECT count(*), coalesce(sum(CAST(amount AS DOUBLE)), 0) FROM " + src
+		if err := db.QueryRowContext(ctx, q).Scan(&f.unknown, &f.unknownAmt); err != nil {
+			return nil, fmt.Errorf("read unknown_resellers of %s: %w", period, err)
+		}
+	}
+	if err := f.readHeld(ctx, db, output); err != nil {
+		return nil, err
+	}
+	f.missing = missingDistributors(m.MissingDistributors)
+	return f, nil
+}
+
+// lakeTable is a read_parquet expression of table t for period, when published.
+func lakeTable(output, t, period string) (string, bool) {
+	dir := filepath.Join(output, "parquet", t, "period="+period)
+	if _, err := os.Stat(dir); err != nil {
+		return "", false
+	}
+	glob := filepath.Join(dir, "*.parquet")
+	return "read_parquet('" + strings.ReplaceAll(glob, "'", "''") + "', hive_partitioning = false)", true
+}
+
+func readKPIs(ctx context.Context, db *sql.DB, output, period string) (map[string]float64, error) {
+	out := map[string]float64{}
+	src, ok := lakeTable(output, "kpis", period)
+	if !ok {
+		return out, nil
+	}
+	rows, err := db.QueryContext(ctx, "SELECT kpi, CAST(value AS DOUBLE) FROM "+src+" WHERE value IS NOT NULL")
+	if err != nil {
+		return nil, fmt.Errorf("read kpis of %s: %w", period, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var v float64
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read kpis of %s: %w", period, err)
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+func (f *facts) readRegions(ctx context.Context, db *sql.DB, output string) error {
+	src, ok := lakeTable(output, "region_coverage", f.period)
+	if !ok {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT region, coalesce(region_name, region), coalesce(coverage_flag, ''),
+  coalesce(active_partners, 0), coalesce(CAST(revenue_t12m AS DOUBLE), 0), CAST(share_of_wallet AS DOUBLE)
+FROM `+src+` WHERE level = 'region'`)
+	if err != nil {
+		return fmt.Errorf("read region_coverage of %s: %w", f.period, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var r region
+		var share sql.NullFloat64
+		if err := rows.Scan(&code, &r.name, &r.flag, &r.active, &r.revenueT12m, &share); err != nil {
+			return fmt.Errorf("read region_coverage of %s: %w", f.period, err)
+		}
+		r.share, r.hasShare = share.Float64, share.Valid
+		f.regions[code] = r
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	src, ok = lakeTable(output, "partner_scores", f.period)
+	if !ok {
+		return nil
+	}
+	rows, err = db.QueryContext(ctx, "SELECT region, partner_id FROM "+src+" WHERE region IS NOT NULL ORDER BY partner_id")
+	if err != nil {
+		return fmt.Errorf("read partner_scores of %s: %w", f.period, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, id string
+		if err := rows.Scan(&code, &id); err != nil {
+			return err
+		}
+		r := f.regions[code]
+		r.partners = append(r.partners, id)
+		f.regions[code] = r
+	}
+	return rows.Err()
+}
+
+// readHeld describes the held files: from the lake's held_files table when
+// it exists, else from the manifest.
+func (f *facts) readHeld(ctx context.Context, db *sql.DB, output string) error {
+	if src, ok := lakeTable(output, "held_files", f.period); ok {
+		// Another stage owns this table: read it by column name, so a
+		// column more or less does not break the mail.
+		rows, err := db.QueryContext(ctx, "SELECT * FROM "+src)
+		if err != nil {
+			return fmt.Errorf("read held_files of %s: %w", f.period, err)
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return fmt.Errorf("read held_files of %s: %w", f.period, err)
+			}
+			h := map[string]any{}
+			for i, c := range cols {
+				h[c] = vals[i]
+			}
+			f.held = append(f.held, describeHeld(h))
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.Sort(f.held)
+		return nil
+	}
+	for _, h := range f.m.HeldFiles {
+		f.held = append(f.held, describeHeld(h))
+	}
+	slices.Sort(f.held)
+	return nil
+}
+
+// describeHeld is "file (reason)" of a held file, whatever else it has.
+func describeHeld(h map[string]any) string {
+	str := func(k string) string {
+		if v, ok := h[k]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	file := str("source_file")
+	if file == "" {
+		file = str("path")
+	}
+	if reason := str("reason"); reason != "" {
+		return file + " (" + reason + ")"
+	}
+	return file
+}
+
+// missingDistributors accepts a list of ids or of objects with an id.
+func missingDistributors(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var ids []string
+	if json.Unmarshal(raw, &ids) == nil {
+		return ids
+	}
+	var objs []map[string]any
+	_ = json.Unmarshal(raw, &objs)
+	for _, o := range objs {
+		for _, k := range []string{"distributor", "id", "name"} {
+			if s, ok := o[k].(string); ok {
+				ids = append(ids, s)
+				break
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// hashFile returns a report file's identity.
+func hashFile(output, path string) (File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, fh)
+	if err != nil {
+		return File{}, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return File{Path: rel(output, path), SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
+}
+
+// rel names a file inside the output folder, with slashes.
+func rel(output, path string) string {
+	r, err := filepath.Rel(output, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(r)
+}
