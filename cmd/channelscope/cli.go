@@ -257,6 +257,10 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The dry runs read the lake's history: settle a crashed publication first.
+	if err := p.Repair(); err != nil {
+		return err
+	}
 	periods := []string{*period}
 	if *period == "" {
 		if periods, err = p.Periods(); err != nil {
