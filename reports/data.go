@@ -86,7 +86,9 @@ func (l *lake) table(t, period string) string {
 			return "(SELECT * FROM " + cur + " WHERE false)"
 		}
 	}
-	return "(SELECT error(" + quote(err.Error()) + "))"
+	// a table function's argument is evaluated while binding, before the
+	// query's columns are: the error comes first, in these words
+	return "range(CAST(error(" + quote(err.Error()) + ") AS BIGINT))"
 }
 
 // history reads table t over the months before and including the period.
