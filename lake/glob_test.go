@@ -3,6 +3,7 @@ package lake_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,10 +16,13 @@ import (
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
+	if err == nil {
+		t.Cleanup(func() { db.Close() })
+		err = db.Ping()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -63,5 +67,17 @@ func TestHistoryGlobSafe(t *testing.T) {
 				t.Errorf("history under %q: %d rows summing %d, want 2 rows summing 5", name, n, sum)
 			}
 		})
+	}
+}
+
+// A period never published is named with its table and folder.
+func TestScanAbsent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	l := open(t, dir, lake.Options{})
+	_, err := l.Scan("partner_scores", "2024-02")
+	want := "table partner_scores of period 2024-02 is absent from the lake (" + filepath.Join(dir, "parquet", "partner_scores", "period=2024-02") + ")"
+	if err == nil || err.Error() != want || !errors.Is(err, lake.ErrAbsent) {
+		t.Errorf("got %v, want %q", err, want)
 	}
 }

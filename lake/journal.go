@@ -2,9 +2,7 @@ package lake
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -154,8 +152,10 @@ func (l *Lake) back(j *journal) error {
 		if m.Previous && !l.exists(final) {
 			return fmt.Errorf("roll back %s of run %s: the previous partition is gone", m.Final, j.RunID)
 		}
-		if err := syncPath(filepath.Dir(final)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+		if dir := filepath.Dir(final); l.exists(dir) {
+			if err := syncPath(dir); err != nil {
+				return err
+			}
 		}
 	}
 	return l.dropJournal(j)

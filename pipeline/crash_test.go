@@ -3,17 +3,15 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/killtest"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
 )
@@ -40,7 +38,7 @@ func TestRunKilledDuringPublication(t *testing.T) {
 		{"8", false, 6}, {"commit", false, 6}, {"8", true, 7}, {"commit", true, 7},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s/restate=%v", tt.at, tt.restate), func(t *testing.T) {
+		t.Run(tt.at+"/restate="+strconv.FormatBool(tt.restate), func(t *testing.T) {
 			t.Parallel()
 			dir := copyTree(t, "testdata/small")
 			cfgPath := filepath.Join(dir, "channelscope.yaml")
@@ -60,29 +58,7 @@ func TestRunKilledDuringPublication(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			reached := filepath.Join(t.TempDir(), "reached")
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRunKilledDuringPublication$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "CHANNELSCOPE_TEST_KILL="+tt.at+"|"+mode+"|"+cfgPath+"|"+reached)
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			for reachedYet := false; !reachedYet; {
-				select {
-				case err := <-exited:
-					t.Fatalf("the run exited before being killed: %v\n%s", err, out.String())
-				case <-time.After(10 * time.Millisecond):
-					_, err := os.Stat(reached)
-					reachedYet = err == nil
-				}
-			}
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			<-exited
+			killtest.Run(t, "TestRunKilledDuringPublication", "CHANNELSCOPE_TEST_KILL", tt.at+"|"+mode+"|"+cfgPath)
 
 			p := newPipeline(t, cfgPath)
 			if _, err := p.Run(ctx, pipeline.RunOptions{}); err != nil {
@@ -99,16 +75,13 @@ func TestRunKilledDuringPublication(t *testing.T) {
 // killedRun runs the lake of cfg and blocks at the given publication step
 // after telling the parent, which kills it there.
 func killedRun(t *testing.T, spec string) {
-	parts := strings.SplitN(spec, "|", 4) // step, mode, config, marker
+	parts := strings.SplitN(spec, "|", 3) // step, mode, config
 	k, _ := strconv.Atoi(parts[0])
 	n := 0
 	hook := func(op, path string) error {
 		n++
 		if n == k || parts[0] == "commit" && op == "remove" && strings.Contains(path, "_journal") {
-			if err := os.WriteFile(parts[3], nil, 0o600); err != nil {
-				return err
-			}
-			select {} // killed here
+			killtest.Block()
 		}
 		return nil
 	}
