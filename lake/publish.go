@@ -53,9 +53,9 @@ func (l *Lake) Publish(ctx context.Context, pub Publication) error {
 		}
 	}
 	j := &journal{RunID: pub.RunID, Period: pub.Period, State: statePublishing}
-	committed := false
+	journaled := false
 	defer func() {
-		if !committed { // nothing was moved yet: drop what was staged
+		if !journaled { // nothing was moved yet: drop what was staged
 			for _, m := range j.Moves {
 				_ = os.RemoveAll(l.abs(m.Staged))
 			}
@@ -86,7 +86,7 @@ func (l *Lake) Publish(ctx context.Context, pub Publication) error {
 	if err := l.writeJournal(j); err != nil {
 		return err
 	}
-	committed = true // from here the journal owns what was staged
+	journaled = true // from here the journal owns what was staged
 	if err := l.forward(j); err != nil {
 		if l.exists(l.abs(mm.Final)) {
 			// The run is published; what is left is cleanup for the next start.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/channelscope/channelscope/lake"
 )
@@ -29,7 +31,11 @@ func (p *Pipeline) recoverLake() error {
 // the commands that read the lake without publishing (validate, report,
 // status, send). When another process holds the lock, that process is
 // alive and repairs at its own start: Repair then leaves the lake alone.
+// Without an output folder there is nothing to repair, and none is made.
 func (p *Pipeline) Repair() error {
+	if _, err := os.Stat(p.cfg.Output); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	unlock, err := p.lock()
 	if errors.Is(err, ErrBusy) {
 		p.log.Debug("lake not repaired: output in use", "err", err)
