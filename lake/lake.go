@@ -81,6 +81,9 @@ func Open(dir string, opts Options) (*Lake, error) {
 	return l, nil
 }
 
+// FileMode is the mode of every file the lake writes.
+func (l *Lake) FileMode() fs.FileMode { return l.opts.FileMode }
+
 // Dir is the output folder.
 func (l *Lake) Dir() string { return l.dir }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -135,7 +136,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		if err != nil {
 			return res, fmt.Errorf("region %s: %w", code, err)
 		}
-		if err := writeInside(staging, "regions", code, data); err != nil {
+		if err := writeInside(staging, "regions", code, data, r.opts.Lake.FileMode()); err != nil {
 			return res, err
 		}
 		add()
@@ -169,7 +170,7 @@ func (r *Renderer) writePartners(ctx context.Context, partners []*Partner, perio
 			for p := range jobs {
 				data, err := partnerPage(r.loc, p, period, created)
 				if err == nil {
-					err = writeInside(dir, "partners", p.ID, data)
+					err = writeInside(dir, "partners", p.ID, data, r.opts.Lake.FileMode())
 				}
 				if err != nil {
 					errs <- fmt.Errorf("partner %s: %w", p.ID, err)
@@ -223,16 +224,19 @@ func fileName(id string) string {
 	return clean + "-" + hex.EncodeToString(sum[:4]) + ".pdf"
 }
 
-// writeInside writes data as sub/<fileName(id)> under dir, after checking
-// the path stays inside dir.
-func writeInside(dir, sub, id string, data []byte) error {
+// writeInside writes data as sub/<fileName(id)> under dir with the given
+// mode, after checking the path stays inside dir.
+func writeInside(dir, sub, id string, data []byte, mode fs.FileMode) error {
 	path := filepath.Join(dir, sub, fileName(id))
 	rel, err := filepath.Rel(dir, path)
 	if err != nil || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
 		return fmt.Errorf("report for %q would leave %s", id, dir)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, mode); err != nil { // whatever the umask
 		return err
 	}
 	return os.Rename(tmp, path)
