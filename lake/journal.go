@@ -152,6 +152,9 @@ func (l *Lake) back(j *journal) error {
 		if m.Previous && !l.exists(final) {
 			return fmt.Errorf("roll back %s of run %s: the previous partition is gone", m.Final, j.RunID)
 		}
+		if m.Table == "" {
+			_ = os.Remove(filepath.Dir(final)) // the run's folder, when left empty
+		}
 		if dir := filepath.Dir(final); l.exists(dir) {
 			if err := syncPath(dir); err != nil {
 				return err
