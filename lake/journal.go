@@ -171,10 +171,14 @@ func (l *Lake) dropJournal(j *journal) error {
 	return syncPath(l.journalDir())
 }
 
-// complete says whether every part of j is there: staged, or moved in.
+// complete says whether every part of j is there, before the commit:
+// staged, or moved in (then the partition it replaced waits aside).
 func (l *Lake) complete(j *journal) bool {
 	for _, m := range j.Moves {
-		if !l.exists(l.abs(m.Staged)) && !l.exists(l.abs(m.Final)) {
+		if l.exists(l.abs(m.Staged)) {
+			continue
+		}
+		if !l.exists(l.abs(m.Final)) || m.Previous && m.Old != "" && !l.exists(l.abs(m.Old)) {
 			return false
 		}
 	}

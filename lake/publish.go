@@ -84,6 +84,13 @@ func (l *Lake) Publish(ctx context.Context, pub Publication) error {
 		return fmt.Errorf("stage manifest of %s: %w", pub.RunID, err)
 	}
 	if err := l.writeJournal(j); err != nil {
+		if !l.exists(l.journalPath(j)) {
+			return err
+		}
+		journaled = true // in place but not durable: undo by the journal
+		if berr := l.back(j); berr != nil {
+			return fmt.Errorf("publish %s: %w; roll back: %w: %w", pub.Period, err, berr, ErrUnsettled)
+		}
 		return err
 	}
 	journaled = true // from here the journal owns what was staged

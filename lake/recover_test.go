@@ -99,3 +99,29 @@ func TestRecoverRefusesEscapingJournal(t *testing.T) {
 		t.Fatal("a journal pointing outside the output folder was accepted")
 	}
 }
+
+// A journal whose staged part went missing cannot roll forward: the
+// recovery rolls back to the previous run, whole.
+func TestRecoverIncompleteJournal(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	out := t.TempDir()
+	if err := publish(t, open(t, out, lake.Options{}), db, "r1"); err != nil {
+		t.Fatal(err)
+	}
+	// a crash right after the journal: nothing after step 3 happens
+	if err := publish(t, open(t, out, lake.Options{Hook: failAt(4, true)}), db, "r2"); err == nil {
+		t.Fatal("publication with every step from the 4th failing succeeded")
+	}
+	staged := filepath.Join(out, "parquet", "rejects", ".period="+period+".r2.tmp")
+	if err := os.RemoveAll(staged); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := open(t, out, lake.Options{}).Recover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := visible(t, db, out); got != "r1" || len(rec.RolledBack) != 1 {
+		t.Errorf("visible %s after %+v, want r1 rolled back to", got, rec)
+	}
+}
