@@ -44,8 +44,8 @@ var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // readers see either the previous run's tables of P and its manifest, or
 // this run's, never a mix. The caller holds the output lock.
 func (l *Lake) Publish(ctx context.Context, pub Publication) error {
-	if !IsPeriod(pub.Period) || !runIDPattern.MatchString(pub.RunID) || pub.Manifest == nil || len(pub.Tables) == 0 {
-		return fmt.Errorf("publish %q run %q: want a period, a run id, tables and a manifest", pub.Period, pub.RunID)
+	if !IsPeriod(pub.Period) || !runIDPattern.MatchString(pub.RunID) || pub.Manifest == nil {
+		return fmt.Errorf("publish %q run %q: want a period, a run id and a manifest", pub.Period, pub.RunID)
 	}
 	for _, t := range pub.Tables {
 		if !identifier.MatchString(t) {
