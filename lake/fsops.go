@@ -35,7 +35,7 @@ func (l *Lake) remove(path string) error {
 	if err := l.step("remove", path); err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(path); err != nil && !notExist(err) {
 		return err
 	}
 	return nil
@@ -81,6 +81,8 @@ func (l *Lake) mkdirs(dir string) error {
 	}
 	return nil
 }
+
+func notExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 func (l *Lake) exists(path string) bool {
 	_, err := os.Lstat(path)

@@ -21,93 +21,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
-	"time"
 )
-
-// Default modes of what the lake writes: readable by the group that runs
-// BI, by nobody else.
-const (
-	DefaultFileMode fs.FileMode = 0o640
-	DefaultDirMode  fs.FileMode = 0o750
-)
-
-// Options are the dependencies of a Lake.
-type Options struct {
-	Logger   *slog.Logger // default: discard
-	FileMode fs.FileMode  // mode of every file written; default DefaultFileMode
-	DirMode  fs.FileMode  // mode of every folder created; default DefaultDirMode
-	// Hook, when set, is called before every step of a publication or a
-	// recovery that changes the file system (op is "write", "rename" or
-	// "remove"; path is what it changes). A non-nil error fails the step
-	// without doing it. Tests fail or block publication at each step.
-	Hook func(op, path string) error
-}
-
-// Lake is the lake under one output folder.
-type Lake struct {
-	dir  string
-	opts Options
-	log  *slog.Logger
-}
-
-// Open returns the lake under the output folder dir. It does not touch the
-// disk: Recover repairs what a crash left, under the output lock.
-func Open(dir string, opts Options) (*Lake, error) {
-	if dir == "" {
-		return nil, errors.New("lake: no output folder")
-	}
-	if opts.FileMode == 0 {
-		opts.FileMode = DefaultFileMode
-	}
-	if opts.DirMode == 0 {
-		opts.DirMode = DefaultDirMode
-	}
-	if opts.FileMode&^fs.ModePerm != 0 || opts.DirMode&^fs.ModePerm != 0 {
-		return nil, fmt.Errorf("lake: file mode %v and folder mode %v must be permission bits only", opts.FileMode, opts.DirMode)
-	}
-	if opts.DirMode&0o700 != 0o700 {
-		return nil, fmt.Errorf("lake: folder mode %#o must let the owner read, write and enter", opts.DirMode)
-	}
-	l := &Lake{dir: dir, opts: opts, log: opts.Logger}
-	if l.log == nil {
-		l.log = slog.New(slog.DiscardHandler)
-	}
-	return l, nil
-}
 
 // FileMode is the mode of every file the lake writes.
 func (l *Lake) FileMode() fs.FileMode { return l.opts.FileMode }
 
 // Dir is the output folder.
 func (l *Lake) Dir() string { return l.dir }
-
-var periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
-// IsPeriod says whether s is a YYYY-MM period.
-func IsPeriod(s string) bool { return periodPattern.MatchString(s) }
-
-// ParsePeriod checks a YYYY-MM period and returns its first day.
-func ParsePeriod(s string) (time.Time, error) {
-	if !IsPeriod(s) {
-		return time.Time{}, fmt.Errorf("period %q: want YYYY-MM", s)
-	}
-	return time.Parse("2006-01", s)
-}
-
-// AddMonths is the period n months after p (before, when n < 0).
-func AddMonths(p string, n int) (string, error) {
-	t, err := ParsePeriod(p)
-	if err != nil {
-		return "", err
-	}
-	return t.AddDate(0, n, 0).Format("2006-01"), nil
-}
 
 // Partition is the folder where table keeps period.
 func (l *Lake) Partition(table, period string) string {
@@ -138,8 +61,7 @@ func (l *Lake) Periods(table string) ([]string, error) {
 			out = append(out, p)
 		}
 	}
-	slices.Sort(out)
-	return out, nil
+	return out, nil // ReadDir sorts by name: period=YYYY-MM sorts by date
 }
 
 // ErrAbsent is wrapped by the errors about a partition that is not there.

@@ -1,9 +1,7 @@
 package lake
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +30,7 @@ func (r Recovery) Empty() bool {
 func (l *Lake) Recover() (Recovery, error) {
 	var rec Recovery
 	entries, err := os.ReadDir(l.journalDir())
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err != nil && !notExist(err) {
 		return rec, fmt.Errorf("recover %s: %w", l.dir, err)
 	}
 	for _, e := range entries { // sorted: periods in order, runs by start time
@@ -142,7 +140,7 @@ func (l *Lake) aside(dir, hidden, visible string, rec *Recovery) error {
 // orphansIn removes the entries of dir that orphan says are orphans.
 func (l *Lake) orphansIn(dir string, orphan func(name string) (bool, error), rec *Recovery) error {
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if notExist(err) {
 		return nil
 	}
 	if err != nil {
@@ -167,7 +165,7 @@ func (l *Lake) orphansIn(dir string, orphan func(name string) (bool, error), rec
 
 func readDirs(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
+	if notExist(err) {
 		return nil, nil
 	}
 	if err != nil {

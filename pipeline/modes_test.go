@@ -1,33 +1,37 @@
 package pipeline_test
 
 import (
-	"context"
+	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/pipeline"
 )
+
+// withModes appends an output_permissions section to the config file.
+func withModes(t *testing.T, cfgPath, files, dirs string) string {
+	f, err := os.OpenFile(cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("output_permissions:\n  files: \"" + files + "\"\n  dirs: \"" + dirs + "\"\n")
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
+}
 
 // The lake and the manifests get the configured modes: DuckDB's own file
 // mode and the umask do not leak through.
 func TestOutputPermissions(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
+	p := newPipeline(t, withModes(t, filepath.Join(copyTree(t, "testdata/small"), "channelscope.yaml"), "0600", "0700"))
+	if _, err := p.Run(t.Context(), pipeline.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	cfg.OutputPermissions = config.OutputPermissions{Files: "0600", Dirs: "0700"}
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg := p.Config()
 	for _, sub := range []string{"parquet", "runs"} {
 		n := 0
 		err := filepath.WalkDir(filepath.Join(cfg.Output, sub), func(path string, d fs.DirEntry, err error) error {

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -43,7 +42,7 @@ func TestReportAbsentPartition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = r.Render(context.Background(), "2026-10", "")
+	_, err = r.Render(t.Context(), "2026-10", "")
 	want := "table recruitment_targets of period 2026-10 is absent from the lake (" +
 		filepath.Join(out, "parquet", "recruitment_targets", "period=2026-10") + ")"
 	if err == nil || !strings.Contains(err.Error(), want) {
