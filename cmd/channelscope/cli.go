@@ -253,12 +253,8 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 			return usageError{err}
 		}
 	}
-	p, err := e.pipeline(*cfgPath, false)
+	p, err := e.openLake(*cfgPath) // the dry runs read the lake's history
 	if err != nil {
-		return err
-	}
-	// The dry runs read the lake's history: settle a crashed publication first.
-	if err := p.Repair(); err != nil {
 		return err
 	}
 	periods := []string{*period}

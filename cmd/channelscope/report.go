@@ -23,12 +23,8 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if _, err := pipeline.ParsePeriod(*period); err != nil {
 		return usageError{err}
 	}
-	p, err := e.pipeline(*cfgPath, false)
+	p, err := e.openLake(*cfgPath)
 	if err != nil {
-		return err
-	}
-	// A crash may have left the lake mid-publication: settle it first.
-	if err := p.Repair(); err != nil {
 		return err
 	}
 	return e.renderReports(ctx, p.Config(), *period, *partner)
