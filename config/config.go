@@ -301,6 +301,7 @@ func Default() Config {
 			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
 		},
 		Schedule: defaultSchedule(),
+
 		OutputPermissions: defaultOutputPermissions(),
 	}
 }
