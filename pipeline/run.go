@@ -36,6 +36,8 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 		if err := p.recoverLake(); err != nil {
 			return nil, err
 		}
+	} else if err := p.Repair(); err != nil { // a dry run reads the history too
+		return nil, err
 	}
 	var due []Due
 	if opts.Period != "" {
