@@ -41,6 +41,8 @@ type Config struct {
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
+	// OutputPermissions are the modes of what is written under Output.
+	OutputPermissions OutputPermissions `yaml:"output_permissions"`
 
 	// File is the absolute path of the file this was loaded from.
 	File string `yaml:"-"`
@@ -301,6 +303,8 @@ func Default() Config {
 			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
 		},
 		Schedule: defaultSchedule(),
+
+		OutputPermissions: defaultOutputPermissions(),
 	}
 }
 
@@ -345,6 +349,7 @@ func (c *Config) derive() {
 
 func (c *Config) validate(p *checker) {
 	c.Schedule.validate(p)
+	c.OutputPermissions.validate(p)
 	if !currencyPattern.MatchString(c.BaseCurrency) {
 		p.add("base_currency", "must be an ISO 4217 code such as EUR, got %q", c.BaseCurrency)
 	}

@@ -129,19 +129,18 @@ func (m *Manifest) compare(prev *Manifest) {
 	m.Changes = c
 }
 
-func writeManifest(dir string, m *Manifest) error {
+func (m *Manifest) encode() ([]byte, error) {
 	data, err := json.MarshalIndent(m, "", "  ")
+	return append(data, '\n'), err
+}
+
+// writeManifest writes the manifest of a run that published nothing.
+func (p *Pipeline) writeManifest(m *Manifest) error {
+	data, err := m.encode()
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp := filepath.Join(dir, ".manifest.json.tmp")
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, "manifest.json"))
+	return p.lake.WriteManifest(m.Period, m.RunID, data)
 }
 
 // readManifests returns every manifest under runs/P/, oldest first.

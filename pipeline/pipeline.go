@@ -16,12 +16,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/lake"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -32,11 +32,21 @@ type Options struct {
 	// Progress, when set, is called once per period with the bytes to load
 	// and returns the function that counts bytes as they are read.
 	Progress func(period string, total int64) (add func(int64), done func())
+	// LakeHook is passed to lake.Options.Hook: tests fail or stop a
+	// publication at a given step.
+	LakeHook func(op, path string) error
+}
+
+// OpenLake opens the lake of cfg's output folder with the configured modes.
+func OpenLake(cfg *config.Config, log *slog.Logger, hook func(op, path string) error) (*lake.Lake, error) {
+	return lake.Open(cfg.Output, lake.Options{Logger: log, FileMode: cfg.OutputPermissions.FileMode(),
+		DirMode: cfg.OutputPermissions.DirMode(), Hook: hook})
 }
 
 // Pipeline runs periods of one configuration.
 type Pipeline struct {
 	cfg      *config.Config
+	lake     *lake.Lake
 	stages   []Stage
 	log      *slog.Logger
 	now      func() time.Time
@@ -56,21 +66,18 @@ func New(cfg *config.Config, stageFS fs.FS, opts Options) (*Pipeline, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if p.lake, err = OpenLake(cfg, p.log, opts.LakeHook); err != nil {
+		return nil, err
+	}
 	if p.now == nil {
 		p.now = time.Now
 	}
 	return p, nil
 }
 
-var periodPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
-// ParsePeriod checks a YYYY-MM period and returns its first day.
-func ParsePeriod(s string) (time.Time, error) {
-	if !periodPattern.MatchString(s) {
-		return time.Time{}, fmt.Errorf("period %q: want YYYY-MM", s)
-	}
-	return time.Parse("2006-01", s)
-}
+// ParsePeriod checks a YYYY-MM period and returns its first day (see
+// lake.ParsePeriod; kept for the callers of this package).
+func ParsePeriod(s string) (time.Time, error) { return lake.ParsePeriod(s) }
 
 // Periods lists the periods present under feeds/, oldest first.
 func (p *Pipeline) Periods() ([]string, error) {
@@ -83,7 +90,7 @@ func (p *Pipeline) Periods() ([]string, error) {
 	for _, e := range entries {
 		switch {
 		case strings.HasPrefix(e.Name(), "."):
-		case e.IsDir() && periodPattern.MatchString(e.Name()):
+		case e.IsDir() && lake.IsPeriod(e.Name()):
 			out = append(out, e.Name())
 		default:
 			p.log.Warn("ignoring entry of feeds/ that is not a YYYY-MM folder", "path", filepath.Join(dir, e.Name()))
@@ -247,7 +254,7 @@ func (p *Pipeline) openScratch(ctx context.Context, dir string) (*sql.DB, *duckd
 func openDuckDB(ctx context.Context, path, spill, memoryLimit string, threads int) (*sql.DB, *duckdb.Connector, error) {
 	init := fmt.Sprintf(`SET memory_limit = %s; SET threads = %d; SET temp_directory = %s;
 SET autoinstall_known_extensions = false; ATTACH IF NOT EXISTS %s AS scratch; USE scratch;`,
-		sqlString(memoryLimit), threads, sqlString(spill), sqlString(path))
+		lake.Quote(memoryLimit), threads, lake.Quote(spill), lake.Quote(path))
 	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
 		_, err := ex.ExecContext(ctx, init, nil)
 		return err

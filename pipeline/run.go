@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/lake"
 )
 
 // RunOptions select what Run does.
@@ -33,9 +33,11 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 			return nil, err
 		}
 		defer unlock()
-		if err := recoverPartitions(p.cfg.Output); err != nil {
-			return nil, fmt.Errorf("recover lake: %w", err)
+		if err := p.recoverLake(); err != nil {
+			return nil, err
 		}
+	} else if err := p.Repair(); err != nil { // a dry run reads the history too
+		return nil, err
 	}
 	var due []Due
 	if opts.Period != "" {
@@ -91,29 +93,41 @@ func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reaso
 	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
 		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256()}
 	log := p.log.With("period", period, "run_id", m.RunID)
-	err = p.runPeriod(ctx, m, start, log)
+	// A published run's manifest is written with its tables, in the same
+	// atomic step: finish completes it just before.
+	finish := func() {
+		m.Status = "success"
+		m.FinishedAt = p.now().UTC()
+		m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
+	}
+	err = p.runPeriod(ctx, m, start, log, finish)
+	if err == nil {
+		if dryRun {
+			finish()
+		}
+		log.Info("run done", "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
+		return m, nil
+	}
+	m.Status, m.Outputs, m.Error = "failed", nil, err.Error()
 	m.FinishedAt = p.now().UTC()
 	m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
-	switch {
-	case err != nil && ctx.Err() != nil:
-		m.Status, m.Error = "cancelled", err.Error()
+	if ctx.Err() != nil {
+		m.Status = "cancelled"
 		log.Warn("run cancelled: the published lake is unchanged", "err", err)
-	case err != nil:
-		m.Error = err.Error()
+	} else {
 		log.Error("run failed", "err", err)
-	default:
-		m.Status = "success"
-		log.Info("run done", "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
 	}
-	if !dryRun {
-		if werr := writeManifest(filepath.Join(p.cfg.Output, "runs", period, m.RunID), m); werr != nil {
+	// An unsettled publication holds this run's manifest in its journal:
+	// the next start publishes or drops both.
+	if !dryRun && !errors.Is(err, lake.ErrUnsettled) {
+		if werr := p.writeManifest(m); werr != nil {
 			err = errors.Join(err, fmt.Errorf("write manifest: %w", werr))
 		}
 	}
 	return m, err
 }
 
-func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger) error {
+func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger, finish func()) error {
 	period := m.Period
 	sum, n, err := hashFile(p.cfg.File)
 	if err != nil {
@@ -134,8 +148,8 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	if m.DryRun { // a dry run leaves nothing under the output folder
 		scratch, err = os.MkdirTemp("", "channelscope-dry-run-")
 	} else {
-		scratch = filepath.Join(p.cfg.Output, ".scratch", m.RunID)
-		err = os.MkdirAll(scratch, 0o755)
+		scratch = p.lake.ScratchDir(m.RunID)
+		err = p.lake.MkdirAll(scratch)
 	}
 	if err != nil {
 		return fmt.Errorf("scratch folder: %w", err)
@@ -175,7 +189,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	maps.Copy(vars, p.matchingVars())
 	maps.Copy(vars, p.scoringVars())
 	prepare := func(ctx context.Context, st Stage) error {
-		return loadLake(ctx, conn, p.cfg.Output, period, p.cfg.HistoryMonths, st.Lake)
+		return p.lake.Load(ctx, conn, period, p.cfg.HistoryMonths, st.Lake)
 	}
 	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
 	if err != nil {
@@ -189,16 +203,14 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	if m.DryRun {
 		return nil
 	}
-	t = p.now()
-	if err := p.publish(ctx, conn, m); err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	m.DurationsMS["publish"] = p.now().Sub(t).Milliseconds()
 	ms, err := readManifests(p.cfg.Output, period)
 	if err != nil {
 		return err
 	}
 	m.compare(lastSuccess(ms))
+	if err := p.publish(ctx, conn, m, finish); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
 	return nil
 }
 
@@ -288,46 +300,6 @@ func (p *Pipeline) published() []string {
 		}
 	}
 	return out
-}
-
-// publish writes every published table beside the lake, then swaps each
-// partition in.
-func (p *Pipeline) publish(ctx context.Context, conn *sql.Conn, m *Manifest) error {
-	staged := map[string]string{}
-	defer func() {
-		for _, dir := range staged {
-			os.RemoveAll(dir)
-		}
-	}()
-	tables := p.published()
-	for _, t := range tables {
-		dir, err := stagePartition(ctx, conn, p.cfg.Output, t, m.Period, m.RunID)
-		if err != nil {
-			return err
-		}
-		staged[t] = dir
-	}
-	for _, t := range tables {
-		final := partitionDir(p.cfg.Output, t, m.Period)
-		if err := swapPartition(staged[t], final); err != nil {
-			return fmt.Errorf("%s: %w", t, err)
-		}
-		delete(staged, t)
-		entries, err := os.ReadDir(final)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			path := filepath.Join(final, e.Name())
-			sum, n, err := hashFile(path)
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(p.cfg.Output, path)
-			m.Outputs = append(m.Outputs, Digest{Path: filepath.ToSlash(rel), Kind: t, SHA256: sum, Bytes: n, Rows: m.Tables[t]})
-		}
-	}
-	return nil
 }
 
 // Config returns the configuration the pipeline runs.

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	// imported as cslake: this package's own lake type reads one period
+	cslake "github.com/channelscope/channelscope/lake"
 	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
 )
 
@@ -44,54 +45,64 @@ type ProfileMedian struct {
 // lake reads the published tables of one period.
 type lake struct {
 	db     *sql.DB
-	output string
+	lake   *cslake.Lake
 	period string
 	start  time.Time
 }
 
-func openLake(output, period string) (*lake, error) {
-	start, err := time.Parse("2006-01", period)
+// required are the tables of the period every report reads: a period
+// lacking one fails before anything is drawn, naming it.
+var required = []string{"partner_scores", "recruitment_targets", "region_coverage", "kpis", "distributor_scorecard", "rejects", "sales_out"}
+
+func openLake(lk *cslake.Lake, period string) (*lake, error) {
+	start, err := cslake.ParsePeriod(period)
 	if err != nil {
-		return nil, fmt.Errorf("period %q: want YYYY-MM", period)
+		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(output, "parquet", "partner_scores", "period="+period)); err != nil {
-		return nil, fmt.Errorf("no published partner_scores for %s under %s: run the period first", period, output)
+	for _, t := range required {
+		if _, err := lk.Files(t, period); err != nil {
+			return nil, fmt.Errorf("%w: run the period first", err)
+		}
 	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, err
 	}
-	return &lake{db: db, output: output, period: period, start: start}, nil
+	return &lake{db: db, lake: lk, period: period, start: start}, nil
 }
 
 func (l *lake) Close() error { return l.db.Close() }
 
-// table is a SQL expression reading table t of the given period, or an
-// empty relation when that period was never published.
+// table is a SQL relation reading table t of the given period. An earlier
+// period never published reads as empty, with the shape of the report's
+// period; a table the report's period lacks fails the query, saying so.
 func (l *lake) table(t, period string) string {
-	dir := filepath.Join(l.output, "parquet", t, "period="+period)
-	if _, err := os.Stat(dir); err != nil {
-		return "(SELECT * FROM " + l.table(t, l.period) + " WHERE false)"
+	scan, err := l.lake.Scan(t, period)
+	if err == nil {
+		return scan
 	}
-	return "read_parquet(" + quote(filepath.Join(dir, "*.parquet")) + ", hive_partitioning = false)"
+	if period != l.period {
+		if cur, cerr := l.lake.Scan(t, l.period); cerr == nil {
+			return "(SELECT * FROM " + cur + " WHERE false)"
+		}
+	}
+	// a table function's argument is evaluated while binding, before the
+	// query's columns are: the error comes first, in these words
+	return "range(CAST(error(" + quote(err.Error()) + ") AS BIGINT))"
 }
 
 // history reads table t over the months before and including the period.
 func (l *lake) history(t string, months int) string {
-	var parts []string
-	for i := months - 1; i >= 0; i-- {
-		p := l.start.AddDate(0, -i, 0).Format("2006-01")
-		dir := filepath.Join(l.output, "parquet", t, "period="+p)
-		if _, err := os.Stat(dir); err == nil {
-			parts = append(parts, quote(filepath.Join(dir, "*.parquet")))
-		}
+	files, err := l.lake.Window(t, l.month(months-1), l.period)
+	if err != nil || len(files) == 0 {
+		return l.table(t, l.period)
 	}
-	return "read_parquet([" + strings.Join(parts, ", ") + "], hive_partitioning = false, union_by_name = true)"
+	return cslake.ReadParquet(files)
 }
 
 func (l *lake) month(ago int) string { return l.start.AddDate(0, -ago, 0).Format("2006-01") }
 
-func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func quote(s string) string { return cslake.Quote(s) }
 
 // partners loads every partner that gets a page: active in the last 12
 // months, or given a plan, or a recruitment target. brandsFile is the

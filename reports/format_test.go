@@ -72,7 +72,7 @@ func TestFileName(t *testing.T) {
 		}
 		seen[name] = id
 		dir := t.TempDir()
-		if err := writeInside(dir, ".", id, []byte("x")); err != nil {
+		if err := writeInside(dir, ".", id, []byte("x"), 0o640); err != nil {
 			t.Errorf("%q: %v", id, err)
 		}
 	}

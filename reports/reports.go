@@ -19,11 +19,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	cslake "github.com/channelscope/channelscope/lake"
 )
 
 // Options are the dependencies and settings of a Renderer.
 type Options struct {
-	Output       string // the output folder: parquet/ is read, reports/ written
+	Output string // the output folder: parquet/ is read, reports/ written
+	// Lake is the lake under Output (its modes apply to the reports);
+	// default: opened with the default modes.
+	Lake         *cslake.Lake
 	PartnersFile string // the partner master, for the brands carried (optional)
 	Language     string // en (default) or fr
 	BaseCurrency string // default EUR
@@ -59,6 +64,11 @@ func New(opts Options) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Lake == nil {
+		if opts.Lake, err = cslake.Open(opts.Output, cslake.Options{Logger: opts.Logger}); err != nil {
+			return nil, err
+		}
+	}
 	r := &Renderer{opts: opts, loc: loc, log: opts.Logger}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
@@ -78,7 +88,7 @@ type Result struct {
 // old one. With partner set, it re-renders that partner's page only.
 func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, error) {
 	began := time.Now()
-	l, err := openLake(r.opts.Output, period)
+	l, err := openLake(r.opts.Lake, period)
 	if err != nil {
 		return Result{}, err
 	}
@@ -93,7 +103,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		return res, err
 	}
 	if partner != "" {
-		if err := os.MkdirAll(filepath.Join(final, "partners"), 0o755); err != nil {
+		if err := r.opts.Lake.MkdirAll(filepath.Join(final, "partners")); err != nil {
 			return res, err
 		}
 		err := r.writePartners(ctx, partners, l.start, created, final)
@@ -109,7 +119,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 	staging := filepath.Join(r.opts.Output, "reports", "."+period+"."+hex.EncodeToString(suffix[:])+".tmp")
 	defer os.RemoveAll(staging)
 	for _, sub := range []string{"partners", "regions"} {
-		if err := os.MkdirAll(filepath.Join(staging, sub), 0o755); err != nil {
+		if err := r.opts.Lake.MkdirAll(filepath.Join(staging, sub)); err != nil {
 			return res, err
 		}
 	}
@@ -126,7 +136,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		if err != nil {
 			return res, fmt.Errorf("region %s: %w", code, err)
 		}
-		if err := writeInside(staging, "regions", code, data); err != nil {
+		if err := writeInside(staging, "regions", code, data, r.opts.Lake.FileMode()); err != nil {
 			return res, err
 		}
 		add()
@@ -139,7 +149,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		return res, err
 	}
 	add()
-	if err := swapDir(staging, final); err != nil {
+	if err := r.opts.Lake.SwapDir(staging, final); err != nil {
 		return res, err
 	}
 	res.Partners, res.Regions, res.Summary, res.Duration = len(partners), len(regions), 1, time.Since(began)
@@ -160,7 +170,7 @@ func (r *Renderer) writePartners(ctx context.Context, partners []*Partner, perio
 			for p := range jobs {
 				data, err := partnerPage(r.loc, p, period, created)
 				if err == nil {
-					err = writeInside(dir, "partners", p.ID, data)
+					err = writeInside(dir, "partners", p.ID, data, r.opts.Lake.FileMode())
 				}
 				if err != nil {
 					errs <- fmt.Errorf("partner %s: %w", p.ID, err)
@@ -218,31 +228,20 @@ func fileName(id string) string {
 	return clean + "-" + hex.EncodeToString(sum[:4]) + ".pdf"
 }
 
-// writeInside writes data as sub/<fileName(id)> under dir, after checking
-// the path stays inside dir.
-func writeInside(dir, sub, id string, data []byte) error {
+// writeInside writes data as sub/<fileName(id)> under dir with the given
+// mode, after checking the path stays inside dir.
+func writeInside(dir, sub, id string, data []byte, mode fs.FileMode) error {
 	path := filepath.Join(dir, sub, fileName(id))
 	rel, err := filepath.Rel(dir, path)
 	if err != nil || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
 		return fmt.Errorf("report for %q would leave %s", id, dir)
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, mode); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, mode); err != nil { // whatever the umask
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// swapDir replaces final by staged: the old folder is moved aside, the new
-// one renamed in, the old one removed.
-func swapDir(staged, final string) error {
-	old := staged + ".old"
-	if err := os.Rename(final, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.Rename(staged, final); err != nil {
-		_ = os.Rename(old, final)
-		return err
-	}
-	return os.RemoveAll(old)
 }

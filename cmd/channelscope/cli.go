@@ -255,7 +255,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 			return usageError{err}
 		}
 	}
-	p, err := e.pipeline(*cfgPath, false)
+	p, err := e.openLake(*cfgPath) // the dry runs read the lake's history
 	if err != nil {
 		return err
 	}

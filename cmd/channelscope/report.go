@@ -23,11 +23,11 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if _, err := pipeline.ParsePeriod(*period); err != nil {
 		return usageError{err}
 	}
-	cfg, err := config.Load(*cfgPath)
+	p, err := e.openLake(*cfgPath)
 	if err != nil {
 		return err
 	}
-	return e.renderReports(ctx, cfg, *period, *partner)
+	return e.renderReports(ctx, p.Config(), *period, *partner)
 }
 
 // renderReports writes reports/P/ from the published lake and prints what
@@ -39,8 +39,13 @@ func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, par
 		return err
 	}
 	defer unlock()
+	lk, err := pipeline.OpenLake(cfg, e.log, nil)
+	if err != nil {
+		return err
+	}
 	r, err := reports.New(reports.Options{
 		Output:       cfg.Output,
+		Lake:         lk,
 		PartnersFile: cfg.Path(cfg.Reference.Partners),
 		Language:     cfg.Reports.Language,
 		BaseCurrency: cfg.BaseCurrency,

@@ -71,7 +71,7 @@ func cmdStatus(_ context.Context, e *env, args []string) error {
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}
-	p, err := e.pipeline(*cfgPath, false)
+	p, err := e.openLake(*cfgPath) // status of a settled lake, never of a half-published period
 	if err != nil {
 		return err
 	}

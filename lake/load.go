@@ -1,0 +1,72 @@
+package lake
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Execer runs a statement on a DuckDB connection (*sql.Conn, *sql.DB, *sql.Tx).
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// Load makes the history of each named table readable on conn as table
+// lake_<name>: its partitions of the months-1 periods before period. A
+// table with no partition in that window is not created (a stage declares
+// its empty shape with CREATE TABLE IF NOT EXISTS).
+func (l *Lake) Load(ctx context.Context, conn Execer, period string, months int, tables []string) error {
+	if months < 1 {
+		return fmt.Errorf("load lake history of %s: %d months, want at least 1", period, months)
+	}
+	to, err := AddMonths(period, -1)
+	if err != nil {
+		return err
+	}
+	from, _ := AddMonths(period, 1-months)
+	for _, t := range tables {
+		if !identifier.MatchString(t) {
+			return fmt.Errorf("lake table %q: not an identifier", t)
+		}
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS lake_"+t); err != nil {
+			return fmt.Errorf("drop lake_%s: %w", t, err)
+		}
+		if months == 1 {
+			continue
+		}
+		files, err := l.Window(t, from, to)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			continue
+		}
+		q := "CREATE TABLE lake_" + t + " AS SELECT * FROM " + ReadParquet(files)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("read lake %s %s..%s: %w", t, from, to, err)
+		}
+	}
+	return nil
+}
+
+// literal escapes the characters DuckDB's file reader expands as a glob
+// (each path of a read_parquet list is a pattern): inside brackets they
+// match only themselves.
+func literal(path string) string {
+	var b strings.Builder
+	for _, r := range path {
+		switch r {
+		case '*', '?', '[':
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,92 @@
+package lake_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/channelscope/channelscope/internal/killtest"
+	"github.com/channelscope/channelscope/lake"
+)
+
+// Publication failing at any step, once (the process goes on and rolls
+// back) or for good (a crash: the next start repairs), leaves every table
+// of the period from one run, the previous or the new, with its manifest.
+func TestPublishFailsAtEveryStep(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	steps := countSteps(t, db)
+	if steps < 2*len(tables)+3 {
+		t.Fatalf("only %d steps for %d tables", steps, len(tables))
+	}
+	for _, sticky := range []bool{false, true} {
+		for k := 1; k <= steps; k++ {
+			t.Run(fmt.Sprintf("sticky=%v/step=%d", sticky, k), func(t *testing.T) {
+				dir := t.TempDir()
+				if err := publish(t, open(t, dir, lake.Options{}), db, "r1"); err != nil {
+					t.Fatal(err)
+				}
+				perr := publish(t, open(t, dir, lake.Options{Hook: failAt(k, sticky)}), db, "r2")
+				if _, err := open(t, dir, lake.Options{}).Recover(); err != nil {
+					t.Fatalf("recover: %v (publish: %v)", err, perr)
+				}
+				got := visible(t, db, dir)
+				switch {
+				case perr == nil && got != "r2":
+					t.Errorf("publish said done, readers see %s", got)
+				case perr != nil && !errors.Is(perr, lake.ErrUnsettled) && got != "r1":
+					t.Errorf("publish failed (%v) and said rolled back, readers see %s", perr, got)
+				}
+			})
+		}
+	}
+}
+
+// A process killed (SIGKILL) at any step of publication leaves a lake that
+// the next start repairs to one run per period.
+func TestPublishKilled(t *testing.T) {
+	if spec := os.Getenv("LAKE_TEST_KILL_AT"); spec != "" {
+		killedChild(t, spec)
+		return
+	}
+	t.Parallel()
+	db := openDB(t)
+	steps := countSteps(t, db)
+	seen := map[string]bool{}
+	for k := 1; k <= steps; k++ {
+		dir := t.TempDir()
+		if err := publish(t, open(t, dir, lake.Options{}), db, "r1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, ".scratch", "r2", "spill"), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		killtest.Run(t, "TestPublishKilled", "LAKE_TEST_KILL_AT", strconv.Itoa(k)+"|"+dir)
+		if _, err := open(t, dir, lake.Options{}).Recover(); err != nil {
+			t.Fatalf("step %d: recover: %v", k, err)
+		}
+		seen[visible(t, db, dir)] = true
+	}
+	if !seen["r1"] || !seen["r2"] {
+		t.Errorf("runs visible after the kills: %v, want both r1 (killed before the journal) and r2 (after)", seen)
+	}
+}
+
+// killedChild publishes r2 and is killed at step k.
+func killedChild(t *testing.T, spec string) {
+	step, dir, _ := strings.Cut(spec, "|")
+	k, _ := strconv.Atoi(step)
+	n := 0
+	hook := func(op, path string) error {
+		if n++; n == k {
+			killtest.Block()
+		}
+		return nil
+	}
+	err := publish(t, open(t, dir, lake.Options{Hook: hook}), openDB(t), "r2")
+	t.Fatalf("step %d never reached: %v", k, err)
+}

@@ -1,0 +1,73 @@
+package reports
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	cslake "github.com/channelscope/channelscope/lake"
+)
+
+// writePartition publishes a one-row table t of period by hand.
+func writePartition(t *testing.T, db *sql.DB, out, table, period string) {
+	t.Helper()
+	dir := filepath.Join(out, "parquet", table, "period="+period)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	q := "COPY (SELECT ? AS period, 'P1' AS partner_id) TO " + cslake.Quote(filepath.Join(dir, "part-0.parquet")) + " (FORMAT parquet)"
+	if _, err := db.Exec(q, period); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A period lacking a table fails the report at once, naming the table, the
+// period and the folder; it never recurses or hangs.
+func TestReportAbsentPartition(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tb := range required {
+		if tb != "recruitment_targets" {
+			writePartition(t, db, out, tb, "2026-10")
+		}
+	}
+	r, err := New(Options{Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Render(t.Context(), "2026-10", "")
+	want := "table recruitment_targets of period 2026-10 is absent from the lake (" +
+		filepath.Join(out, "parquet", "recruitment_targets", "period=2026-10") + ")"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("render: %v\nwant it to say %q", err, want)
+	}
+
+	// A table the report's period lacks, read past the check, fails the
+	// query with the same words; an earlier month never published reads
+	// as empty.
+	lk, err := cslake.Open(out, cslake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &lake{db: db, lake: lk, period: "2026-10"}
+	var n int
+	err = db.QueryRow("SELECT count(*) FROM " + l.table("held_files", "2026-10") + " WHERE file_held").Scan(&n)
+	if err == nil || !strings.Contains(err.Error(), "table held_files of period 2026-10 is absent from the lake") {
+		t.Errorf("missing table of the period: %v", err)
+	}
+	// neither the earlier month nor the period: an error, where the old code recursed forever
+	err = db.QueryRow("SELECT count(*) FROM " + l.table("held_files", "2026-09")).Scan(&n)
+	if err == nil || !strings.Contains(err.Error(), "table held_files of period 2026-09 is absent from the lake") {
+		t.Errorf("missing table of an earlier month and of the period: %v", err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM " + l.table("partner_scores", "2026-09")).Scan(&n); err != nil || n != 0 {
+		t.Errorf("earlier month never published: %d rows, %v; want 0 rows", n, err)
+	}
+}
