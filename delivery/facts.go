@@ -14,9 +14,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/channelscope/channelscope/lake"
 	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
 )
 
@@ -138,14 +138,18 @@ func readFacts(ctx context.Context, output, period string) (*facts, error) {
 	return f, nil
 }
 
-// lakeTable is a read_parquet expression of table t for period, when published.
+// lakeTable is a relation reading table t of period, when published. The
+// lake package lists the files itself: the output path is never a glob.
 func lakeTable(output, t, period string) (string, bool) {
-	dir := filepath.Join(output, "parquet", t, "period="+period)
-	if _, err := os.Stat(dir); err != nil {
+	l, err := lake.Open(output, lake.Options{})
+	if err != nil {
 		return "", false
 	}
-	glob := filepath.Join(dir, "*.parquet")
-	return "read_parquet('" + strings.ReplaceAll(glob, "'", "''") + "', hive_partitioning = false)", true
+	src, err := l.Scan(t, period)
+	if err != nil { // absent (never published, or an older period without the table)
+		return "", false
+	}
+	return src, true
 }
 
 func readKPIs(ctx context.Context, db *sql.DB, output, period string) (map[string]float64, error) {

@@ -27,11 +27,11 @@ func cmdSend(ctx context.Context, e *env, args []string) error {
 	if _, err := pipeline.ParsePeriod(*period); err != nil {
 		return usageError{err}
 	}
-	cfg, err := config.Load(*cfgPath)
+	p, err := e.openLake(*cfgPath) // settles a crashed run first: never mail a half-published period
 	if err != nil {
 		return err
 	}
-	return e.sendPeriod(ctx, cfg, *period, delivery.Options{DryRun: *dry, Force: *force})
+	return e.sendPeriod(ctx, p.Config(), *period, delivery.Options{DryRun: *dry, Force: *force})
 }
 
 // sendPeriod emails the reports of period, under the locks: the lake
