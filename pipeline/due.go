@@ -150,6 +150,9 @@ func (p *Pipeline) staleness(period string, last *Manifest) (string, error) {
 	for path := range was {
 		return "input removed: " + path, nil
 	}
+	if last.Build.Ingest != 0 && last.Build.Ingest != IngestVersion {
+		return fmt.Sprintf("ingest changed: version %d, now %d", last.Build.Ingest, IngestVersion), nil
+	}
 	if last.ConfigResultSHA256 != "" && last.ConfigResultSHA256 != p.cfg.ResultSHA256() {
 		return "config changed", nil
 	}

@@ -2,7 +2,9 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -201,5 +203,59 @@ func TestLockBusy(t *testing.T) {
 	r2()
 	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
 		t.Fatalf("run after the readers left: %v", err)
+	}
+}
+
+// The manifest names the binary; a run made by an older ingest makes its
+// period due again, a manifest from before the field was kept does not.
+func TestDueRuleIngestChanged(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "testdata/small")
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
+	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("run: %d manifests, %v", len(ms), err)
+	}
+	if b := ms[0].Build; b.Ingest != pipeline.IngestVersion || b.Go == "" {
+		t.Errorf("build identity not recorded: %+v", b)
+	}
+	path := filepath.Join(cfg.Output, "runs", ms[0].Period, ms[0].RunID, "manifest.json")
+	for _, tt := range []struct {
+		ingest int
+		want   string
+	}{
+		{pipeline.IngestVersion - 1, fmt.Sprintf("ingest changed: version %d, now %d", pipeline.IngestVersion-1, pipeline.IngestVersion)},
+		{0, ""},
+	} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["build"].(map[string]any)["ingest_version"] = tt.ingest
+		if data, err = json.Marshal(m); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		due, err := clockPipeline(t, cfg, clock).Plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(due) == 1 {
+			got = due[0].Reason
+		}
+		if len(due) > 1 || got != tt.want {
+			t.Errorf("ingest version %d in the manifest: due %+v, want reason %q", tt.ingest, due, tt.want)
+		}
 	}
 }

@@ -23,6 +23,9 @@ type Manifest struct {
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
 	Config     Digest    `json:"config"`
+	// Build is the binary that ran: module version, VCS revision, and the
+	// ingest version compared by the due rule.
+	Build Build `json:"build"`
 	// ConfigResultSHA256 digests the result-shaping part of the
 	// configuration (config.ResultSHA256): when it changes the period is due.
 	ConfigResultSHA256 string `json:"config_result_sha256,omitempty"`

@@ -91,7 +91,7 @@ func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reaso
 	}
 	began := p.now()
 	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
-		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256()}
+		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256(), Build: buildInfo()}
 	log := p.log.With("period", period, "run_id", m.RunID)
 	// A published run's manifest is written with its tables, in the same
 	// atomic step: finish completes it just before.
