@@ -38,6 +38,7 @@ type Config struct {
 	Coverage      Coverage      `yaml:"coverage"`
 	Reports       Reports       `yaml:"reports"`
 	Email         Email         `yaml:"email"`
+	XLSX          XLSX          `yaml:"xlsx"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
@@ -155,6 +156,8 @@ type Distributor struct {
 	// DateFormat is a DuckDB strptime format such as %d/%m/%Y, or "excel"
 	// for Excel serial day numbers. Default %Y-%m-%d.
 	DateFormat string `yaml:"date_format"`
+	// DateLocale names the language of month names (%b, %B): en or fr. Default en.
+	DateLocale string `yaml:"date_locale"`
 	// Currency of amounts when the feed has no currency column. Default: base currency.
 	Currency string `yaml:"currency"`
 	// Sheet of an XLSX workbook; default the first sheet.
@@ -164,38 +167,6 @@ type Distributor struct {
 	// DueDay is the day of the month after P by which P's feed is due. Default 10.
 	DueDay  int     `yaml:"due_day"`
 	Columns Columns `yaml:"columns"`
-}
-
-// Columns maps canonical fields to the distributor's header names.
-type Columns struct {
-	InvoiceID        string `yaml:"invoice_id"`
-	InvoiceLine      string `yaml:"invoice_line"`
-	InvoiceDate      string `yaml:"invoice_date"`
-	ResellerAccount  string `yaml:"reseller_account"`
-	ResellerName     string `yaml:"reseller_name"`
-	ResellerTaxID    string `yaml:"reseller_tax_id"`
-	ResellerAddress  string `yaml:"reseller_address"`
-	ResellerPostcode string `yaml:"reseller_postcode"`
-	ResellerCity     string `yaml:"reseller_city"`
-	SKU              string `yaml:"sku"`
-	Quantity         string `yaml:"quantity"`
-	Amount           string `yaml:"amount"`
-	Currency         string `yaml:"currency"`
-}
-
-// Field is one canonical feed field and the header name a distributor uses.
-type Field struct{ Name, Header string }
-
-// Fields lists the canonical fields in a fixed order, with the configured
-// header (empty when the distributor does not send the field).
-func (c Columns) Fields() []Field {
-	return []Field{
-		{"invoice_id", c.InvoiceID}, {"invoice_line", c.InvoiceLine}, {"invoice_date", c.InvoiceDate},
-		{"reseller_account", c.ResellerAccount}, {"reseller_name", c.ResellerName},
-		{"reseller_tax_id", c.ResellerTaxID}, {"reseller_address", c.ResellerAddress},
-		{"reseller_postcode", c.ResellerPostcode}, {"reseller_city", c.ResellerCity},
-		{"sku", c.SKU}, {"quantity", c.Quantity}, {"amount", c.Amount}, {"currency", c.Currency},
-	}
 }
 
 // Encodings accepted for CSV feeds.
@@ -305,6 +276,7 @@ func Default() Config {
 		Schedule: defaultSchedule(),
 
 		OutputPermissions: defaultOutputPermissions(),
+		XLSX:              DefaultXLSX(),
 	}
 }
 
@@ -313,7 +285,7 @@ func Default() Config {
 // file (see derive).
 func DefaultDistributor() Distributor {
 	return Distributor{Format: "csv", Encoding: "utf-8", Delimiter: ",", Quote: `"`, Decimal: ".",
-		DateFormat: "%Y-%m-%d", HeaderRow: 1, DueDay: 10}
+		DateFormat: "%Y-%m-%d", DateLocale: "en", HeaderRow: 1, DueDay: 10}
 }
 
 // UnmarshalYAML decodes a distributor over DefaultDistributor.
@@ -393,6 +365,7 @@ func (c *Config) validate(p *checker) {
 			p.add("reference."+r.key, "must name a file (remove the key for the default)")
 		}
 	}
+	c.validateFeeds(p)
 	if c.Reports.Language != "en" && c.Reports.Language != "fr" {
 		p.add("reports.language", "must be en or fr, got %q", c.Reports.Language)
 	}
@@ -453,26 +426,8 @@ func (c *Config) validate(p *checker) {
 		if d.DueDay < 1 || d.DueDay > 28 {
 			p.add(at("due_day"), "must be between 1 and 28, got %d", d.DueDay)
 		}
-		cols := d.Columns
-		for _, f := range []Field{{"invoice_id", cols.InvoiceID}, {"invoice_date", cols.InvoiceDate},
-			{"sku", cols.SKU}, {"quantity", cols.Quantity}, {"amount", cols.Amount}} {
-			if f.Header == "" {
-				p.add(at("columns"), "column %s is required", f.Name)
-			}
-		}
-		if cols.ResellerAccount == "" && cols.ResellerName == "" && cols.ResellerTaxID == "" {
-			p.add(at("columns"), "one of reseller_account, reseller_name, reseller_tax_id is required")
-		}
-		headers := map[string]string{}
-		for _, f := range cols.Fields() {
-			if f.Header == "" {
-				continue
-			}
-			if other, dup := headers[f.Header]; dup {
-				p.add(at("columns."+f.Name), "header %q is already mapped to %s", f.Header, other)
-			}
-			headers[f.Header] = f.Name
-		}
+		d.Columns.validate(p, at)
+		d.validateFeed(p, at)
 	}
 }
 

@@ -11,7 +11,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var typeOfConfig = reflect.TypeFor[Config]()
+var (
+	typeOfConfig = reflect.TypeFor[Config]()
+	typeOfNames  = reflect.TypeFor[Names]()
+)
 
 // checker walks the YAML tree against the Go types: it rejects unknown keys
 // and remembers where each key sits so later checks can point at it.
@@ -26,6 +29,9 @@ func (p *checker) keys(n *yaml.Node, t reflect.Type, path string) {
 		p.pos = map[string][2]int{}
 	}
 	p.pos[path] = [2]int{n.Line, n.Column}
+	if t == typeOfNames {
+		return // a name or a list of names: Names.UnmarshalYAML checks its shape
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {

@@ -23,10 +23,10 @@ func BenchmarkIngestXLSX(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "feed.xlsx")
 	writeBenchXLSX(b, path, headers, rows)
 	d := config.Distributor{ID: "bench", Format: "xlsx", Decimal: ".", DateFormat: "excel", Currency: "EUR", HeaderRow: 1,
-		Columns: config.Columns{InvoiceID: headers[0], InvoiceLine: headers[1], InvoiceDate: headers[2],
-			ResellerAccount: headers[3], ResellerName: headers[4], ResellerTaxID: headers[5], ResellerAddress: headers[6],
-			ResellerPostcode: headers[7], ResellerCity: headers[8], SKU: headers[9], Quantity: headers[10],
-			Amount: headers[11], Currency: headers[12]}}
+		Columns: config.Columns{InvoiceID: config.Names{headers[0]}, InvoiceLine: config.Names{headers[1]}, InvoiceDate: config.Names{headers[2]},
+			ResellerAccount: config.Names{headers[3]}, ResellerName: config.Names{headers[4]}, ResellerTaxID: config.Names{headers[5]}, ResellerAddress: config.Names{headers[6]},
+			ResellerPostcode: config.Names{headers[7]}, ResellerCity: config.Names{headers[8]}, SKU: config.Names{headers[9]}, Quantity: config.Names{headers[10]},
+			Amount: config.Names{headers[11]}, Currency: config.Names{headers[12]}}}
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
@@ -48,7 +48,7 @@ func BenchmarkIngestXLSX(b *testing.B) {
 		}
 		raw, _ := duckdb.NewAppenderFromConn(dc, "", "raw_lines")
 		fields, _ := duckdb.NewAppenderFromConn(dc, "", "feed_fields")
-		in := &ingester{conn: conn, scratch: b.TempDir()}
+		in := &ingester{conn: conn, scratch: b.TempDir(), xlsx: config.DefaultXLSX()}
 		b.StartTimer()
 		if err := in.ingestXLSX(ctx, FeedFile{Distributor: d, Path: path, Rel: "feed.xlsx"}, raw, fields); err != nil {
 			b.Fatal(err)

@@ -117,7 +117,11 @@ func (p *Pipeline) FeedFiles(period string) ([]FeedFile, error) {
 			continue
 		}
 		if _, ok := p.cfg.Distributor(e.Name()); !ok || !e.IsDir() {
-			errs = append(errs, fmt.Errorf("feeds/%s/%s: not the folder of a configured distributor", period, e.Name()))
+			what := "not the folder of a configured distributor"
+			if ok {
+				what = fmt.Sprintf("a %s, not a folder: refused", fileKind(e.Type()))
+			}
+			errs = append(errs, fmt.Errorf("feeds/%s/%s: %s", period, e.Name(), what))
 			continue
 		}
 		present[e.Name()] = true
@@ -140,6 +144,11 @@ func (p *Pipeline) FeedFiles(period string) ([]FeedFile, error) {
 			}
 			if ok, _ := filepath.Match(d.Files, name); !ok || e.IsDir() {
 				errs = append(errs, fmt.Errorf("%s: does not match files pattern %q of distributor %s", rel, d.Files, d.ID))
+				continue
+			}
+			if !e.Type().IsRegular() {
+				// A symlink could read anything, a FIFO would block the run.
+				errs = append(errs, fmt.Errorf("%s: not a regular file (%s): refused", rel, fileKind(e.Type())))
 				continue
 			}
 			files = append(files, FeedFile{Distributor: d, Path: filepath.Join(dir, d.ID, name), Rel: rel})
@@ -291,7 +300,7 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 		raw.Close()
 		return fmt.Errorf("appender feed_fields: %w", err)
 	}
-	in := &ingester{conn: conn, scratch: scratch}
+	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX}
 	if p.progress != nil {
 		var total int64
 		for _, f := range files {
@@ -308,7 +317,7 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 		if f.Distributor.Format == "xlsx" {
 			err = in.ingestXLSX(ctx, f, raw, fields)
 		} else {
-			err = in.ingestCSV(ctx, f, raw)
+			err = in.ingestCSV(ctx, f, raw, fields)
 		}
 		if err != nil {
 			break

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding"
@@ -39,27 +40,59 @@ type record struct {
 	lines  int    // physical lines it spans
 	raw    string // its text, UTF-8, without the line terminator
 	fields int    // fields counted outside quotes
-	// unterminated marks lines after an opening quote that never closed:
-	// each physical line is then its own record, to be rejected.
+	// unterminated marks a line whose opening quote never closes (or
+	// closes only in a way that gives a record of the wrong width): it is
+	// rejected alone and scanning resumes on the next physical line.
 	unterminated bool
 }
 
-// scanRecords splits CSV text into records the way RFC 4180 does (a quote
-// opens a field only at its start, "" escapes a quote, line breaks inside
-// quotes belong to the field), so every record knows its physical line.
-// DuckDB's reader does not expose line numbers, hence this pass.
+// Bounds on one quoted multi-line record: past them the opening quote is
+// taken for a stray one, so a hostile file cannot make the scan quadratic.
+const (
+	maxRecordLines = 100
+	maxRecordBytes = 1 << 20
+)
+
+// physLine is one physical line of the file.
+type physLine struct {
+	n    int
+	text string
+}
+
+// recordScanner splits CSV text into records the way RFC 4180 does (a
+// quote opens a field only at its start, "" escapes a quote, line breaks
+// inside quotes belong to the field), so every record knows its physical
+// line. A quote that opens and never closes, or that closes lines later
+// into a record whose width differs from the header's (Expect), is a stray
+// quote: its first line is rejected alone and the lines after it are
+// scanned again, so one stray quote costs one record.
+type recordScanner struct {
+	delim, quote byte
+	// Expect is the header's field count once known (0 before): a record
+	// spanning several lines with another width is a stray quote.
+	Expect int
+	emit   func(record) error
+
+	pending    []physLine
+	bytes      int
+	fields     int
+	inQuote    bool
+	fieldStart bool
+}
+
+// scanRecords runs a recordScanner over r, with no width expected.
 func scanRecords(r io.Reader, delim, quote byte, emit func(record) error) error {
+	return newRecordScanner(delim, quote, emit).run(r)
+}
+
+func newRecordScanner(delim, quote byte, emit func(record) error) *recordScanner {
+	return &recordScanner{delim: delim, quote: quote, emit: emit}
+}
+
+func (s *recordScanner) run(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 0
 	var buf bytes.Buffer
-	var pending []string // physical lines of the record being built
-	start, fields := 0, 1
-	inQuote, fieldStart := false, true
-	flush := func() error {
-		rec := record{line: start, lines: len(pending), raw: strings.Join(pending, "\n"), fields: fields}
-		pending = pending[:0]
-		return emit(rec)
-	}
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
@@ -79,45 +112,122 @@ func scanRecords(r io.Reader, delim, quote byte, emit func(record) error) error 
 		line++
 		text := strings.TrimSuffix(strings.TrimSuffix(string(chunk), "\n"), "\r")
 		buf.Reset()
-		if len(pending) == 0 {
-			start, fields, inQuote, fieldStart = line, 1, false, true
-		}
-		pending = append(pending, text)
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			switch {
-			case inQuote && c == quote:
-				if i+1 < len(text) && text[i+1] == quote {
-					i++
-				} else {
-					inQuote = false
-				}
-			case inQuote:
-			case c == delim:
-				fields++
-				fieldStart = true
-				continue
-			case c == quote && fieldStart:
-				inQuote = true
-			}
-			fieldStart = false
-		}
-		if !inQuote {
-			if err := flush(); err != nil {
-				return err
-			}
+		if e := s.feed(physLine{line, text}); e != nil {
+			return e
 		}
 		if err == io.EOF {
 			break
 		}
 	}
-	if len(pending) > 0 { // a quote opened and never closed
-		first := start
-		for i, text := range pending {
-			if err := emit(record{line: first + i, lines: 1, raw: text, unterminated: true}); err != nil {
-				return err
+	return s.finish()
+}
+
+// feed adds one physical line to the record being built.
+func (s *recordScanner) feed(l physLine) error {
+	if len(s.pending) == 0 {
+		s.fields, s.inQuote, s.fieldStart, s.bytes = 1, false, true, 0
+	}
+	s.pending = append(s.pending, l)
+	s.bytes += len(l.text)
+	text := l.text
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case s.inQuote && c == s.quote:
+			if i+1 < len(text) && text[i+1] == s.quote {
+				i++
+			} else {
+				s.inQuote = false
 			}
+		case s.inQuote:
+		case c == s.delim:
+			s.fields++
+			s.fieldStart = true
+			continue
+		case c == s.quote && s.fieldStart:
+			s.inQuote = true
+		}
+		s.fieldStart = false
+	}
+	switch {
+	case s.inQuote && (len(s.pending) >= maxRecordLines || s.bytes >= maxRecordBytes):
+		return s.stray()
+	case s.inQuote:
+		return nil
+	case len(s.pending) > 1 && s.Expect > 0 && s.fields != s.Expect:
+		return s.stray()
+	}
+	rec := record{line: s.pending[0].n, lines: len(s.pending), raw: joinLines(s.pending), fields: s.fields}
+	s.pending = s.pending[:0]
+	return s.emit(rec)
+}
+
+// stray rejects the first pending line alone and scans the others again.
+func (s *recordScanner) stray() error {
+	first, rest := s.pending[0], slices.Clone(s.pending[1:])
+	s.pending = s.pending[:0]
+	if err := s.emit(record{line: first.n, lines: 1, raw: first.text, unterminated: true}); err != nil {
+		return err
+	}
+	for _, l := range rest {
+		if err := s.feed(l); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// finish handles a quote still open at the end of the text.
+func (s *recordScanner) finish() error {
+	for len(s.pending) > 0 {
+		if err := s.stray(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func joinLines(ls []physLine) string {
+	if len(ls) == 1 {
+		return ls[0].text
+	}
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = l.text
+	}
+	return strings.Join(parts, "\n")
+}
+
+// splitFields splits one record found by recordScanner into its fields,
+// with the same rules, so Go alone decides where fields end: quotes are
+// removed from quoted fields, "" becomes ", a quote inside a field is kept.
+func splitFields(raw string, delim, quote byte) []string {
+	var out []string
+	var b strings.Builder
+	inQuote, fieldStart := false, true
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inQuote && c == quote:
+			if i+1 < len(raw) && raw[i+1] == quote {
+				b.WriteByte(quote)
+				i++
+			} else {
+				inQuote = false
+			}
+		case inQuote:
+			b.WriteByte(c)
+		case c == delim:
+			out = append(out, b.String())
+			b.Reset()
+			fieldStart = true
+			continue
+		case c == quote && fieldStart:
+			inQuote = true
+		default:
+			b.WriteByte(c)
+		}
+		fieldStart = false
+	}
+	return append(out, b.String())
 }
