@@ -12,11 +12,19 @@ import (
 
 func scanAll(t *testing.T, text string) []record {
 	t.Helper()
+	return scanExpect(t, text, 0)
+}
+
+// scanExpect scans with the header's width known, as ingest does.
+func scanExpect(t *testing.T, text string, expect int) []record {
+	t.Helper()
 	var out []record
-	err := scanRecords(strings.NewReader(text), ';', '"', func(r record) error {
+	s := newRecordScanner(';', '"', func(r record) error {
 		out = append(out, r)
 		return nil
 	})
+	s.Expect = expect
+	err := s.run(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,15 +42,17 @@ func TestScanRecords(t *testing.T) {
 		{"crlf and no final newline", "a;b\r\nc;d", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "c;d", fields: 2}}},
 		{"quoted delimiter", "\"a;b\";c\n", []record{{line: 1, lines: 1, raw: "\"a;b\";c", fields: 2}}},
 		{"escaped quote", "\"a\"\";b\";c\n", []record{{line: 1, lines: 1, raw: "\"a\"\";b\";c", fields: 2}}},
-		{"newline in quotes", "x;\"a\nb\";c\nd;e;f\n", []record{{line: 1, lines: 2, raw: "x;\"a\nb\";c", fields: 3}, {line: 3, lines: 1, raw: "d;e;f", fields: 3}}},
+		{"newline in quotes", "x;\"a\nb\"\nd;e\n", []record{{line: 1, lines: 2, raw: "x;\"a\nb\"", fields: 2}, {line: 3, lines: 1, raw: "d;e", fields: 2}}},
 		{"quote inside a field is literal", "12\" screen;b\nc;d\n", []record{{line: 1, lines: 1, raw: "12\" screen;b", fields: 2}, {line: 2, lines: 1, raw: "c;d", fields: 2}}},
 		{"blank line", "a;b\n\nc;d\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "", fields: 1}, {line: 3, lines: 1, raw: "c;d", fields: 2}}},
-		{"unterminated quote", "a;b\n\"c;d\ne;f\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "\"c;d", unterminated: true}, {line: 3, lines: 1, raw: "e;f", unterminated: true}}},
+		{"unterminated quote costs one line", "a;b\n\"c;d\ne;f\n", []record{{line: 1, lines: 1, raw: "a;b", fields: 2}, {line: 2, lines: 1, raw: "\"c;d", unterminated: true}, {line: 3, lines: 1, raw: "e;f", fields: 2}}},
+		{"stray quote closed lines later", "a;\"b\nc;d\ne\";f\ng;h\n", []record{{line: 1, lines: 1, raw: "a;\"b", unterminated: true}, {line: 2, lines: 1, raw: "c;d", fields: 2}, {line: 3, lines: 1, raw: "e\";f", fields: 2}, {line: 4, lines: 1, raw: "g;h", fields: 2}}},
+		{"multi-line field with an escaped quote", "a;\"b\"\"\nc\"\nd;e\n", []record{{line: 1, lines: 2, raw: "a;\"b\"\"\nc\"", fields: 2}, {line: 3, lines: 1, raw: "d;e", fields: 2}}},
 		{"ragged", "a;b;c\nd\n", []record{{line: 1, lines: 1, raw: "a;b;c", fields: 3}, {line: 2, lines: 1, raw: "d", fields: 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := scanAll(t, tt.text)
+			got := scanExpect(t, tt.text, 2)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d records %+v, want %+v", len(got), got, tt.want)
 			}

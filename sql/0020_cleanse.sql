@@ -1,6 +1,6 @@
 -- stage: cleanse
--- version: 1
--- reads: raw_lines, feed_fields, feed_files, layouts, ref_products, ref_sku_aliases, ref_fx_rates
+-- version: 2
+-- reads: raw_lines, feed_fields, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
 -- writes: sales_out, rejects
 -- publish: sales_out, rejects
 --
@@ -12,11 +12,12 @@
 
 CREATE OR REPLACE TEMP TABLE cleanse_src AS
 SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count,
+       r.detail AS ingest_detail,
        ff.fields AS expected_fields, ff.header_raw,
        f.source_line IS NOT NULL AS parsed,
        nullif(trim(f.invoice_id), '') AS invoice_id,
        nullif(trim(f.invoice_line), '') AS invoice_line,
-       nullif(trim(f.invoice_date), '') AS invoice_date_text,
+       nullif(trim(regexp_replace(f.invoice_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS invoice_date_text,
        nullif(trim(regexp_replace(f.reseller_account, '\s+', ' ', 'g')), '') AS reseller_account,
        nullif(trim(regexp_replace(f.reseller_name, '\s+', ' ', 'g')), '') AS reseller_name,
        nullif(upper(regexp_replace(f.reseller_tax_id, '[^0-9A-Za-z]', '', 'g')), '') AS reseller_tax_id,
@@ -24,51 +25,118 @@ SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count
        nullif(upper(regexp_replace(f.reseller_postcode, '\s', '', 'g')), '') AS reseller_postcode,
        nullif(trim(regexp_replace(f.reseller_city, '\s+', ' ', 'g')), '') AS reseller_city,
        nullif(upper(trim(f.sku)), '') AS distributor_sku,
-       nullif(regexp_replace(f.quantity, '[\s\x{00A0}\x{202F}]', '', 'g'), '') AS quantity_text,
-       nullif(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}]', '', 'g'), '') AS amount_text,
+       -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
+       nullif(trim(regexp_replace(f.quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text,
+       nullif(trim(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS amount_text,
        nullif(upper(trim(f.currency)), '') AS currency_text,
-       l.decimal_mark, l.thousands, l.date_format, l.date_regex, l.date_rewrite,
-       l.currency AS default_currency
+       l.decimal_mark, l.thousands, l.date_format, l.date_regex, l.date_rewrite, l.month_names,
+       l.currency AS default_currency,
+       -- A record of one field where the header has several, that splits
+       -- into the header's width on another delimiter: the delimiter changed.
+       CASE WHEN ff.format = 'csv' AND r.kind = 'data' AND r.field_count = 1 AND ff.fields > 1 THEN
+         CASE WHEN l.delimiter <> ';' AND length(r.raw) - length(replace(r.raw, ';', '')) + 1 = ff.fields THEN ';'
+              WHEN l.delimiter <> ',' AND length(r.raw) - length(replace(r.raw, ',', '')) + 1 = ff.fields THEN ','
+              WHEN l.delimiter <> chr(9) AND length(r.raw) - length(replace(r.raw, chr(9), '')) + 1 = ff.fields THEN 'tab'
+              WHEN l.delimiter <> '|' AND length(r.raw) - length(replace(r.raw, '|', '')) + 1 = ff.fields THEN '|'
+         END END AS other_delimiter,
+       CASE WHEN l.delimiter = chr(9) THEN 'tab' ELSE l.delimiter END AS layout_delimiter
 FROM raw_lines r
 JOIN feed_files ff ON ff.source_file = r.source_file
 JOIN layouts l ON l.distributor = r.distributor
 LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line;
 
--- Numbers: the layout's thousands and decimal marks are mapped to T and D
--- so that one constant pattern checks the grouping (a pattern per row would
--- be compiled per row).
-CREATE OR REPLACE MACRO cleanse_number(txt, thousands, decimal_mark) AS
-    CASE WHEN regexp_full_match(txt, '[+-]?[0-9.,'']+')
-         THEN CASE WHEN regexp_full_match(
-                          translate(txt, CASE WHEN thousands IN ('', ' ') THEN decimal_mark ELSE thousands || decimal_mark END,
-                                         CASE WHEN thousands IN ('', ' ') THEN 'D' ELSE 'TD' END),
-                          '[+-]?([0-9]+|[0-9]{1,3}(T[0-9]{3})+)(D[0-9]+)?')
-                   THEN TRY_CAST(replace(CASE WHEN thousands IN ('', ' ') THEN txt ELSE replace(txt, thousands, '') END,
-                                         decimal_mark, '.') AS DECIMAL(18, 4)) END END;
+-- Numbers. Plain forms (1234, -12,5 with the layout's decimal mark) take
+-- the fast path; the others are split by one constant pattern into an
+-- optional sign, parentheses, a currency sign or ISO code before or after,
+-- the digits, and a trailing minus (SAP's 1.234,50-). The layout's marks
+-- stay authoritative: they are mapped to T and D so that one constant
+-- pattern checks the grouping; spaces may group thousands in any layout.
+-- Anything ambiguous (two signs, two currencies, an unbalanced
+-- parenthesis, a mark the layout does not use) is no number.
+CREATE OR REPLACE MACRO cleanse_is_plain(txt) AS regexp_full_match(txt, '-?[0-9]+([.,][0-9]+)?');
+
+CREATE OR REPLACE MACRO cleanse_parts(txt) AS
+    CASE WHEN txt IS NOT NULL AND NOT cleanse_is_plain(txt) THEN
+      regexp_extract(txt,
+        '^([+-]?) ?(\(?) ?([A-Za-z]{3}|[€$£])? ?([+-]?) ?([0-9](?:[0-9.,'' ]*[0-9])?) ?([A-Za-z]{3}|[€$£])? ?(\)?) ?(-?)$',
+        ['lsign', 'lparen', 'pcur', 'isign', 'num', 'scur', 'rparen', 'tsign']) END;
+
+CREATE OR REPLACE MACRO cleanse_value(txt, p, thousands, decimal_mark) AS
+    CASE
+      WHEN txt IS NULL THEN NULL
+      WHEN p IS NULL THEN
+        CASE WHEN regexp_full_match(txt, '-?[0-9]+') THEN TRY_CAST(txt AS DECIMAL(18, 4))
+             WHEN contains(txt, decimal_mark) THEN TRY_CAST(replace(txt, decimal_mark, '.') AS DECIMAL(18, 4))
+             WHEN thousands NOT IN ('', ' ') AND regexp_full_match(replace(txt, thousands, 'T'), '-?[0-9]{1,3}T[0-9]{3}')
+                  THEN TRY_CAST(replace(txt, thousands, '') AS DECIMAL(18, 4)) END
+      WHEN p.num = '' OR (p.lparen = '(') <> (p.rparen = ')') OR (p.pcur <> '' AND p.scur <> '')
+           OR CAST(p.lsign <> '' AS INTEGER) + CAST(p.isign <> '' AS INTEGER) + CAST(p.tsign <> '' AS INTEGER)
+              + CAST(p.lparen <> '' AS INTEGER) > 1
+           OR NOT regexp_full_match(
+                translate(p.num, CASE WHEN thousands IN ('', ' ') THEN ' ' || decimal_mark ELSE ' ' || thousands || decimal_mark END,
+                                 CASE WHEN thousands IN ('', ' ') THEN 'TD' ELSE 'TTD' END),
+                '([0-9]+|[0-9]{1,3}(T[0-9]{3})+)(D[0-9]+)?') THEN NULL
+      ELSE CASE WHEN p.lsign = '-' OR p.isign = '-' OR p.tsign = '-' OR p.lparen = '(' THEN -1 ELSE 1 END
+           * TRY_CAST(replace(CASE WHEN thousands IN ('', ' ') THEN replace(p.num, ' ', '')
+                                   ELSE replace(replace(p.num, ' ', ''), thousands, '') END,
+                              decimal_mark, '.') AS DECIMAL(18, 4))
+    END;
+
+-- The currency a sign or code names: € EUR, £ GBP, $ any dollar.
+CREATE OR REPLACE MACRO cleanse_currency_agrees(marker, currency) AS
+    marker = currency OR (marker = '€' AND currency = 'EUR') OR (marker = '£' AND currency = 'GBP')
+    OR (marker = '$' AND currency IN ('USD', 'CAD', 'AUD', 'NZD', 'HKD', 'SGD'));
+
+-- ISO codes known to the run; another three letters (12 pcs) is no currency.
+CREATE OR REPLACE TEMP TABLE cleanse_currencies AS
+SELECT DISTINCT currency FROM (
+  SELECT currency FROM ref_fx_rates UNION ALL SELECT currency FROM layouts
+  UNION ALL SELECT getvariable('base_currency'));
 
 -- Dates: a month holds few distinct date texts, so each is parsed once with
--- its layout's pattern (DuckDB's strptime wants a constant format).
+-- its layout's pattern (DuckDB's strptime wants a constant format). Month
+-- names are looked up in the layout's locale; a five-digit value that
+-- does not match the format is an Excel serial day (1927 to 2173).
 CREATE OR REPLACE TEMP TABLE cleanse_dates AS
-SELECT distributor, invoice_date_text,
-       CASE WHEN date_format = 'excel'
-            THEN CASE WHEN regexp_full_match(invoice_date_text, '\d{1,6}(\.\d+)?')
-                      THEN DATE '1899-12-30' + CAST(floor(CAST(invoice_date_text AS DOUBLE)) AS INTEGER) END
-            WHEN regexp_full_match(invoice_date_text, date_regex)
-            THEN TRY_CAST(regexp_replace(invoice_date_text, date_regex, date_rewrite) AS DATE)
+WITH texts AS (
+  SELECT DISTINCT distributor, invoice_date_text, date_format, date_regex, date_rewrite, month_names
+  FROM cleanse_src WHERE invoice_date_text IS NOT NULL
+), rewritten AS (
+  SELECT *, CASE WHEN date_format <> 'excel' AND regexp_full_match(invoice_date_text, date_regex)
+                 THEN regexp_replace(invoice_date_text, date_regex, date_rewrite) END AS iso
+  FROM texts
+)
+SELECT r.distributor, r.invoice_date_text,
+       CASE WHEN r.date_format = 'excel'
+            THEN CASE WHEN regexp_full_match(r.invoice_date_text, '\d{1,6}(\.\d+)?')
+                      THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER) END
+            WHEN r.iso IS NOT NULL AND r.month_names
+            THEN TRY_CAST(split_part(r.iso, '-', 1) || '-' || m.month || '-' || split_part(r.iso, '-', 3) AS DATE)
+            WHEN r.iso IS NOT NULL THEN TRY_CAST(r.iso AS DATE)
+            WHEN regexp_full_match(r.invoice_date_text, '\d{5}(\.\d+)?')
+            THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER)
        END AS invoice_date
-FROM (SELECT DISTINCT distributor, invoice_date_text, date_format, date_regex, date_rewrite
-      FROM cleanse_src WHERE invoice_date_text IS NOT NULL);
+FROM rewritten r
+LEFT JOIN month_names m ON r.month_names AND m.distributor = r.distributor
+                       AND m.name = lower(strip_accents(rtrim(split_part(r.iso, '-', 2), '.')));
 
 CREATE OR REPLACE TEMP TABLE cleanse_typed AS
 SELECT s.*,
-       cleanse_number(quantity_text, thousands, decimal_mark) AS quantity,
-       cleanse_number(amount_text, thousands, decimal_mark) AS amount_orig,
+       cleanse_value(quantity_text, qp, thousands, decimal_mark) AS quantity,
+       CASE WHEN amount_marker IS NULL OR amount_marker IN ('€', '$', '£')
+                 OR amount_marker IN (SELECT currency FROM cleanse_currencies)
+            THEN cleanse_value(amount_text, ap, thousands, decimal_mark) END AS amount_orig,
        d.invoice_date,
        coalesce(currency_text, default_currency) AS currency,
        p.sku, p.product_family,
        CASE WHEN coalesce(currency_text, default_currency) = getvariable('base_currency') THEN 1
             ELSE x.rate END AS fx_rate
-FROM cleanse_src s
+FROM (SELECT *,
+             -- a currency in a quantity makes it no number
+             CASE WHEN qp0.pcur <> '' OR qp0.scur <> '' THEN {'lsign': '', 'lparen': '', 'pcur': '', 'isign': '',
+                  'num': '', 'scur': '', 'rparen': '', 'tsign': ''} ELSE qp0 END AS qp,
+             upper(nullif(ap.pcur || ap.scur, '')) AS amount_marker
+      FROM (SELECT *, cleanse_parts(quantity_text) AS qp0, cleanse_parts(amount_text) AS ap FROM cleanse_src)) s
 LEFT JOIN cleanse_dates d ON d.distributor = s.distributor AND d.invoice_date_text = s.invoice_date_text
 LEFT JOIN ref_sku_aliases a ON a.distributor = s.distributor AND a.distributor_sku = s.distributor_sku
 LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, s.distributor_sku)
@@ -87,12 +155,15 @@ SELECT *,
     WHEN distributor_sku IS NULL
          AND regexp_matches(coalesce(invoice_id, raw), '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i')
          THEN 'summary_line'
+    WHEN kind = 'formula_without_value' THEN 'formula_without_value'
+    WHEN other_delimiter IS NOT NULL THEN 'delimiter_changed'
     WHEN field_count <> expected_fields THEN 'ragged_row'
     WHEN NOT parsed THEN 'unparsable_row'
     WHEN reseller_account IS NULL AND reseller_name IS NULL AND reseller_tax_id IS NULL THEN 'missing_reseller'
     WHEN invoice_id IS NULL THEN 'missing_invoice'
     WHEN quantity IS NULL THEN 'bad_quantity'
     WHEN amount_orig IS NULL THEN 'bad_amount'
+    WHEN amount_marker IS NOT NULL AND NOT cleanse_currency_agrees(amount_marker, currency) THEN 'currency_mismatch'
     WHEN invoice_date IS NULL THEN 'bad_date'
     WHEN invoice_date < getvariable('period_start') OR invoice_date >= getvariable('period_end') THEN 'date_out_of_period'
     WHEN sku IS NULL THEN 'unknown_sku'
@@ -152,6 +223,7 @@ SELECT getvariable('period') AS period,
          WHEN 'date_out_of_period' THEN 'invoice_date'
          WHEN 'unknown_sku' THEN 'sku'
          WHEN 'missing_fx_rate' THEN 'currency'
+         WHEN 'currency_mismatch' THEN 'amount'
        END AS field,
        CASE final_reason
          WHEN 'ragged_row' THEN field_count || ' fields where the header has ' || expected_fields
@@ -162,12 +234,17 @@ SELECT getvariable('period') AS period,
          WHEN 'summary_line' THEN 'a total, not a sale'
          WHEN 'missing_reseller' THEN 'no reseller account, name or tax id'
          WHEN 'missing_invoice' THEN 'no invoice id'
-         WHEN 'unterminated_quote' THEN 'a quoted field opened here never closes'
-         WHEN 'bad_quantity' THEN 'quantity ' || coalesce('"' || quantity_text || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
-         WHEN 'bad_amount' THEN 'amount ' || coalesce('"' || amount_text || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
-         WHEN 'bad_date' THEN 'date ' || coalesce('"' || invoice_date_text || '"', 'empty') || ' does not match ' || date_format
+         WHEN 'unterminated_quote' THEN 'a quote opened here never closes, or closes lines later into a record of the wrong width: this line alone is rejected'
+         WHEN 'bad_quantity' THEN 'quantity ' || coalesce('"' || left(quantity_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
+                                  || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
+         WHEN 'bad_amount' THEN 'amount ' || coalesce('"' || left(amount_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
+                                || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
+         WHEN 'currency_mismatch' THEN 'amount "' || left(amount_text, 200) || '" is marked ' || amount_marker || ' but the line''s currency is ' || currency
+         WHEN 'formula_without_value' THEN ingest_detail
+         WHEN 'delimiter_changed' THEN 'one field on delimiter "' || layout_delimiter || '" but ' || expected_fields || ' on "' || other_delimiter || '": the delimiter changed within the file'
+         WHEN 'bad_date' THEN 'date ' || coalesce('"' || left(invoice_date_text, 200) || '"', 'empty') || ' does not match ' || date_format
          WHEN 'date_out_of_period' THEN 'invoice date ' || strftime(invoice_date, '%Y-%m-%d') || ' is outside ' || getvariable('period')
-         WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || distributor_sku || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
+         WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || left(distributor_sku, 200) || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
          WHEN 'missing_fx_rate' THEN 'no ' || currency || ' rate for ' || getvariable('period')
          WHEN 'duplicate' THEN 'duplicate of ' || first_seen
        END AS detail,
