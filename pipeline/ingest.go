@@ -246,6 +246,9 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 			header, headerLine, headerRaw = splitFields(r.raw, delim, quote), r.line, r.raw
 			var err error
 			if hm, err = columnIndex(ff.Rel, r.line, header, d.Columns); err != nil {
+				if e := sniff.check(ff.Rel, false); e != nil {
+					return e // a wrong encoding garbles the names: say so, not "missing"
+				}
 				if alt := otherDelimiter(r.raw, delim, 0); len(header) == 1 && alt != 0 {
 					err = &FileError{File: ff.Rel, Line: r.line, Msg: fmt.Sprintf(
 						"the header has one field on delimiter %q but splits on %q: is the delimiter %q?", delim, alt, alt)}
@@ -270,7 +273,7 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 		}
 		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("read: %v", err)}
 	}
-	if err := sniff.check(ff.Rel); err != nil {
+	if err := sniff.check(ff.Rel, true); err != nil {
 		return err
 	}
 	if header == nil {

@@ -66,6 +66,9 @@ type Reconciliation struct {
 	SalesOut   int64  `json:"sales_out"`
 	Rejects    int64  `json:"rejects"`
 	Balanced   bool   `json:"balanced"`
+	// Columns names, per canonical field, the header the file used for it
+	// (a layout may list several names for a field).
+	Columns map[string]string `json:"columns,omitempty"`
 }
 
 // MatchRate is the share of a distributor's sales_out lines, and of their

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"context"
 	"database/sql"
 	"errors"
@@ -258,7 +259,7 @@ WITH outcome AS (
          coalesce(l.sales, 0) AS sales, coalesce(l.rejected, 0) AS rejected
   FROM raw_lines r FULL JOIN per_line l USING (source_file, source_line)
 )
-SELECT f.source_file,
+SELECT f.source_file, f.header_names,
        count(j.source_file) FILTER (WHERE j.in_source),
        coalesce(sum(j.sales), 0), coalesce(sum(j.rejected), 0),
        count(j.source_file) FILTER (WHERE j.sales + j.rejected > 1 OR NOT j.in_source),
@@ -273,8 +274,14 @@ GROUP BY ALL ORDER BY f.source_file`)
 	for rows.Next() {
 		var r Reconciliation
 		var twice, missing int64
-		if err := rows.Scan(&r.SourceFile, &r.DataLines, &r.SalesOut, &r.Rejects, &twice, &missing); err != nil {
+		var headers sql.NullString
+		if err := rows.Scan(&r.SourceFile, &headers, &r.DataLines, &r.SalesOut, &r.Rejects, &twice, &missing); err != nil {
 			return err
+		}
+		if headers.Valid {
+			if err := json.Unmarshal([]byte(headers.String), &r.Columns); err != nil {
+				return fmt.Errorf("reconcile %s: header names: %w", r.SourceFile, err)
+			}
 		}
 		r.Balanced = twice == 0 && missing == 0 && r.DataLines == r.SalesOut+r.Rejects
 		if !r.Balanced {

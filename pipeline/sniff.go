@@ -71,9 +71,10 @@ func (s *encodingSniffer) Write(p []byte) (int, error) {
 }
 
 // check reports a declared encoding the bytes contradict, naming the
-// first line and column that show it.
-func (s *encodingSniffer) check(file string) error {
-	if len(s.carry) > 0 && s.invalid == 0 {
+// first line and column that show it. Before the end (final false) it
+// judges on what it has seen, so a garbled header is named for what it is.
+func (s *encodingSniffer) check(file string, final bool) error {
+	if final && len(s.carry) > 0 && s.invalid == 0 {
 		s.invalidAt, s.invalidByte = [2]int{s.line, s.col}, s.carry[:1]
 		s.invalid++
 	}
