@@ -18,7 +18,7 @@ type encodingSniffer struct {
 	start    []byte // the first bytes, to see a byte-order mark
 	carry    []byte // an incomplete UTF-8 sequence at a chunk's end
 	line     int    // physical line, 1-based
-	col      int    // byte column in the line, 1-based
+	col      int    // bytes of the line before the current one
 
 	multi, invalid        int // valid multi-byte UTF-8 sequences; bytes invalid as UTF-8
 	multiAt, invalidAt    [2]int
@@ -41,10 +41,10 @@ func (s *encodingSniffer) Write(p []byte) (int, error) {
 	for i := 0; i < len(p); {
 		c := p[i]
 		if c < utf8.RuneSelf {
+			s.col++
 			if c == '\n' {
 				s.line, s.col = s.line+1, 0
 			}
-			s.col++
 			i++
 			continue
 		}
@@ -55,16 +55,16 @@ func (s *encodingSniffer) Write(p []byte) (int, error) {
 		r, size := utf8.DecodeRune(p[i:])
 		if r == utf8.RuneError && size == 1 {
 			if s.invalid == 0 {
-				s.invalidAt, s.invalidByte = [2]int{s.line, s.col}, []byte{c}
+				s.invalidAt, s.invalidByte = [2]int{s.line, s.col + 1}, []byte{c}
 			}
 			s.invalid++
-		} else if !(s.line == 1 && s.col == 1 && r == '\ufeff') {
+		} else if !(s.line == 1 && s.col == 0 && r == '\ufeff') {
 			if s.multi == 0 {
-				s.multiAt, s.multiSeq = [2]int{s.line, s.col}, bytes.Clone(p[i:i+size])
+				s.multiAt, s.multiSeq = [2]int{s.line, s.col + 1}, bytes.Clone(p[i:i+size])
 			}
 			s.multi++
 		}
-		s.col++
+		s.col += size
 		i += size
 	}
 	return n, nil
@@ -75,7 +75,7 @@ func (s *encodingSniffer) Write(p []byte) (int, error) {
 // judges on what it has seen, so a garbled header is named for what it is.
 func (s *encodingSniffer) check(file string, final bool) error {
 	if final && len(s.carry) > 0 && s.invalid == 0 {
-		s.invalidAt, s.invalidByte = [2]int{s.line, s.col}, s.carry[:1]
+		s.invalidAt, s.invalidByte = [2]int{s.line, s.col + 1}, s.carry[:1]
 		s.invalid++
 	}
 	effective := s.declared
