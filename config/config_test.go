@@ -63,7 +63,13 @@ func TestParseErrors(t *testing.T) {
 		{"unknown column", minimal + "      vendor: X\n", "cs.yaml:11:7: unknown key \"vendor\" in distributors[0].columns"},
 		{"bad encoding", strings.Replace(minimal, "    columns:", "    encoding: ebcdic\n    columns:", 1), "cs.yaml:4:15: distributors[0].encoding: must be one of"},
 		{"bad delimiter", strings.Replace(minimal, "    columns:", "    delimiter: \";;\"\n    columns:", 1), "cs.yaml:4:16: distributors[0].delimiter: must be one ASCII character"},
-		{"bad date format", strings.Replace(minimal, "    columns:", "    date_format: \"%d %B %Y\"\n    columns:", 1), "cs.yaml:4:18: distributors[0].date_format: date format \"%d %B %Y\": %B is not supported"},
+		{"bad date format", strings.Replace(minimal, "    columns:", "    date_format: \"%d %Q %Y\"\n    columns:", 1), "cs.yaml:4:18: distributors[0].date_format: date format \"%d %Q %Y\": %Q is not supported"},
+		{"bad date locale", strings.Replace(minimal, "    columns:", "    date_locale: de\n    columns:", 1), "cs.yaml:4:18: distributors[0].date_locale: must be en or fr"},
+		{"memory limit too low", "duckdb:\n  memory_limit: 50MB\n" + minimal, "cs.yaml:2:17: duckdb.memory_limit: 50MB is below the 100MB DuckDB's readers need"},
+		{"xlsx limit", "xlsx:\n  max_uncompressed: lots\n" + minimal, "cs.yaml:2:21: xlsx.max_uncompressed: must be a size"},
+		{"xlsx cells", "xlsx:\n  max_cells: 10\n" + minimal, "cs.yaml:2:14: xlsx.max_cells: must be at least 1000"},
+		{"column list of lists", strings.Replace(minimal, "quantity: Qte", "quantity: [[Qte]]", 1), "a column name must be a string"},
+		{"same name twice", strings.Replace(minimal, "sku: Ref", "sku: [Ref, \"Qté\"]", 1), "distributors[0].columns.quantity: header \"Qte\" is already mapped to sku"},
 		{"missing column", strings.Replace(minimal, "      sku: Ref\n", "", 1), "cs.yaml:5:7: distributors[0].columns: column sku is required"},
 		{"duplicate id", minimal + strings.TrimPrefix(strings.SplitN(minimal, "distributors:", 2)[1], "\n"), "cs.yaml:11:9: distributors[1].id: duplicate distributor id \"nordis\""},
 		{"bad id", strings.Replace(minimal, "id: nordis", "id: Nord Dis", 1), "cs.yaml:3:9: distributors[0].id: must be lower-case"},
@@ -92,11 +98,13 @@ func TestDatePattern(t *testing.T) {
 	tests := []struct {
 		format, pattern, rewrite, err string
 	}{
-		{"%d/%m/%Y", `^(\d{1,2})/(\d{1,2})/(\d{4})$`, `\3-\2-\1`, ""},
-		{"%Y-%m-%d", `^(\d{4})-(\d{1,2})-(\d{1,2})$`, `\1-\2-\3`, ""},
+		{"%d/%m/%Y", `^(\d{1,2})/(\d{1,2})/(\d{4})` + timeSuffix + `$`, `\3-\2-\1`, ""},
+		{"%Y-%m-%d", `^(\d{4})-(\d{1,2})-(\d{1,2})` + timeSuffix + `$`, `\1-\2-\3`, ""},
 		{"%d.%m.%y %H:%M", `^(\d{1,2})\.(\d{1,2})\.(\d{2}) \d{1,2}:\d{1,2}$`, `20\3-\2-\1`, ""},
 		{"%m/%Y", "", "", "needs a year, a month and a day"},
-		{"%d %b %Y", "", "", "%b is not supported"},
+		{"%d %b %Y", `^(\d{1,2}) (\pL+\.?) (\d{4})` + timeSuffix + `$`, `\3-\2-\1`, ""},
+		{"%d %B %m %Y", "", "", "both a month number and a month name"},
+		{"%d %d %m %Y", "", "", "%d twice"},
 		{"%Y-%m-%d%", "", "", "lone %"},
 	}
 	for _, tt := range tests {
@@ -109,6 +117,29 @@ func TestDatePattern(t *testing.T) {
 		}
 		if err != nil || p != tt.pattern || r != tt.rewrite {
 			t.Errorf("%s: got %q %q %v, want %q %q", tt.format, p, r, err, tt.pattern, tt.rewrite)
+		}
+	}
+}
+
+func TestColumnNames(t *testing.T) {
+	yaml := strings.Replace(minimal, "      quantity: Qte\n", "      quantity: [\"Qté\", \"Quantité\", Qty]\n", 1)
+	cfg, err := Parse("cs.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Distributors[0].Columns.Quantity
+	if len(got) != 3 || got[0] != "Qté" || got[2] != "Qty" || cfg.Distributors[0].Columns.SKU.String() != `"Ref"` {
+		t.Errorf("quantity %v, sku %v", got, cfg.Distributors[0].Columns.SKU)
+	}
+}
+
+func TestNormalizeHeader(t *testing.T) {
+	for in, want := range map[string]string{
+		"Qté": "qte", "QTE": "qte", " q té ": "qte", "Quantité\u00a0livrée": "quantitelivree",
+		"\ufeffN° Facture": "n°facture", "Raison_Sociale": "raison_sociale", "": "",
+	} {
+		if got := NormalizeHeader(in); got != want {
+			t.Errorf("NormalizeHeader(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
