@@ -2,6 +2,7 @@ package config
 
 import (
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -142,4 +143,70 @@ func TestNormalizeHeader(t *testing.T) {
 			t.Errorf("NormalizeHeader(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzParse: any text is a configuration or an error naming the file;
+// never a panic.
+func FuzzParse(f *testing.F) {
+	f.Add(minimal)
+	f.Add("duckdb:\n  memory_limit: 50MB\n" + minimal)
+	f.Add(strings.Replace(minimal, "quantity: Qte", "quantity: [Qte, Qty]", 1))
+	f.Add("distributors: [{id: a, columns: {invoice_id: [x, [y]]}}]")
+	f.Add("xlsx: {max_uncompressed: 1e400GB}\n" + minimal)
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg, err := Parse("cs.yaml", []byte(text))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "cs.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(cfg.Distributors) == 0 || cfg.XLSX.MaxUncompressedBytes < 1<<20 {
+			t.Fatalf("accepted %+v", cfg)
+		}
+		for _, d := range cfg.Distributors {
+			if d.DateFormat != "excel" {
+				if _, _, err := DatePattern(d.DateFormat); err != nil {
+					t.Fatalf("accepted date format %q: %v", d.DateFormat, err)
+				}
+			}
+		}
+	})
+}
+
+// FuzzDatePattern: an accepted format gives a pattern that compiles and a
+// rewrite naming only its groups.
+func FuzzDatePattern(f *testing.F) {
+	for _, s := range []string{"%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%d %B %Y", "%d-%b-%y", "%%%d%m%Y", "%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		p, r, err := DatePattern(format)
+		if err != nil {
+			return
+		}
+		re, err := regexp.Compile(p)
+		if err != nil {
+			t.Fatalf("%q: pattern %q does not compile: %v", format, p, err)
+		}
+		if n := strings.Count(r, `\`); n != 3 || re.NumSubexp() < 3 {
+			t.Fatalf("%q: rewrite %q with %d groups", format, r, re.NumSubexp())
+		}
+	})
+}
+
+// FuzzNormalizeHeader: normalizing is idempotent and drops every space.
+func FuzzNormalizeHeader(f *testing.F) {
+	for _, s := range []string{"Qté", "N° Facture", "\ufeffQ\u00a0t\u202fé", "Ǆ", "ﬃ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalizeHeader(s)
+		if NormalizeHeader(n) != n {
+			t.Fatalf("%q -> %q -> %q", s, n, NormalizeHeader(n))
+		}
+		if strings.ContainsAny(n, " \t\u00a0\u202f") {
+			t.Fatalf("%q keeps a space: %q", s, n)
+		}
+	})
 }
