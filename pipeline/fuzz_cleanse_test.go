@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	channelscope "github.com/channelscope/channelscope"
 )
@@ -51,6 +52,9 @@ func FuzzCleanseNumber(f *testing.F) {
 	f.Fuzz(func(t *testing.T, txt, decimal, thousands string) {
 		if (decimal != "." && decimal != ",") || !strings.Contains(`.,' `, thousands) || thousands == decimal {
 			return // the config accepts no other marks
+		}
+		if !utf8.ValidString(txt) {
+			return // ingest hands SQL valid UTF-8 only (decoded, invalid bytes refused)
 		}
 		txt = strings.TrimSpace(regexp.MustCompile(`[\s\x{00A0}\x{202F}\x{2009}]+`).ReplaceAllString(txt, " "))
 		var v sql.NullFloat64
