@@ -303,3 +303,26 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A sheet with more cells than xlsx.max_cells is refused with the limit named.
+func TestXLSXCellLimit(t *testing.T) {
+	t.Parallel()
+	ws := feedWorkspace(t, xlsxLayout, nil)
+	cfg := filepath.Join(ws, "channelscope.yaml")
+	b, err := os.ReadFile(cfg)
+	must(t, err)
+	writeFile(t, cfg, "xlsx:\n  max_cells: 1000\n"+string(b))
+	f := excelize.NewFile()
+	must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Invoice", "Date", "Account", "Item", "Qty", "Amount"}))
+	for r := 2; r <= 200; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		must(t, f.SetSheetRow("Sheet1", cell, &[]any{"F1", 45719, "C1", "CS-100", 1, 10}))
+	}
+	path := filepath.Join(ws, "feeds", "2025-03", "xl", "big.xlsx")
+	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(t, f.SaveAs(path))
+	_, err = newPipeline(t, cfg).Run(context.Background(), pipeline.RunOptions{Period: "2025-03"})
+	if want := "feeds/2025-03/xl/big.xlsx: the sheet has more than xlsx.max_cells 1000 cells: refused"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v", err)
+	}
+}
