@@ -161,7 +161,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(cfg.Distributors) == 0 || cfg.XLSX.MaxUncompressedBytes < 1<<20 {
+		if len(cfg.Distributors) == 0 || cfg.XLSX.MaxUncompressedBytes() < 1<<20 {
 			t.Fatalf("accepted %+v", cfg)
 		}
 		for _, d := range cfg.Distributors {

@@ -15,9 +15,13 @@ type XLSX struct {
 	// MaxCells caps the cells of the sheet read. Default 200,000,000
 	// (10M lines x 20 columns).
 	MaxCells int64 `yaml:"max_cells"`
+}
 
-	// MaxUncompressedBytes is MaxUncompressed in bytes.
-	MaxUncompressedBytes int64 `yaml:"-"`
+// MaxUncompressedBytes is MaxUncompressed in bytes (0 if it is not a
+// size, which validation refuses).
+func (x XLSX) MaxUncompressedBytes() int64 {
+	n, _ := ParseSize(x.MaxUncompressed)
+	return n
 }
 
 // MinMemoryLimit is the least duckdb.memory_limit accepted: below it
@@ -26,21 +30,7 @@ const MinMemoryLimit = 100_000_000
 
 // DefaultXLSX returns the xlsx section as an empty config leaves it.
 func DefaultXLSX() XLSX {
-	var x XLSX
-	x.defaults()
-	return x
-}
-
-func (x *XLSX) defaults() {
-	if x.MaxUncompressed == "" {
-		x.MaxUncompressed = "20GB"
-	}
-	if x.MaxCells == 0 {
-		x.MaxCells = 200_000_000
-	}
-	if n, err := ParseSize(x.MaxUncompressed); err == nil {
-		x.MaxUncompressedBytes = n
-	}
+	return XLSX{MaxUncompressed: "20GB", MaxCells: 200_000_000}
 }
 
 // validateFeeds checks the sections that bound what a feed can cost.
@@ -55,7 +45,6 @@ func (c *Config) validateFeeds(p *checker) {
 	case n < 1<<20:
 		p.add("xlsx.max_uncompressed", "must be at least 1MiB, got %q", c.XLSX.MaxUncompressed)
 	}
-	c.XLSX.MaxUncompressedBytes = n
 	if c.XLSX.MaxCells < 1000 {
 		p.add("xlsx.max_cells", "must be at least 1000, got %d", c.XLSX.MaxCells)
 	}

@@ -37,7 +37,7 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 		return &FileError{File: ff.Rel, Msg: err.Error()}
 	}
 	wb, err := excelize.OpenFile(ff.Path, excelize.Options{RawCellValue: true, TmpDir: in.scratch,
-		UnzipSizeLimit: in.xlsx.MaxUncompressedBytes, UnzipXMLSizeLimit: min(in.xlsx.MaxUncompressedBytes, 16<<20)})
+		UnzipSizeLimit: in.xlsx.MaxUncompressedBytes(), UnzipXMLSizeLimit: min(in.xlsx.MaxUncompressedBytes(), 16<<20)})
 	if err != nil {
 		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("open workbook: %v", err)}
 	}

@@ -38,9 +38,10 @@ func inspectWorkbook(file string, lim config.XLSX, sheet string) (*sheetFacts, e
 	}
 	defer zr.Close()
 	var total uint64
+	limit := uint64(lim.MaxUncompressedBytes())
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
-		if total > uint64(lim.MaxUncompressedBytes) || f.UncompressedSize64 > uint64(lim.MaxUncompressedBytes) {
+		if total > limit || f.UncompressedSize64 > limit {
 			return nil, fmt.Errorf("the workbook unpacks to more than xlsx.max_uncompressed %s (%s declares %d bytes): refused",
 				lim.MaxUncompressed, clip(f.Name), f.UncompressedSize64)
 		}
