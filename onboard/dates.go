@@ -14,15 +14,15 @@ import (
 // before the American month-first one so that a tie keeps the former.
 func dateFormats() []string {
 	orders := []string{"%d{s}%m{s}%Y", "%Y{s}%m{s}%d", "%m{s}%d{s}%Y", "%d{s}%m{s}%y", "%m{s}%d{s}%y", "%y{s}%m{s}%d"}
+	// No variants with a time: a date format without one also reads a time
+	// part after the date (config.DatePattern), and would tie with them.
 	var out []string
-	for _, t := range []string{"", " %H:%M", " %H:%M:%S", "T%H:%M:%S"} {
-		for _, o := range orders {
-			for _, s := range []string{"/", "-", ".", ""} {
-				if s == "" && !strings.Contains(o, "%Y") {
-					continue // 6 undelimited digits: too ambiguous to offer
-				}
-				out = append(out, strings.ReplaceAll(o, "{s}", s)+t)
+	for _, o := range orders {
+		for _, s := range []string{"/", "-", ".", ""} {
+			if s == "" && !strings.Contains(o, "%Y") {
+				continue // 6 undelimited digits: too ambiguous to offer
 			}
+			out = append(out, strings.ReplaceAll(o, "{s}", s))
 		}
 	}
 	return out
