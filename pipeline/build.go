@@ -12,7 +12,7 @@ import (
 // A new build that does not change them (a report layout, the mailer)
 // must not rerun 24 months, which is why the VCS revision alone is only
 // recorded, not compared.
-const IngestVersion = 2
+const IngestVersion = 3 // 3: Go splits the fields; a stray quote costs one line; merged XLSX cells filled
 
 // Build identifies the binary that made a run.
 type Build struct {
