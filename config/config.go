@@ -39,6 +39,7 @@ type Config struct {
 	Reports       Reports       `yaml:"reports"`
 	Email         Email         `yaml:"email"`
 	XLSX          XLSX          `yaml:"xlsx"`
+	Guardrails    Guardrails    `yaml:"guardrails"`
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
@@ -277,6 +278,7 @@ func Default() Config {
 
 		OutputPermissions: defaultOutputPermissions(),
 		XLSX:              DefaultXLSX(),
+		Guardrails:        defaultGuardrails(),
 	}
 }
 
@@ -369,6 +371,7 @@ func (c *Config) validate(p *checker) {
 	if c.Reports.Language != "en" && c.Reports.Language != "fr" {
 		p.add("reports.language", "must be en or fr, got %q", c.Reports.Language)
 	}
+	c.Guardrails.validate(p)
 	if c.Reports.Workers < 0 {
 		p.add("reports.workers", "must be 0 (one per core) or more, got %d", c.Reports.Workers)
 	}

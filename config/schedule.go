@@ -71,6 +71,7 @@ func (c *Config) ResultSHA256() string {
 		Coverage      Coverage
 		Reference     Reference
 		Distributors  []Distributor
-	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors})
+		Guardrails    Guardrails // what is held changes what is published
+	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors, c.Guardrails})
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -13,11 +13,11 @@ import (
 
 // Manifest records one run of one period: what went in, which SQL ran,
 // what came out. It is written last: a period whose latest manifest says
-// "success" is published.
+// "success" or "partial" is published.
 type Manifest struct {
 	RunID      string    `json:"run_id"`
 	Period     string    `json:"period"`
-	Status     string    `json:"status"` // success | failed | cancelled
+	Status     Status    `json:"status"` // success | partial | failed | cancelled
 	Error      string    `json:"error,omitempty"`
 	DryRun     bool      `json:"dry_run,omitempty"`
 	StartedAt  time.Time `json:"started_at"`
@@ -45,6 +45,8 @@ type Manifest struct {
 	Tables        map[string]int64 `json:"tables"`
 	Rejects       map[string]int64 `json:"rejects_by_reason"`
 	MatchRates    []MatchRate      `json:"match_rates,omitempty"`
+	HeldFiles     []HeldFile       `json:"held_files"`
+	AcceptedFiles []AcceptedFile   `json:"accepted_files,omitempty"`
 	DurationsMS   map[string]int64 `json:"durations_ms"`
 	Outputs       []Digest         `json:"outputs"`
 	Changes       *Changes         `json:"changes,omitempty"`
@@ -187,13 +189,14 @@ func (p *Pipeline) Manifests(period string) ([]*Manifest, error) {
 	return readManifests(p.cfg.Output, period)
 }
 
-// LastSuccess is the latest successful, published run among ms, or nil.
+// LastSuccess is the latest published run (success or partial) among ms, or nil.
 func LastSuccess(ms []*Manifest) *Manifest { return lastSuccess(ms) }
 
-// lastSuccess is the latest successful, published run of a period.
+// lastSuccess is the latest published run of a period (success or partial:
+// a partial run stands until its inputs change or a file is accepted).
 func lastSuccess(ms []*Manifest) *Manifest {
 	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].Status == "success" && !ms[i].DryRun {
+		if ms[i].Status.Published() && !ms[i].DryRun {
 			return ms[i]
 		}
 	}

@@ -135,7 +135,7 @@ func TestSmallFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 1 || ms[0].Status != "success" {
+	if len(ms) != 1 || ms[0].Status != pipeline.StatusSuccess {
 		t.Fatalf("want one successful run, got %+v", ms)
 	}
 	// nord: C1 (2 lines), C2, C4 matched of 4; alpi: A1 matched, A3 not.

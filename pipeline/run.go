@@ -23,6 +23,10 @@ type RunOptions struct {
 	// DryRun ingests and runs every stage in a throw-away database, then
 	// publishes nothing and writes no manifest.
 	DryRun bool
+	// AcceptFiles are feed files (as in source_file) a person has looked
+	// at: the guard does not hold them. A period holding one that its last
+	// published run did not accept is due.
+	AcceptFiles []string
 }
 
 // Run runs one period, or every due period oldest first. It returns the
@@ -46,6 +50,9 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 			return nil, err
 		}
 		due = []Due{{Period: opts.Period, Reason: "requested"}}
+		if err := p.acceptedOf(opts.Period, opts.AcceptFiles); err != nil {
+			return nil, err
+		}
 	} else {
 		a, err := p.Agenda()
 		if err != nil {
@@ -54,13 +61,15 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 		for _, w := range a.Waiting {
 			p.log.Info("period waiting", "period", w.Period, "reason", w.Reason)
 		}
-		for _, d := range a.Due {
+		if due, err = p.withAccepted(a.Due, opts.AcceptFiles); err != nil {
+			return nil, err
+		}
+		for _, d := range due {
 			p.log.Info("period due", "period", d.Period, "reason", d.Reason)
 		}
-		if len(a.Due) == 0 {
+		if len(due) == 0 {
 			p.log.Info("lake is up to date")
 		}
-		due = a.Due
 	}
 	var out []*Manifest
 	for _, d := range due {
@@ -68,7 +77,11 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 			return out, err
 		}
 		period := d.Period
-		m, err := p.runDue(ctx, period, opts.DryRun, d.Reason)
+		accepted, err := p.acceptedFor(period, opts.AcceptFiles)
+		if err != nil {
+			return out, fmt.Errorf("period %s: %w", period, err)
+		}
+		m, err := p.runDue(ctx, period, opts.DryRun, d.Reason, accepted)
 		if m != nil {
 			out = append(out, m)
 		}
@@ -80,24 +93,37 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 }
 
 // RunPeriod runs one period from ingest to publication.
+// Files accepted by its last published run stay accepted while unchanged.
 func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*Manifest, error) {
-	return p.runDue(ctx, period, dryRun, "requested")
+	if _, err := ParsePeriod(period); err != nil {
+		return nil, err
+	}
+	accepted, err := p.acceptedFor(period, nil)
+	if err != nil {
+		return nil, err
+	}
+	return p.runDue(ctx, period, dryRun, "requested", accepted)
 }
 
-// runDue runs period and records why it was due.
-func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reason string) (*Manifest, error) {
+// runDue runs period and records why it was due, and which of its files
+// a person accepted.
+func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reason string, accepted []AcceptedFile) (*Manifest, error) {
 	start, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
 	}
 	began := p.now()
-	m := &Manifest{RunID: newRunID(began), Period: period, Status: "failed", DryRun: dryRun, StartedAt: began.UTC(),
-		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256(), Build: buildInfo()}
+	m := &Manifest{RunID: newRunID(began), Period: period, Status: StatusFailed, DryRun: dryRun, StartedAt: began.UTC(),
+		DurationsMS: map[string]int64{}, DueReason: reason, ConfigResultSHA256: p.cfg.ResultSHA256(), Build: buildInfo(),
+		AcceptedFiles: accepted}
 	log := p.log.With("period", period, "run_id", m.RunID)
 	// A published run's manifest is written with its tables, in the same
 	// atomic step: finish completes it just before.
 	finish := func() {
-		m.Status = "success"
+		m.Status = StatusSuccess
+		if len(m.HeldFiles) > 0 {
+			m.Status = StatusPartial
+		}
 		m.FinishedAt = p.now().UTC()
 		m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
 	}
@@ -106,14 +132,14 @@ func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reaso
 		if dryRun {
 			finish()
 		}
-		log.Info("run done", "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
+		log.Info("run done", "status", m.Status, "held_files", len(m.HeldFiles), "sales_out", m.Tables["sales_out"], "rejects", m.Tables["rejects"], "ms", m.DurationsMS["total"])
 		return m, nil
 	}
-	m.Status, m.Outputs, m.Error = "failed", nil, err.Error()
+	m.Status, m.Outputs, m.Error = StatusFailed, nil, err.Error()
 	m.FinishedAt = p.now().UTC()
 	m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
 	if ctx.Err() != nil {
-		m.Status = "cancelled"
+		m.Status = StatusCancelled
 		log.Warn("run cancelled: the published lake is unchanged", "err", err)
 	} else {
 		log.Error("run failed", "err", err)
@@ -189,6 +215,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	maps.Copy(vars, refs)
 	maps.Copy(vars, p.matchingVars())
 	maps.Copy(vars, p.scoringVars())
+	maps.Copy(vars, p.guardVars(m.AcceptedFiles))
 	prepare := func(ctx context.Context, st Stage) error {
 		return p.lake.Load(ctx, conn, period, p.cfg.HistoryMonths, st.Lake)
 	}
@@ -199,6 +226,9 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	m.DurationsMS["stages"] = p.now().Sub(t).Milliseconds()
 
 	if err := p.account(ctx, conn, m); err != nil {
+		return err
+	}
+	if err := readGuard(ctx, conn, m); err != nil {
 		return err
 	}
 	if m.DryRun {

@@ -5,6 +5,9 @@ package reports
 var dictionaries = map[string]map[string]string{
 	"en": {
 		"partner_report": "Partner report", "region_report": "Region report", "summary_report": "Monthly summary",
+		"held_title": "Files held back: not in this month's figures", "held_file": "%s (%s): %s", "held_header_only": "a header and no sale line.",
+		"held_reject_rate": "%s of its sale lines were rejected, above the %s allowed.", "held_volume_collapse": "its distributor sent %s lines this month, %s of its usual %s a month, under the %s expected.",
+		"held_after": "Their lines are in the rejects as \"file held\", not in the figures of this report. After checking a file, publish it with: channelscope run --period %s --accept-file <file>.", "reject.file_held": "file held",
 		"id": "Partner id", "typology": "Typology", "profile": "Profile", "department": "Department", "region": "Region",
 		"revenue_t12m": "Revenue, last 12 months", "revenue_period": "Revenue, this month", "growth": "Growth vs a year before",
 		"share": "Share of wallet", "attainable": "Attainable share", "opportunity": "Opportunity", "potential": "Potential",
@@ -51,6 +54,9 @@ var dictionaries = map[string]map[string]string{
 	},
 	"fr": {
 		"partner_report": "Fiche partenaire", "region_report": "Rapport régional", "summary_report": "Synthèse mensuelle",
+		"held_title": "Fichiers retenus\u00a0: absents des chiffres du mois", "held_file": "%s (%s)\u00a0: %s", "held_header_only": "un en-tête et aucune ligne de vente.",
+		"held_reject_rate": "%s de ses lignes de vente rejetées, au-delà des %s tolérés.", "held_volume_collapse": "son distributeur a envoyé %s lignes ce mois-ci, soit %s de ses %s habituelles par mois, sous le seuil de %s.",
+		"held_after": "Leurs lignes figurent dans les rejets («\u00a0fichier retenu\u00a0»), pas dans les chiffres de ce rapport. Après vérification, publier un fichier avec\u00a0: channelscope run --period %s --accept-file <fichier>.", "reject.file_held": "fichier retenu",
 		"id": "Identifiant", "typology": "Typologie", "profile": "Profil", "department": "Département", "region": "Région",
 		"revenue_t12m": "Chiffre d'affaires 12 mois", "revenue_period": "Chiffre d'affaires du mois", "growth": "Évolution sur un an",
 		"share": "Part de portefeuille", "attainable": "Part atteignable", "opportunity": "Opportunité", "potential": "Potentiel",

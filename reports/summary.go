@@ -19,6 +19,10 @@ func summaryReport(ctx context.Context, l *lake, loc *locale, created time.Time)
 	}
 	d.banner(loc.T("summary_report"), month, loc.T("summary_report")+" — "+month,
 		loc.T("last_month")+colon+loc.Month(l.start.AddDate(0, -1, 0))+" · "+loc.T("last_year")+colon+loc.Month(l.start.AddDate(0, -12, 0)))
+	// Held files first: they make every figure below incomplete.
+	if err := d.summaryHeld(ctx, l); err != nil {
+		return nil, err
+	}
 	k, err := l.kpiPeriods(ctx)
 	if err != nil {
 		return nil, err

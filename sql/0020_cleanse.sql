@@ -1,14 +1,16 @@
 -- stage: cleanse
--- version: 2
+-- version: 3
 -- reads: raw_lines, feed_fields, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
--- writes: sales_out, rejects
--- publish: sales_out, rejects
+-- writes: sales_out, rejects, held_files
+-- publish: sales_out, rejects, held_files
+-- lake: distributor_scorecard
 --
 -- Types, trims and checks every source record of the period. Each record
 -- ends in exactly one of sales_out or rejects (reason code, the field at
 -- fault, a detail naming the value, and the original text).
 -- Variables: period (YYYY-MM), period_start, period_end (exclusive),
--- base_currency, run_id.
+-- base_currency, run_id; the guard's guard_* variables (see the guard block
+-- at the end).
 
 CREATE OR REPLACE TEMP TABLE cleanse_src AS
 SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count,
@@ -252,3 +254,112 @@ SELECT getvariable('period') AS period,
        getvariable('run_id') AS run_id
 FROM cleanse_deduped
 WHERE final_reason IS NOT NULL;
+
+-- ===========================================================================
+-- Guard: a file broken as a whole is held, never published as data.
+-- It runs on the finished sales_out and rejects, so it does not depend on
+-- how the lines above were typed. A file is held when it has no sale line
+-- (header_only), when its rejected share of sale lines exceeds
+-- guard_max_reject_rate (reject_rate; a file under guard_min_lines sale
+-- lines only when all are rejected, as a rate over a few lines is noise),
+-- or when its distributor's lines of the month (all its files) fall under
+-- guard_min_volume_ratio times its median published lines a month over the
+-- last guard_volume_history_months months (volume_collapse: every file of
+-- that month is held; a distributor that splits a month into a main file
+-- and a small one is judged on the month, not on the small file). Layout
+-- lines (preamble, blank, repeated header, totals) are not sale lines.
+-- guard_accepted_files lists, one per line, files a person has looked at:
+-- they publish normally. A held file's lines all go to rejects with reason
+-- file_held and the original reason (or ok) leading the detail, so every
+-- line still ends in exactly one of sales_out and rejects.
+
+-- Earlier scorecards; empty before the first publication. Partitions from
+-- before the guard have no held_* columns.
+CREATE TABLE IF NOT EXISTS lake_distributor_scorecard (period VARCHAR, distributor VARCHAR, files BIGINT, lines BIGINT);
+ALTER TABLE lake_distributor_scorecard ADD COLUMN IF NOT EXISTS held_files BIGINT;
+ALTER TABLE lake_distributor_scorecard ADD COLUMN IF NOT EXISTS held_lines BIGINT;
+
+-- Median published lines a month of each distributor; months without a
+-- published file say nothing about volume.
+CREATE OR REPLACE TEMP TABLE guard_history AS
+SELECT distributor,
+       median(lines - coalesce(held_lines, 0)) AS median_lines,
+       count(*) AS months
+FROM lake_distributor_scorecard
+WHERE period < getvariable('period')
+  AND period >= strftime(CAST(getvariable('period_start') AS DATE)
+                         - to_months(CAST(getvariable('guard_volume_history_months') AS INTEGER)), '%Y-%m')
+  AND files - coalesce(held_files, 0) > 0
+GROUP BY distributor;
+
+CREATE OR REPLACE TEMP TABLE guard_files AS
+WITH lines AS (
+  SELECT source_file, count(*) AS lines FROM raw_lines GROUP BY source_file
+), rej AS (
+  SELECT source_file, count(*) AS rejects,
+         count(*) FILTER (WHERE reason IN ('preamble', 'blank_line', 'repeated_header', 'summary_line')) AS layout_lines
+  FROM rejects GROUP BY source_file
+), stats AS (
+  SELECT f.distributor, f.source_file, coalesce(l.lines, 0) AS lines, coalesce(r.rejects, 0) AS rejects,
+         coalesce(l.lines, 0) - coalesce(r.layout_lines, 0) AS sale_lines,
+         coalesce(r.rejects, 0) - coalesce(r.layout_lines, 0) AS sale_rejects
+  FROM feed_files f LEFT JOIN lines l USING (source_file) LEFT JOIN rej r USING (source_file)
+), rated AS (
+  SELECT s.*,
+         CASE WHEN sale_lines > 0 THEN sale_rejects / sale_lines END AS reject_rate,
+         sum(lines) OVER (PARTITION BY distributor) AS month_lines,
+         CASE WHEN h.median_lines > 0 THEN sum(lines) OVER (PARTITION BY distributor) / h.median_lines END AS volume_ratio,
+         h.median_lines, h.months AS history_months,
+         list_contains(string_split(getvariable('guard_accepted_files'), chr(10)), source_file) AS accepted
+  FROM stats s LEFT JOIN guard_history h USING (distributor)
+), judged AS (
+  SELECT *,
+    CASE
+      WHEN sale_lines = 0 THEN 'header_only'
+      WHEN sale_rejects > getvariable('guard_max_reject_rate') * sale_lines
+           AND (sale_lines >= getvariable('guard_min_lines') OR sale_rejects = sale_lines) THEN 'reject_rate'
+      WHEN volume_ratio < getvariable('guard_min_volume_ratio') THEN 'volume_collapse'
+    END AS reason
+  FROM rated
+)
+SELECT *,
+  CASE reason
+    WHEN 'header_only' THEN 'a header but no sale line'
+         || CASE WHEN lines > 0 THEN ' (' || lines || ' layout line(s): preamble, blank, repeated header or total)' ELSE '' END
+    WHEN 'reject_rate' THEN sale_rejects || ' of ' || sale_lines || ' sale lines rejected ('
+         || printf('%.1f', 100 * reject_rate) || '%, above the '
+         || printf('%.1f', 100 * getvariable('guard_max_reject_rate')) || '% allowed)'
+    WHEN 'volume_collapse' THEN distributor || ' sent ' || month_lines || ' lines this month against a median of '
+         || printf('%.1f', median_lines) || ' over its last ' || history_months || ' published month(s) ('
+         || printf('%.1f', 100 * volume_ratio) || '%, under the '
+         || printf('%.1f', 100 * getvariable('guard_min_volume_ratio')) || '% expected)'
+  END AS detail
+FROM judged;
+
+CREATE OR REPLACE TABLE held_files AS
+SELECT getvariable('period') AS period, distributor, source_file,
+       CAST(lines AS BIGINT) AS lines, CAST(rejects AS BIGINT) AS rejects,
+       CAST(reject_rate AS DOUBLE) AS reject_rate, CAST(volume_ratio AS DOUBLE) AS volume_ratio,
+       reason, detail,
+       -- the limit the file broke, and the median it was held against
+       CAST(CASE reason WHEN 'reject_rate' THEN getvariable('guard_max_reject_rate')
+                        WHEN 'volume_collapse' THEN getvariable('guard_min_volume_ratio') END AS DOUBLE) AS threshold,
+       CAST(median_lines AS DOUBLE) AS median_lines,
+       getvariable('run_id') AS run_id
+FROM guard_files
+WHERE reason IS NOT NULL AND NOT accepted
+ORDER BY source_file;
+
+-- Rejected lines of a held file keep their reason at the head of the detail;
+-- then its sales move over as 'ok'.
+UPDATE rejects SET reason = 'file_held', detail = reason || coalesce(': ' || detail, '')
+WHERE source_file IN (SELECT source_file FROM held_files);
+
+INSERT INTO rejects BY NAME
+SELECT s.period, s.distributor, s.source_file, s.source_line,
+       'file_held' AS reason, 'ok' AS detail, r.raw, s.run_id
+FROM sales_out s
+JOIN raw_lines r USING (source_file, source_line)
+WHERE s.source_file IN (SELECT source_file FROM held_files);
+
+DELETE FROM sales_out WHERE source_file IN (SELECT source_file FROM held_files);

@@ -1,6 +1,6 @@
 -- stage: channel
--- version: 2
--- reads: layouts, feed_files, raw_lines, rejects, sales_out, ref_sales_in, ref_products, ref_sku_aliases
+-- version: 3
+-- reads: layouts, feed_files, raw_lines, rejects, held_files, sales_out, ref_sales_in, ref_products, ref_sku_aliases
 -- writes: distributor_scorecard, channel_inventory, product_launches
 -- publish: distributor_scorecard, channel_inventory, product_launches
 -- lake: sales_out
@@ -32,7 +32,13 @@ WITH files AS (
 ), lines AS (
   SELECT distributor, count(*) AS lines FROM raw_lines GROUP BY distributor
 ), rej AS (
-  SELECT distributor, count(*) AS rejects FROM rejects GROUP BY distributor
+  SELECT distributor, count(*) AS rejects, count(*) FILTER (WHERE reason = 'file_held') AS held_lines
+  FROM rejects GROUP BY distributor
+), held AS (
+  -- files held back by the guard of the cleanse stage, in plain words
+  SELECT distributor, count(*) AS held_files,
+         string_agg(source_file || ' (' || reason || ': ' || detail || ')', '; ' ORDER BY source_file) AS held_reasons
+  FROM held_files GROUP BY distributor
 ), sold AS (
   SELECT distributor, count(*) AS sales_out_lines, count(partner_id) AS matched_lines,
          sum(abs(amount)) AS amount_abs,
@@ -41,6 +47,7 @@ WITH files AS (
 ), card AS (
   SELECT l.distributor, l.name AS distributor_name,
          coalesce(f.files, 0) AS files, coalesce(n.lines, 0) AS lines, coalesce(r.rejects, 0) AS rejects,
+         coalesce(h.held_files, 0) AS held_files, coalesce(r.held_lines, 0) AS held_lines, h.held_reasons,
          coalesce(s.sales_out_lines, 0) AS sales_out_lines, coalesce(s.matched_lines, 0) AS matched_lines,
          s.amount_abs, s.matched_amount_abs, f.arrived,
          -- day due_day of the month after the period, end of day
@@ -49,11 +56,13 @@ WITH files AS (
   LEFT JOIN files f USING (distributor)
   LEFT JOIN lines n USING (distributor)
   LEFT JOIN rej r USING (distributor)
+  LEFT JOIN held h USING (distributor)
   LEFT JOIN sold s USING (distributor)
 )
 SELECT getvariable('period') AS period,
        distributor, distributor_name, files, lines, rejects,
        CASE WHEN lines > 0 THEN rejects / lines END AS reject_rate,
+       held_files, held_lines, held_reasons,
        sales_out_lines, matched_lines,
        CASE WHEN sales_out_lines > 0 THEN matched_lines / sales_out_lines END AS match_rate,
        CASE WHEN amount_abs > 0 THEN CAST(matched_amount_abs / amount_abs AS DOUBLE) END AS match_rate_amount,

@@ -23,13 +23,15 @@ const (
 	exitOK     = 0
 	exitFailed = 1  // the run failed
 	exitUsage  = 2  // bad usage or configuration
+	exitHeld   = 3  // published, but the guard held files back: a person must look
 	exitBusy   = 75 // another process holds the output folder (EX_TEMPFAIL): try again later
 )
 
 const usage = `usage: channelscope <command> [flags]
 
 commands:
-  run       [--config F] [--period P] [--dry-run] [--no-reports]   one monthly run, or every due period
+  run       [--config F] [--period P] [--dry-run] [--no-reports] [--accept-file PATH]...
+                                                                   one monthly run, or every due period
   validate  [--config F] [--period P]                              check config and feeds, write nothing
   report    [--config F] --period P [--partner ID]                re-render the PDF reports from the lake
   schedule  [--config F] [--once]                                  cron daemon: runs due periods, catches up missed ones
@@ -102,8 +104,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var ue usageError
 	var de *diag.Error
-	if errors.As(err, &ue) || (errors.As(err, &de) && de.Code == diag.Config) {
+	if errors.As(err, &ue) || (errors.As(err, &de) && de.Code == diag.Config) || errors.Is(err, pipeline.ErrAcceptFile) {
 		return exitUsage
+	}
+	if _, ok := err.(heldError); ok { // held files and nothing worse (not wrapped on purpose)
+		return exitHeld
 	}
 	return exitFailed
 }
@@ -182,6 +187,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	period := fs.String("period", "", "run this period (YYYY-MM) only; default: every due period")
 	dry := fs.Bool("dry-run", false, "run every stage in a throw-away database, publish nothing")
 	noReports := fs.Bool("no-reports", false, "do not render the PDF reports of the periods run")
+	var accept fileList
+	fs.Var(&accept, "accept-file", "publish this held feed file after checking it (as in source_file: feeds/P/<distributor>/<file>); repeatable")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}
@@ -194,19 +201,26 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := p.Run(ctx, pipeline.RunOptions{Period: *period, DryRun: *dry})
+	ms, err := p.Run(ctx, pipeline.RunOptions{Period: *period, DryRun: *dry, AcceptFiles: accept})
 	printRuns(e.stdout, ms)
+	held := reportHeld(e.stderr, ms)
+	if err == nil {
+		err = held
+	}
 	if *dry || *noReports {
 		return err
 	}
 	// Reports of every period published, also when a later one failed.
 	var rerr error
 	for _, m := range ms {
-		if m.Status == "success" {
+		if m.Status.Published() { // a partial period is reported too
 			rerr = errors.Join(rerr, e.renderReports(ctx, p.Config(), m.Period, ""))
 		}
 	}
-	return errors.Join(err, rerr)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 func printRuns(w io.Writer, ms []*pipeline.Manifest) {
@@ -237,7 +251,7 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 		if len(m.MissingDistributors) > 0 {
 			fmt.Fprintf(w, "note: %s ran without feeds from %s\n", m.Period, strings.Join(m.MissingDistributors, ", "))
 		}
-		if m.Restated && m.Status == "success" {
+		if m.Restated && m.Status.Published() {
 			fmt.Fprintf(w, "note: %s restated (%s): replaces run %s\n", m.Period, m.DueReason, m.PreviousRunID)
 		}
 	}
@@ -278,6 +292,10 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 	}
 	printRuns(e.stdout, ms)
 	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// A file the guard would hold is an error of its feed.
+	if err := reportHeld(e.stderr, ms); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "config %s and %d period(s) are valid\n", p.Config().File, len(ms))

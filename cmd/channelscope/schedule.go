@@ -75,9 +75,10 @@ func cmdSchedule(ctx context.Context, e *env, args []string) error {
 // email.enabled, their delivery (the ledger keeps it to once).
 func (e *env) afterRun(ctx context.Context, cfg *config.Config, ms []*pipeline.Manifest) error {
 	printRuns(e.stdout, ms)
+	_ = reportHeld(e.stderr, ms) // the daemon goes on; the lines say what a person must look at
 	var errs []error
 	for _, m := range ms {
-		if m.Status != "success" {
+		if !m.Status.Published() { // a partial period is reported and sent too
 			continue
 		}
 		err := e.renderReports(ctx, cfg, m.Period, "")
