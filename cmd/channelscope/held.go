@@ -26,22 +26,29 @@ func (e heldError) Error() string {
 	return fmt.Sprintf("%d file(s) held back, not published as data: a person must look (see above)", e.files)
 }
 
+// heldCount counts the files held in the runs ms.
+func heldCount(ms []*pipeline.Manifest) int {
+	n := 0
+	for _, m := range ms {
+		n += len(m.HeldFiles)
+	}
+	return n
+}
+
 // reportHeld writes one line per held file in plain words and returns a
 // heldError when there is any.
 func reportHeld(w io.Writer, ms []*pipeline.Manifest) error {
-	n := 0
 	for _, m := range ms {
 		for _, h := range m.HeldFiles {
-			n++
 			fmt.Fprintf(w, "held %s (distributor %s, period %s): %s; its %d line(s) are in rejects as file_held. "+
 				"If the file is right, publish it with: channelscope run --period %s --accept-file %s\n",
 				h.SourceFile, h.Distributor, m.Period, heldWhy(h), h.Lines, m.Period, h.SourceFile)
 		}
 	}
-	if n == 0 {
-		return nil
+	if n := heldCount(ms); n > 0 {
+		return heldError{files: n}
 	}
-	return heldError{files: n}
+	return nil
 }
 
 func heldWhy(h pipeline.HeldFile) string {

@@ -42,9 +42,12 @@ func cmdSchedule(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *once {
-		_, err := d.Tick(ctx)
+		ms, err := d.Tick(ctx)
 		if ctx.Err() != nil { // SIGTERM/SIGINT: the lake is intact, a stop is not a failure
 			return nil
+		}
+		if n := heldCount(ms); err == nil && n > 0 { // named on stderr by afterRun
+			return heldError{files: n}
 		}
 		return err
 	}
