@@ -73,7 +73,8 @@ func TestStewardsNotice(t *testing.T) {
 	out := t.TempDir()
 	writeRun(t, out, "2026-10", "a", map[string]any{"run_id": "a", "status": "success", "finished_at": "2026-11-05T06:00:00Z",
 		"rejects_by_reason": map[string]int{"bad_date": 2, "duplicate": 5}})
-	writeRun(t, out, "2026-10", "b", map[string]any{"run_id": "b", "status": "success", "finished_at": "2026-11-16T06:00:00Z",
+	// held files make a run partial: published, and the notice names them
+	writeRun(t, out, "2026-10", "b", map[string]any{"run_id": "b", "status": "partial", "finished_at": "2026-11-16T06:00:00Z",
 		"previous_run_id": "a", "rejects_by_reason": map[string]int{"bad_date": 2, "duplicate": 5},
 		"changes":              map[string]any{"inputs_added": []string{"feeds/2026-10/xlsupply/late.xlsx"}},
 		"held_files":           []map[string]any{{"source_file": "feeds/2026-10/nordis/broken.csv", "reason": "reject_rate 0.97"}},

@@ -63,7 +63,7 @@ type region struct {
 	partners           []string // partner ids of the region
 }
 
-// latestManifest finds the latest successful, published run of period.
+// latestManifest finds the latest published run of period (success or partial).
 func latestManifest(output, period string) (manifest, File, error) {
 	dir := filepath.Join(output, "runs", period)
 	entries, err := os.ReadDir(dir)
@@ -85,7 +85,9 @@ func latestManifest(output, period string) (manifest, File, error) {
 		if err := json.Unmarshal(data, &m); err != nil {
 			return manifest{}, File{}, fmt.Errorf("manifest %s: %w", path, err)
 		}
-		if m.Status != "success" || m.DryRun || !m.FinishedAt.After(best.FinishedAt) {
+		// partial: published with held files (pipeline.StatusPartial), which
+		// the stewards' notice names
+		if (m.Status != "success" && m.Status != "partial") || m.DryRun || !m.FinishedAt.After(best.FinishedAt) {
 			continue
 		}
 		sum := sha256.Sum256(data)
