@@ -175,7 +175,7 @@ func printStatus(w io.Writer, doc statusDoc) {
 			delivered = strings.Join(groups, ",")
 		}
 		why := p.Reason
-		if p.LastRun != nil && p.LastRun.Status != "success" && p.LastRun.Error != "" {
+		if p.LastRun != nil && p.LastRun.Status != string(pipeline.StatusSuccess) && p.LastRun.Error != "" {
 			why = strings.TrimSpace(why + " (last run: " + p.LastRun.Error + ")")
 		}
 		line := fmt.Sprintf("%-8s %-10s %-28s %-9s %9s %9s %8s %8s  %-20s %s", p.Period, p.State, run, status, dur, sales, rejects, partners, delivered, why)
