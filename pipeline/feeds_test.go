@@ -23,7 +23,9 @@ func feedWorkspace(t *testing.T, distributors string, files map[string]string) s
 	}
 	writeFile(t, filepath.Join(ws, "reference", "fx_rates.csv"),
 		"month,currency,rate\n2025-03,EUR,1\n2025-03,CHF,1.05\n2025-03,USD,0.9\n2025-03,GBP,1.2\n")
-	writeFile(t, filepath.Join(ws, "channelscope.yaml"), "workspace: .\noutput: out\ndistributors:\n"+distributors)
+	// Each file gathers line cases, many of them rejects on purpose: the
+	// guard's reject-rate rule (which would hold the whole file) is off here.
+	writeFile(t, filepath.Join(ws, "channelscope.yaml"), "workspace: .\noutput: out\nguardrails:\n  max_reject_rate: 1\ndistributors:\n"+distributors)
 	for rel, content := range files {
 		writeFile(t, filepath.Join(ws, "feeds", "2025-03", filepath.FromSlash(rel)), content)
 	}
