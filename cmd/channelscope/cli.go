@@ -27,25 +27,6 @@ const (
 	exitBusy   = 75 // another process holds the output folder (EX_TEMPFAIL): try again later
 )
 
-const usage = `usage: channelscope <command> [flags]
-
-commands:
-  run       [--config F] [--period P] [--dry-run] [--no-reports] [--accept-file PATH]...
-                                                                   one monthly run, or every due period
-  validate  [--config F] [--period P]                              check config and feeds, write nothing
-  report    [--config F] --period P [--partner ID]                re-render the PDF reports from the lake
-  schedule  [--config F] [--once]                                  cron daemon: runs due periods, catches up missed ones
-  status    [--config F] [--json]                                  last runs, what is due or waiting and why, next tick
-  send      [--config F] --period P [--dry-run] [--force]         email the period's reports, once
-  generate  --out DIR [--seed S] [--partners N] [--months M] [--lines L]
-                                                                   a realistic synthetic workspace with ground truth
-  stages                                                           list SQL stages with version and checksum
-  onboard   FILE [--distributor ID] [--config F]                  propose a distributor layout from a sample feed
-
-every command takes --log-format text|json and --log-level debug|info|warn|error.
-Run 'channelscope <command> -h' for its flags.
-`
-
 // usageError is bad usage: exit status 2.
 type usageError struct{ err error }
 
@@ -62,40 +43,33 @@ type env struct {
 	// deliveries reads the last delivery per recipient group of a period
 	// for status; nil until email delivery is wired in.
 	deliveries func(period string) ([]Delivery, error)
+	// fs is the flag set of the command being run, kept for its help.
+	fs *flag.FlagSet
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(stderr, usageText())
+		return exitUsage
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "help":
+		fmt.Fprint(stdout, usageText())
 		return exitOK
 	}
-	commands := map[string]func(context.Context, *env, []string) error{
-		"run":      cmdRun,
-		"validate": cmdValidate,
-		"generate": cmdGenerate,
-		"report":   cmdReport,
-		"send":     cmdSend,
-		"stages":   cmdStages,
-		"schedule": cmdSchedule,
-		"status":   cmdStatus,
-		"onboard":  cmdOnboard,
-	}
-	cmd, ok := commands[args[0]]
+	cmd, ok := lookup(args[0])
 	if !ok {
-		fmt.Fprintf(stderr, "channelscope: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "channelscope: unknown command %q\n\n%s", args[0], usageText())
 		return exitUsage
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	err := cmd(ctx, e, args[1:])
+	err := cmd.run(ctx, e, args[1:])
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
+		printHelp(stdout, cmd, e.fs)
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "channelscope %s: %v\n", args[0], err)
@@ -116,7 +90,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // flags builds a command's flag set with the logging flags every command has.
 func (e *env) flags(name string) (*flag.FlagSet, func() error) {
 	fs := flag.NewFlagSet("channelscope "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(io.Discard) // run prints the error, and -h prints the help on stdout
+	e.fs = fs
 	format := fs.String("log-format", "text", "log format on stderr: text or json")
 	level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	return fs, func() error {
@@ -143,7 +118,7 @@ func parse(fs *flag.FlagSet, setup func() error, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{err}
+		return usagef("%v (channelscope %s -h lists its flags)", err, strings.TrimPrefix(fs.Name(), "channelscope "))
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
@@ -183,12 +158,12 @@ func cmdStages(_ context.Context, e *env, args []string) error {
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("run")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
-	period := fs.String("period", "", "run this period (YYYY-MM) only; default: every due period")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
+	period := fs.String("period", "", "run this period `P` (YYYY-MM) only; default: every due period")
 	dry := fs.Bool("dry-run", false, "run every stage in a throw-away database, publish nothing")
 	noReports := fs.Bool("no-reports", false, "do not render the PDF reports of the periods run")
 	var accept fileList
-	fs.Var(&accept, "accept-file", "publish this held feed file after checking it (as in source_file: feeds/P/<distributor>/<file>); repeatable")
+	fs.Var(&accept, "accept-file", "publish this held feed file `PATH` after checking it (as in source_file: feeds/P/<distributor>/<file>); repeatable")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}
@@ -259,8 +234,8 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 
 func cmdValidate(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("validate")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
-	period := fs.String("period", "", "check this period (YYYY-MM) only; default: every period under feeds/")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
+	period := fs.String("period", "", "check this period `P` (YYYY-MM) only; default: every period under feeds/")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}

@@ -22,8 +22,8 @@ var validID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // says of the sample under it.
 func cmdOnboard(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("onboard")
-	id := fs.String("distributor", "", "distributor id (default: from the feed's folder or file name)")
-	cfgPath := fs.String("config", defaultConfig, "configuration whose reference files and settings validate the sample")
+	id := fs.String("distributor", "", "distributor `ID` (default: from the feed's folder or file name)")
+	cfgPath := fs.String("config", defaultConfig, "configuration `F` whose reference files and settings validate the sample")
 	// FILE may come before or after the flags.
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

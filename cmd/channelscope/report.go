@@ -11,9 +11,9 @@ import (
 
 func cmdReport(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("report")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
-	period := fs.String("period", "", "period to render (YYYY-MM), required")
-	partner := fs.String("partner", "", "re-render this partner's page only")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
+	period := fs.String("period", "", "period `P` to render (YYYY-MM), required")
+	partner := fs.String("partner", "", "re-render the page of partner `ID` only")
 	if err := parse(fs, setup, args); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ const daemonLock = ".schedule.lock"
 
 func cmdSchedule(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("schedule")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
 	once := fs.Bool("once", false, "one tick: run every due period, then exit with run's status")
 	if err := parse(fs, setup, args); err != nil {
 		return err

@@ -14,8 +14,8 @@ import (
 
 func cmdSend(ctx context.Context, e *env, args []string) error {
 	fs, setup := e.flags("send")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
-	period := fs.String("period", "", "period whose reports to send (YYYY-MM), required")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
+	period := fs.String("period", "", "period `P` whose reports to send (YYYY-MM), required")
 	dry := fs.Bool("dry-run", false, "print what would be sent (recipients, subjects, attachments), send nothing")
 	force := fs.Bool("force", false, "send again what the delivery ledger says was already sent")
 	if err := parse(fs, setup, args); err != nil {

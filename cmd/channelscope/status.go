@@ -66,7 +66,7 @@ type statusRun struct {
 
 func cmdStatus(_ context.Context, e *env, args []string) error {
 	fs, setup := e.flags("status")
-	cfgPath := fs.String("config", defaultConfig, "configuration file")
+	cfgPath := fs.String("config", defaultConfig, "configuration file `F`")
 	asJSON := fs.Bool("json", false, "print a JSON document instead of a table")
 	if err := parse(fs, setup, args); err != nil {
 		return err
