@@ -58,21 +58,6 @@ type AcceptedFile struct {
 // periods being run.
 var ErrAcceptFile = errors.New("not a feed file of the periods run")
 
-// guardVars passes the guardrails and the accepted files to the cleanse
-// stage; the list travels as text, one path per line.
-func (p *Pipeline) guardVars(accepted []AcceptedFile) map[string]any {
-	g := p.cfg.Guardrails
-	paths := make([]string, len(accepted))
-	for i, a := range accepted {
-		paths[i] = a.SourceFile
-	}
-	return map[string]any{
-		"guard_max_reject_rate": g.MaxRejectRate, "guard_min_lines": g.MinLines,
-		"guard_min_volume_ratio": g.MinVolumeRatio, "guard_volume_history_months": g.VolumeHistoryMonths,
-		"guard_accepted_files": strings.Join(paths, "\n"),
-	}
-}
-
 // acceptedIn returns the accepted paths that belong to period.
 func acceptedIn(paths []string, period string) []AcceptedFile {
 	var out []AcceptedFile

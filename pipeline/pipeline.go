@@ -176,53 +176,6 @@ func (p *Pipeline) references(period string) []reference {
 	}
 }
 
-// referencePaths gives each reference variable its file; an optional file
-// that is absent is replaced by an empty one in the scratch folder.
-func (p *Pipeline) referencePaths(scratch, period string) (map[string]any, error) {
-	vars := map[string]any{}
-	for _, r := range p.references(period) {
-		path := p.cfg.Path(r.Rel)
-		if _, err := os.Stat(path); err != nil && r.Optional {
-			path = filepath.Join(scratch, "empty-"+r.Var+".csv")
-			if err := os.WriteFile(path, []byte(r.Empty), 0o644); err != nil {
-				return nil, err
-			}
-		}
-		vars[r.Var] = path
-	}
-	return vars, nil
-}
-
-// scoringVars passes the scoring thresholds to the score and segment stages.
-func (p *Pipeline) scoringVars() map[string]any {
-	s := p.cfg.Scoring
-	return map[string]any{
-		"score_our_brand": s.OurBrand, "score_loyal_min_months": s.LoyalMinMonths,
-		"score_occasional_min_months": s.OccasionalMinMonths, "score_abc_a": s.ABCA, "score_abc_b": s.ABCB,
-		"score_profile_min_members": s.ProfileMinMembers, "score_strategic_share": s.StrategicShare,
-		"score_occasional_share": s.OccasionalShare, "score_attainable_percentile": s.AttainablePercentile,
-		"score_prospecting_max_share": s.ProspectingMaxShare, "score_retention_top_n": s.RetentionTopN,
-		"score_retention_top_share": s.RetentionTopShare, "score_development_min_opportunity": s.DevelopmentMinOpportunity,
-		"score_prospection_min_potential": s.ProspectionMinPotential, "score_support_months": s.SupportMonths,
-		// a list travels as text: DuckDB types an empty Go slice as INTEGER[]
-		"score_targeted_business_lines": strings.Join(s.TargetedBusinessLines, ","),
-		"score_field_capacity":          s.FieldReps * s.FieldAccountsPerRep,
-		"score_kpi_top_n":               s.KPITopN, "score_kpi_development_top_n": s.KPIDevelopmentTopN,
-		"history_months":        p.cfg.HistoryMonths,
-		"coverage_under_factor": p.cfg.Coverage.UnderFactor, "coverage_over_factor": p.cfg.Coverage.OverFactor,
-		"coverage_potential_unit": p.cfg.Coverage.PotentialUnit,
-	}
-}
-
-// matchingVars passes the matching thresholds to the match stage.
-func (p *Pipeline) matchingVars() map[string]any {
-	m := p.cfg.Matching
-	return map[string]any{
-		"match_accept": m.Accept, "match_review": m.Review, "match_margin": m.Margin,
-		"match_block_cap": m.BlockCap, "match_memory_tolerance": m.MemoryTolerance,
-	}
-}
-
 // inputs hashes every file a run of period reads.
 func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 	files, err := p.FeedFiles(period)
