@@ -52,16 +52,18 @@ type statusPeriod struct {
 }
 
 type statusRun struct {
-	RunID      string           `json:"run_id"`
-	Status     string           `json:"status"`
-	Error      string           `json:"error,omitempty"`
-	StartedAt  time.Time        `json:"started_at"`
-	FinishedAt time.Time        `json:"finished_at"`
-	DurationMS int64            `json:"duration_ms"`
-	DueReason  string           `json:"due_reason,omitempty"`
-	Restated   bool             `json:"restated"`
-	Missing    []string         `json:"missing_distributors,omitempty"`
-	Rows       map[string]int64 `json:"rows"`
+	RunID      string    `json:"run_id"`
+	Status     string    `json:"status"`
+	Error      string    `json:"error,omitempty"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	DurationMS int64     `json:"duration_ms"`
+	DueReason  string    `json:"due_reason,omitempty"`
+	Restated   bool      `json:"restated"`
+	Missing    []string  `json:"missing_distributors,omitempty"`
+	// Held: files the guard held back (status partial), "file: detail".
+	Held []string         `json:"held_files,omitempty"`
+	Rows map[string]int64 `json:"rows"`
 }
 
 func cmdStatus(_ context.Context, e *env, args []string) error {
@@ -122,6 +124,9 @@ func (e *env) periodStatus(p *pipeline.Pipeline, agenda *pipeline.Agenda, period
 		r := &statusRun{RunID: m.RunID, Status: string(m.Status), Error: m.Error, StartedAt: m.StartedAt, FinishedAt: m.FinishedAt,
 			DurationMS: m.DurationsMS["total"], DueReason: m.DueReason, Restated: m.Restated, Missing: m.MissingDistributors,
 			Rows: map[string]int64{}}
+		for _, h := range m.HeldFiles {
+			r.Held = append(r.Held, h.SourceFile+": "+h.Detail)
+		}
 		for _, t := range []string{"sales_out", "rejects", "partner_scores"} { // the main tables
 			if n, ok := m.Tables[t]; ok {
 				r.Rows[t] = n
@@ -177,6 +182,9 @@ func printStatus(w io.Writer, doc statusDoc) {
 		why := p.Reason
 		if p.LastRun != nil && p.LastRun.Status != string(pipeline.StatusSuccess) && p.LastRun.Error != "" {
 			why = strings.TrimSpace(why + " (last run: " + p.LastRun.Error + ")")
+		}
+		if p.LastRun != nil && len(p.LastRun.Held) > 0 {
+			why = strings.TrimSpace(why + " (held: " + strings.Join(p.LastRun.Held, "; ") + ")")
 		}
 		line := fmt.Sprintf("%-8s %-10s %-28s %-9s %9s %9s %8s %8s  %-20s %s", p.Period, p.State, run, status, dur, sales, rejects, partners, delivered, why)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
