@@ -171,14 +171,7 @@ func printStatus(w io.Writer, doc statusDoc) {
 			}
 			sales, rejects, partners = count("sales_out"), count("rejects"), count("partner_scores")
 		}
-		delivered := "-"
-		var groups []string
-		for _, d := range p.Deliveries {
-			groups = append(groups, d.Group+"@"+d.SentAt.Format("2006-01-02"))
-		}
-		if len(groups) > 0 {
-			delivered = strings.Join(groups, ",")
-		}
+		delivered := deliveredColumn(p.Deliveries)
 		why := p.Reason
 		if p.LastRun != nil && p.LastRun.Status != string(pipeline.StatusSuccess) && p.LastRun.Error != "" {
 			why = strings.TrimSpace(why + " (last run: " + p.LastRun.Error + ")")
@@ -189,4 +182,24 @@ func printStatus(w io.Writer, doc statusDoc) {
 		line := fmt.Sprintf("%-8s %-10s %-28s %-9s %9s %9s %8s %8s  %-20s %s", p.Period, p.State, run, status, dur, sales, rejects, partners, delivered, why)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
+}
+
+// deliveredColumn sums up a period's deliveries in one table cell: the
+// groups when few, else how many and the latest date (--json lists all).
+func deliveredColumn(ds []Delivery) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	var groups []string
+	latest := ds[0].SentAt
+	for _, d := range ds {
+		groups = append(groups, d.Group+"@"+d.SentAt.Format("2006-01-02"))
+		if d.SentAt.After(latest) {
+			latest = d.SentAt
+		}
+	}
+	if len(groups) <= 3 {
+		return strings.Join(groups, ",")
+	}
+	return fmt.Sprintf("%d groups, last %s", len(groups), latest.Format("2006-01-02"))
 }
