@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/diag"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -96,22 +97,9 @@ func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Dist
 	return nil
 }
 
-// FileError is bad input at a place in a source file.
-type FileError struct {
-	File         string
-	Line, Column int // Column 0: the whole line
-	Msg          string
-}
-
-func (e *FileError) Error() string {
-	switch {
-	case e.Line == 0:
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	case e.Column == 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-}
+// FileError is bad input at a place in a source file: a diag.Error with
+// code diag.Feed (Column 0: the whole line; Line 0: the whole file).
+type FileError = diag.Error
 
 // maxQuote bounds how much of a line an error message quotes.
 const maxQuote = 200
@@ -183,7 +171,7 @@ func columnIndex(file string, line int, header []string, cols config.Columns) (h
 		}
 		msg += "; columns the layout does not know: " + strings.Join(unknown, ", ")
 	}
-	return headerMap{}, &FileError{File: file, Line: line, Msg: msg}
+	return headerMap{}, &FileError{Code: diag.Feed, File: file, Line: line, Msg: msg}
 }
 
 // hashFile returns the sha256 and size of a file.
@@ -210,7 +198,7 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 	d := ff.Distributor
 	f, err := openRegular(ff.Path)
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: err.Error()}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
 	}
 	defer f.Close()
 	st, err := f.Stat()
@@ -225,7 +213,7 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 	}
 	text, err := decoder(src, d.Encoding)
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: err.Error()}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
 	}
 	delim, quote := d.Delimiter[0], d.Quote[0]
 	var header []string
@@ -250,7 +238,7 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 					return e // a wrong encoding garbles the names: say so, not "missing"
 				}
 				if alt := otherDelimiter(r.raw, delim, 0); len(header) == 1 && alt != 0 {
-					err = &FileError{File: ff.Rel, Line: r.line, Msg: fmt.Sprintf(
+					err = &FileError{Code: diag.Feed, File: ff.Rel, Line: r.line, Msg: fmt.Sprintf(
 						"the header has one field on delimiter %q but splits on %q: is the delimiter %q?", delim, alt, alt)}
 				}
 				return err
@@ -271,13 +259,13 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *
 		if errors.As(err, &fe) {
 			return err
 		}
-		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("read: %v", err)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("read: %v", err)}
 	}
 	if err := sniff.check(ff.Rel, true); err != nil {
 		return err
 	}
 	if header == nil {
-		return &FileError{File: ff.Rel, Line: d.HeaderRow, Msg: "no header line: the file is empty or shorter than header_row"}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Line: d.HeaderRow, Msg: "no header line: the file is empty or shorter than header_row"}
 	}
 	return in.recordFile(ctx, ff, "csv", hex.EncodeToString(h.Sum(nil)), st.Size(), st.ModTime(), headerLine, headerRaw, len(header), hm)
 }

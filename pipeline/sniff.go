@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/channelscope/channelscope/diag"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -86,14 +87,14 @@ func (s *encodingSniffer) check(file string, final bool) error {
 	case "latin-1", "windows-1252":
 		if s.multi > 0 && s.invalid == 0 {
 			garbled, _ := charmap.Windows1252.NewDecoder().Bytes(s.multiSeq)
-			return &FileError{File: file, Line: s.multiAt[0], Column: s.multiAt[1], Msg: fmt.Sprintf(
+			return &FileError{Code: diag.Feed, File: file, Line: s.multiAt[0], Column: s.multiAt[1], Msg: fmt.Sprintf(
 				"declared %s but the file is UTF-8: %q would read as %q; set encoding: utf-8",
 				s.declared, s.multiSeq, garbled)}
 		}
 	case "utf-8", "utf-8-bom":
 		if s.invalid > 0 {
 			as1252, _ := charmap.Windows1252.NewDecoder().Bytes(s.invalidByte)
-			return &FileError{File: file, Line: s.invalidAt[0], Column: s.invalidAt[1], Msg: fmt.Sprintf(
+			return &FileError{Code: diag.Feed, File: file, Line: s.invalidAt[0], Column: s.invalidAt[1], Msg: fmt.Sprintf(
 				"declared %s but byte 0x%X is not UTF-8 (windows-1252 %q); is the file windows-1252?",
 				s.declared, s.invalidByte[0], as1252)}
 		}

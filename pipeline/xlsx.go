@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/channelscope/channelscope/diag"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/xuri/excelize/v2"
 )
@@ -21,7 +22,7 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 	d := ff.Distributor
 	f, err := openRegular(ff.Path)
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: err.Error()}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
 	}
 	f.Close()
 	sum, size, err := hashFile(ff.Path)
@@ -34,12 +35,12 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 	}
 	facts, err := inspectWorkbook(ff.Path, in.xlsx, d.Sheet)
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: err.Error()}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
 	}
 	wb, err := excelize.OpenFile(ff.Path, excelize.Options{RawCellValue: true, TmpDir: in.scratch,
 		UnzipSizeLimit: in.xlsx.MaxUncompressedBytes(), UnzipXMLSizeLimit: min(in.xlsx.MaxUncompressedBytes(), 16<<20)})
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("open workbook: %v", err)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("open workbook: %v", err)}
 	}
 	defer wb.Close()
 	sheet := d.Sheet
@@ -48,11 +49,11 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 		sheet = sheets[0]
 	}
 	if !slices.Contains(sheets, sheet) {
-		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("no sheet %q; the workbook has %q", sheet, sheets)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("no sheet %q; the workbook has %q", sheet, sheets)}
 	}
 	rows, err := wb.Rows(sheet)
 	if err != nil {
-		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
 	}
 	defer rows.Close()
 	merges := newMergeFiller(facts.merges)
@@ -65,7 +66,7 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return &FileError{File: ff.Rel, Line: n, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
+			return &FileError{Code: diag.Feed, File: ff.Rel, Line: n, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
 		}
 		for i := range cells {
 			cells[i] = xlsxValue(cells[i])
@@ -101,10 +102,10 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return &FileError{File: ff.Rel, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("sheet %s: %v", sheet, err)}
 	}
 	if header == nil {
-		return &FileError{File: ff.Rel, Line: d.HeaderRow, Msg: fmt.Sprintf("sheet %s has no header row", sheet)}
+		return &FileError{Code: diag.Feed, File: ff.Rel, Line: d.HeaderRow, Msg: fmt.Sprintf("sheet %s has no header row", sheet)}
 	}
 	if in.progress != nil {
 		in.progress(size)
