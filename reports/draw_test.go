@@ -82,9 +82,9 @@ func TestDrawRegion(t *testing.T) {
 	}
 }
 
-// The summary is drawn from a hand-built summaryData alone: kpis of three
-// periods (a missing one as a dash), the scorecard naming a distributor
-// that sent nothing, rejects by reason and the movers.
+// The summary is drawn from a hand-built summaryData alone: a held file,
+// kpis of three periods (a missing one as a dash), the scorecard naming a
+// distributor that sent nothing, rejects by reason and the movers.
 func TestDrawSummary(t *testing.T) {
 	t.Parallel()
 	loc, err := newLocale("fr", "EUR")
@@ -93,6 +93,8 @@ func TestDrawSummary(t *testing.T) {
 	}
 	data := summaryData{
 		Period: october,
+		Held: []heldFile{{File: "feeds/2026-10/sudinfo/ventes.csv", Distributor: "Sudinfo", Reason: "reject_rate",
+			Lines: 40, RejectRate: ptr(0.5), Threshold: ptr(0.2)}},
 		KPIs: [3]kpiSet{
 			{"active_partners": ptr(321.0), "top20_last_year_retention_rate": ptr(0.9), "transition.loyal.occasional": ptr(4.0)},
 			{"active_partners": ptr(300.0)},
@@ -115,6 +117,9 @@ func TestDrawSummary(t *testing.T) {
 	text := pdfText(t, pdf)
 	for _, want := range []string{
 		"Synthèse mensuelle", "octobre 2026", "Mois dernier : septembre 2026", "Il y a un an : octobre 2025",
+		"Fichiers retenus : absents des chiffres du mois",
+		"feeds/2026-10/sudinfo/ventes.csv (Sudinfo) : 50,0 % de ses lignes de vente rejetées, au-delà des 20,0 % tolérés.",
+		"channelscope run --period 2026-10 --accept-file",
 		"Partenaires actifs 321 300 –", "(top 20) 90,0 % – –",
 		"Nordis Distribution 2 1 500 12 0,8 % 95,0 % oui", "Sudinfo 0 0 0 – – non",
 		"Aucun fichier reçu de Sudinfo à la date limite", "montant invalide 7", "odd_reason 2",
