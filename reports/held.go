@@ -1,38 +1,9 @@
 package reports
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
-
-// heldFile is a feed file the guard held back from the period's figures.
-type heldFile struct {
-	File, Distributor, Reason string
-	Lines                     float64
-	RejectRate, VolumeRatio   *float64
-	Threshold, MedianLines    *float64
-}
-
-// heldFiles reads the period's held_files; a period published before the
-// guard existed has none.
-func (l *lake) heldFiles(ctx context.Context) ([]heldFile, error) {
-	if _, err := l.lake.Files("held_files", l.period); err != nil {
-		return nil, nil // published before the guard existed: nothing was held
-	}
-	var out []heldFile
-	err := l.scan(ctx, qHeldFiles, nil, func(rows *sql.Rows) error {
-		var h heldFile
-		err := rows.Scan(&h.File, &h.Distributor, &h.Reason, &h.Lines, &h.RejectRate, &h.VolumeRatio, &h.Threshold, &h.MedianLines)
-		out = append(out, h)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read held_files: %w", err)
-	}
-	return out, nil
-}
 
 // summaryHeld says, before any figure, which files were held and why: the
 // month's figures leave their lines out until a person accepts them.
