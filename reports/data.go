@@ -3,15 +3,9 @@ package reports
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
-
-	// imported as cslake: this package's own lake type reads one period
-	cslake "github.com/channelscope/channelscope/lake"
-	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
 )
 
 // Partner is what a partner page shows.
@@ -42,91 +36,11 @@ type ProfileMedian struct {
 	Share               *float64
 }
 
-// lake reads the published tables of one period.
-type lake struct {
-	db     *sql.DB
-	lake   *cslake.Lake
-	period string
-	start  time.Time
-}
-
-// required are the tables of the period every report reads: a period
-// lacking one fails before anything is drawn, naming it.
-var required = []string{"partner_scores", "recruitment_targets", "region_coverage", "kpis", "distributor_scorecard", "rejects", "sales_out"}
-
-func openLake(lk *cslake.Lake, period string) (*lake, error) {
-	start, err := cslake.ParsePeriod(period)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range required {
-		if _, err := lk.Files(t, period); err != nil {
-			return nil, fmt.Errorf("%w: run the period first", err)
-		}
-	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return nil, err
-	}
-	return &lake{db: db, lake: lk, period: period, start: start}, nil
-}
-
-func (l *lake) Close() error { return l.db.Close() }
-
-// table is a SQL relation reading table t of the given period. An earlier
-// period never published reads as empty, with the shape of the report's
-// period; a table the report's period lacks fails the query, saying so.
-func (l *lake) table(t, period string) string {
-	scan, err := l.lake.Scan(t, period)
-	if err == nil {
-		return scan
-	}
-	if period != l.period {
-		if cur, cerr := l.lake.Scan(t, l.period); cerr == nil {
-			return "(SELECT * FROM " + cur + " WHERE false)"
-		}
-	}
-	// a table function's argument is evaluated while binding, before the
-	// query's columns are: the error comes first, in these words
-	return "range(CAST(error(" + quote(err.Error()) + ") AS BIGINT))"
-}
-
-// history reads table t over the months before and including the period.
-func (l *lake) history(t string, months int) string {
-	files, err := l.lake.Window(t, l.month(months-1), l.period)
-	if err != nil || len(files) == 0 {
-		return l.table(t, l.period)
-	}
-	return cslake.ReadParquet(files)
-}
-
-func (l *lake) month(ago int) string { return l.start.AddDate(0, -ago, 0).Format("2006-01") }
-
-func quote(s string) string { return cslake.Quote(s) }
-
 // partners loads every partner that gets a page: active in the last 12
-// months, or given a plan, or a recruitment target. brandsFile is the
-// partner master, for the names of the brands carried (optional).
-func (l *lake) partners(ctx context.Context, brandsFile string, only string) ([]*Partner, error) {
-	brands := "(SELECT NULL::VARCHAR AS partner_id, NULL::VARCHAR AS brands WHERE false)"
-	if _, err := os.Stat(brandsFile); err == nil {
-		// brands is optional in the master: union by name gives NULL without it
-		brands = "(SELECT partner_id, brands FROM (SELECT NULL::VARCHAR AS partner_id, NULL::VARCHAR AS brands WHERE false " +
-			"UNION ALL BY NAME SELECT * FROM read_csv(" + quote(brandsFile) + ", header = true, all_varchar = true)))"
-	}
-	q := `
-WITH s AS (SELECT * FROM ` + l.table("partner_scores", l.period) + `),
-t AS (SELECT DISTINCT partner_id FROM ` + l.table("recruitment_targets", l.period) + ` WHERE partner_id IS NOT NULL)
-SELECT s.partner_id, s.name, coalesce(s.region, ''), coalesce(s.region_name, ''), coalesce(s.department, ''),
-       coalesce(s.department_name, ''), coalesce(s.typology, ''), coalesce(s.profile, ''), s.loyalty,
-       coalesce(s.supplier_status, ''), s.mode, coalesce(s.plan, ''), s.coverage_model, s.potential_source, s.reasons,
-       CAST(s.revenue_period AS DOUBLE), CAST(s.revenue_t12m AS DOUBLE), s.growth_yoy, s.share_of_wallet,
-       s.attainable_share, s.opportunity, s.potential, s.rank_national, s.rank_region, s.months_active_t12m,
-       s.competing_brands, coalesce(b.brands, ''), t.partner_id IS NOT NULL
-FROM s LEFT JOIN t USING (partner_id) LEFT JOIN ` + brands + ` b USING (partner_id)
-WHERE (s.revenue_t12m > 0 OR s.plan IS NOT NULL OR t.partner_id IS NOT NULL) AND (? = '' OR s.partner_id = ?)
-ORDER BY s.partner_id`
-	rows, err := l.db.QueryContext(ctx, q, only, only)
+// months, or given a plan, or a recruitment target; only one when only is
+// a partner id.
+func (l *lake) partners(ctx context.Context, only string) ([]*Partner, error) {
+	rows, err := l.query(ctx, qPartners, only, only)
 	if err != nil {
 		return nil, fmt.Errorf("read partner_scores: %w", err)
 	}
@@ -167,8 +81,7 @@ ORDER BY s.partner_id`
 
 // monthly fills each partner's 24 months of net sales-out.
 func (l *lake) monthly(ctx context.Context, byID map[string]*Partner) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT partner_id, period, CAST(sum(amount) AS DOUBLE)
-FROM `+l.history("sales_out", 24)+` WHERE partner_id IS NOT NULL GROUP BY ALL`)
+	rows, err := l.query(ctx, qPartnerMonthly)
 	if err != nil {
 		return fmt.Errorf("read sales_out history: %w", err)
 	}
@@ -194,9 +107,7 @@ FROM `+l.history("sales_out", 24)+` WHERE partner_id IS NOT NULL GROUP BY ALL`)
 
 // families fills the product family mix of the last 12 months.
 func (l *lake) families(ctx context.Context, byID map[string]*Partner) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT partner_id, coalesce(product_family, '?'), CAST(sum(amount) AS DOUBLE) AS v
-FROM `+l.history("sales_out", 12)+` WHERE partner_id IS NOT NULL GROUP BY ALL HAVING sum(amount) > 0
-ORDER BY partner_id, v DESC, 2`)
+	rows, err := l.query(ctx, qPartnerFamilies)
 	if err != nil {
 		return fmt.Errorf("read family mix: %w", err)
 	}
@@ -216,9 +127,7 @@ ORDER BY partner_id, v DESC, 2`)
 
 // medians gives each partner the median active partner of its profile.
 func (l *lake) medians(ctx context.Context, ps []*Partner) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT profile, median(CAST(revenue_t12m AS DOUBLE)), median(months_active_t12m),
-       median(share_of_wallet)
-FROM `+l.table("partner_scores", l.period)+` WHERE revenue_t12m > 0 GROUP BY profile`)
+	rows, err := l.query(ctx, qProfileMedians)
 	if err != nil {
 		return fmt.Errorf("read profile medians: %w", err)
 	}
@@ -236,45 +145,4 @@ FROM `+l.table("partner_scores", l.period)+` WHERE revenue_t12m > 0 GROUP BY pro
 		p.Median = med[p.Profile]
 	}
 	return rows.Err()
-}
-
-// rowsOf runs q and returns every row as strings and float pointers, for
-// the tables of the region and summary reports.
-func (l *lake) rowsOf(ctx context.Context, q string, args ...any) ([][]any, error) {
-	rows, err := l.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, vals)
-	}
-	return out, errors.Join(rows.Err())
-}
-
-// regions lists the region codes of the period's coverage.
-func (l *lake) regions(ctx context.Context) ([]string, error) {
-	rows, err := l.rowsOf(ctx, `SELECT DISTINCT region FROM `+l.table("region_coverage", l.period)+`
-WHERE level = 'region' AND region IS NOT NULL ORDER BY region`)
-	if err != nil {
-		return nil, fmt.Errorf("read region_coverage: %w", err)
-	}
-	var out []string
-	for _, r := range rows {
-		out = append(out, fmt.Sprint(r[0]))
-	}
-	return out, nil
 }

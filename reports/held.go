@@ -1,50 +1,15 @@
 package reports
 
 import (
-	"context"
 	"fmt"
+	"time"
 )
-
-// heldFile is a feed file the guard held back from the period's figures.
-type heldFile struct {
-	File, Distributor, Reason string
-	Lines                     float64
-	RejectRate, VolumeRatio   *float64
-	Threshold, MedianLines    *float64
-}
-
-// heldFiles reads the period's held_files; a period published before the
-// guard existed has none.
-func (l *lake) heldFiles(ctx context.Context) ([]heldFile, error) {
-	held, err := l.lake.Scan("held_files", l.period)
-	if err != nil {
-		return nil, nil // published before the guard existed: nothing was held
-	}
-	names := "(SELECT NULL AS distributor, NULL AS distributor_name WHERE false)"
-	if card, err := l.lake.Scan("distributor_scorecard", l.period); err == nil {
-		names = card
-	}
-	rows, err := l.rowsOf(ctx, `SELECT h.source_file, coalesce(s.distributor_name, h.distributor), h.reason,
-       CAST(h.lines AS DOUBLE), h.reject_rate, h.volume_ratio, h.threshold, h.median_lines
-FROM `+held+` h LEFT JOIN `+names+` s USING (distributor)
-ORDER BY h.source_file`)
-	if err != nil {
-		return nil, fmt.Errorf("read held_files: %w", err)
-	}
-	out := make([]heldFile, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, heldFile{File: str(r[0]), Distributor: str(r[1]), Reason: str(r[2]), Lines: num(r[3]),
-			RejectRate: opt(r[4]), VolumeRatio: opt(r[5]), Threshold: opt(r[6]), MedianLines: opt(r[7])})
-	}
-	return out, nil
-}
 
 // summaryHeld says, before any figure, which files were held and why: the
 // month's figures leave their lines out until a person accepts them.
-func (d *doc) summaryHeld(ctx context.Context, l *lake) error {
-	held, err := l.heldFiles(ctx)
-	if err != nil || len(held) == 0 {
-		return err
+func (d *doc) summaryHeld(held []heldFile, period time.Time) {
+	if len(held) == 0 {
+		return
 	}
 	loc := d.loc
 	pct := func(v *float64) string { return loc.Opt(v, func(x float64) string { return loc.Percent(x, 1) }) }
@@ -69,6 +34,5 @@ func (d *doc) summaryHeld(ctx context.Context, l *lake) error {
 		}
 		d.text(fmt.Sprintf(loc.T("held_file"), h.File, h.Distributor, why), 8.5)
 	}
-	d.text(fmt.Sprintf(loc.T("held_after"), l.period), 8.5)
-	return nil
+	d.text(fmt.Sprintf(loc.T("held_after"), period.Format("2006-01")), 8.5)
 }

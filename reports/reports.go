@@ -41,9 +41,10 @@ type Options struct {
 
 // Renderer writes the reports of a period.
 type Renderer struct {
-	opts Options
-	loc  *locale
-	log  *slog.Logger
+	opts    Options
+	loc     *locale
+	queries queries // parsed once, run by every render
+	log     *slog.Logger
 }
 
 // New checks the options.
@@ -69,7 +70,15 @@ func New(opts Options) (*Renderer, error) {
 			return nil, err
 		}
 	}
-	r := &Renderer{opts: opts, loc: loc, log: opts.Logger}
+	sub, err := fs.Sub(queryFiles, "queries")
+	if err != nil {
+		return nil, err
+	}
+	q, err := parseQueries(sub, queryNames)
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{opts: opts, loc: loc, queries: q, log: opts.Logger}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -88,7 +97,7 @@ type Result struct {
 // old one. With partner set, it re-renders that partner's page only.
 func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, error) {
 	began := time.Now()
-	l, err := openLake(r.opts.Lake, period)
+	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile)
 	if err != nil {
 		return Result{}, err
 	}
@@ -98,7 +107,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 	created := l.start.AddDate(0, 1, 0).Add(-time.Second).UTC()
 	final := filepath.Join(r.opts.Output, "reports", period)
 	res := Result{Dir: final}
-	partners, err := l.partners(ctx, r.opts.PartnersFile, partner)
+	partners, err := l.partners(ctx, partner)
 	if err != nil {
 		return res, err
 	}
@@ -132,7 +141,11 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		return res, err
 	}
 	for _, code := range regions {
-		data, err := regionReport(ctx, l, r.loc, code, created)
+		rd, err := l.region(ctx, code)
+		if err != nil {
+			return res, fmt.Errorf("region %s: %w", code, err)
+		}
+		data, err := drawRegion(r.loc, rd, l.start, created)
 		if err != nil {
 			return res, fmt.Errorf("region %s: %w", code, err)
 		}
@@ -141,7 +154,11 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		}
 		add()
 	}
-	data, err := summaryReport(ctx, l, r.loc, created)
+	sd, err := l.summary(ctx)
+	if err != nil {
+		return res, fmt.Errorf("summary: %w", err)
+	}
+	data, err := drawSummary(r.loc, sd, created)
 	if err != nil {
 		return res, fmt.Errorf("summary: %w", err)
 	}

@@ -1,0 +1,107 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"time"
+
+	// imported as cslake: this package's own lake type reads one period
+	cslake "github.com/channelscope/channelscope/lake"
+	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
+)
+
+// lake reads the published tables of one period: it is the fetch side of
+// the reports, running the embedded queries and giving their relations.
+type lake struct {
+	db         *sql.DB
+	lake       *cslake.Lake
+	queries    queries
+	period     string
+	start      time.Time
+	brandsFile string // the partner master, for the brands carried (optional)
+}
+
+// required are the tables of the period every report reads: a period
+// lacking one fails before anything is drawn, naming it.
+var required = []string{"partner_scores", "recruitment_targets", "region_coverage", "kpis", "distributor_scorecard", "rejects", "sales_out"}
+
+func openLake(lk *cslake.Lake, q queries, period, brandsFile string) (*lake, error) {
+	start, err := cslake.ParsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range required {
+		if _, err := lk.Files(t, period); err != nil {
+			return nil, fmt.Errorf("%w: run the period first", err)
+		}
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	return &lake{db: db, lake: lk, queries: q, period: period, start: start, brandsFile: brandsFile}, nil
+}
+
+func (l *lake) Close() error { return l.db.Close() }
+
+// query runs the embedded query name with its ? parameters bound to args.
+func (l *lake) query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	q, err := l.queries.expand(name, l)
+	if err != nil {
+		return nil, err
+	}
+	return l.db.QueryContext(ctx, q, args...)
+}
+
+// Table is table t of the report's period, for the query templates.
+func (l *lake) Table(t string) string { return l.table(t, l.period) }
+
+// Ago is table t of the period the given months before the report's.
+func (l *lake) Ago(t string, months int) string { return l.table(t, l.month(months)) }
+
+// History is table t over the months to the report's period, inclusive.
+func (l *lake) History(t string, months int) string { return l.history(t, months) }
+
+// Brands is partner_id and brands of the partner master: empty without a
+// master, NULL brands when the master has no such column.
+func (l *lake) Brands() string {
+	if _, err := os.Stat(l.brandsFile); l.brandsFile == "" || err != nil {
+		return "(SELECT NULL::VARCHAR AS partner_id, NULL::VARCHAR AS brands WHERE false)"
+	}
+	// brands is optional in the master: union by name gives NULL without it
+	return "(SELECT partner_id, brands FROM (SELECT NULL::VARCHAR AS partner_id, NULL::VARCHAR AS brands WHERE false " +
+		"UNION ALL BY NAME SELECT * FROM read_csv(" + quote(l.brandsFile) + ", header = true, all_varchar = true)))"
+}
+
+// table is a SQL relation reading table t of the given period. An earlier
+// period never published reads as empty, with the shape of the report's
+// period; a table the report's period lacks fails the query, saying so.
+func (l *lake) table(t, period string) string {
+	scan, err := l.lake.Scan(t, period)
+	if err == nil {
+		return scan
+	}
+	if period != l.period {
+		if cur, cerr := l.lake.Scan(t, l.period); cerr == nil {
+			return "(SELECT * FROM " + cur + " WHERE false)"
+		}
+	}
+	// a table function's argument is evaluated while binding, before the
+	// query's columns are: the error comes first, in these words
+	return "range(CAST(error(" + quote(err.Error()) + ") AS BIGINT))"
+}
+
+// history reads table t over the months before and including the period.
+func (l *lake) history(t string, months int) string {
+	files, err := l.lake.Window(t, l.month(months-1), l.period)
+	if err != nil || len(files) == 0 {
+		return l.table(t, l.period)
+	}
+	return cslake.ReadParquet(files)
+}
+
+func (l *lake) month(ago int) string { return l.start.AddDate(0, -ago, 0).Format("2006-01") }
+
+func quote(s string) string { return cslake.Quote(s) }
