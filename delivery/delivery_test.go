@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -27,23 +28,51 @@ import (
 
 const period = "2026-10"
 
-// workspace generates a small workspace, runs it into the test's own lake
-// and renders the reports of the last period in lang.
+// lakeTemplate is a small workspace with its lake, built once by TestMain
+// (every test copies it: building is what costs, copying is cheap).
+var lakeTemplate string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "delivery-test-")
+	if err == nil {
+		err = buildTemplate(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "delivery tests: build the template workspace:", err)
+		os.Exit(1)
+	}
+	lakeTemplate = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func buildTemplate(dir string) error {
+	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 40, Months: 2, Lines: 200, End: period}); err != nil {
+		return err
+	}
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		return err
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		return err
+	}
+	_, err = p.Run(context.Background(), pipeline.RunOptions{})
+	return err
+}
+
+// workspace copies the template workspace and its lake into the test's
+// own folder and renders the reports of the last period in lang.
 func workspace(t *testing.T, lang string) *config.Config {
 	t.Helper()
 	dir := t.TempDir()
-	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 40, Months: 2, Lines: 200, End: period}); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(lakeTemplate)); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	render(t, cfg, lang)
