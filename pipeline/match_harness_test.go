@@ -90,7 +90,7 @@ func defaultVars(tb testing.TB, period string) map[string]any {
 	}
 	vars := p.matchingVars()
 	maps.Copy(vars, p.scoringVars())
-	vars["period"], vars["period_start"], vars["period_end"], vars["run_id"] = period, start, start.AddDate(0, 1, 0), "eval"
+	vars["period"], vars["period_start"], vars["period_end"], vars["run_id"] = period, Date(start), Date(start.AddDate(0, 1, 0)), "eval"
 	return vars
 }
 

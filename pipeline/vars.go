@@ -16,8 +16,8 @@ import (
 func (p *Pipeline) stageVars(m *Manifest, start time.Time, scratch string) (map[string]any, error) {
 	vars := map[string]any{
 		"period":        m.Period,
-		"period_start":  start,
-		"period_end":    start.AddDate(0, 1, 0),
+		"period_start":  Date(start),
+		"period_end":    Date(start.AddDate(0, 1, 0)),
 		"run_id":        m.RunID,
 		"base_currency": p.cfg.BaseCurrency,
 	}
