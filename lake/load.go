@@ -17,9 +17,17 @@ var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // Load makes the history of each named table readable on conn as table
 // lake_<name>: its partitions of the months-1 periods before period. A
-// table with no partition in that window is not created (a stage declares
-// its empty shape with CREATE TABLE IF NOT EXISTS).
+// table with no partition in that window is not created.
 func (l *Lake) Load(ctx context.Context, conn Execer, period string, months int, tables []string) error {
+	return l.LoadShaped(ctx, conn, period, months, tables, "")
+}
+
+// LoadShaped is Load over declared shapes: lake_<name> is built as the
+// table <shapePrefix><name> (empty, the table's columns and types, on
+// conn) followed, by column name, by the partitions. So it exists also
+// with no partition in the window, and a column the shape has that an
+// older partition lacks reads NULL there. An empty shapePrefix is Load.
+func (l *Lake) LoadShaped(ctx context.Context, conn Execer, period string, months int, tables []string, shapePrefix string) error {
 	if months < 1 {
 		return fmt.Errorf("load lake history of %s: %d months, want at least 1", period, months)
 	}
@@ -32,20 +40,29 @@ func (l *Lake) Load(ctx context.Context, conn Execer, period string, months int,
 		if !identifier.MatchString(t) {
 			return fmt.Errorf("lake table %q: not an identifier", t)
 		}
+		if shapePrefix != "" && !identifier.MatchString(shapePrefix+t) {
+			return fmt.Errorf("lake shape %q: not an identifier", shapePrefix+t)
+		}
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS lake_"+t); err != nil {
 			return fmt.Errorf("drop lake_%s: %w", t, err)
 		}
-		if months == 1 {
+		var files []string
+		if months > 1 {
+			if files, err = l.Window(t, from, to); err != nil {
+				return err
+			}
+		}
+		var parts []string
+		if shapePrefix != "" {
+			parts = append(parts, "SELECT * FROM "+shapePrefix+t)
+		}
+		if len(files) > 0 {
+			parts = append(parts, "SELECT * FROM "+ReadParquet(files))
+		}
+		if len(parts) == 0 {
 			continue
 		}
-		files, err := l.Window(t, from, to)
-		if err != nil {
-			return err
-		}
-		if len(files) == 0 {
-			continue
-		}
-		q := "CREATE TABLE lake_" + t + " AS SELECT * FROM " + ReadParquet(files)
+		q := "CREATE TABLE lake_" + t + " AS " + strings.Join(parts, " UNION ALL BY NAME ")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("read lake %s %s..%s: %w", t, from, to, err)
 		}

@@ -32,7 +32,7 @@ SELECT 'P' || lpad(n::VARCHAR, 7, '0'),
        (1 + n % 180) || ' rue ' || (SELECT w FROM w WHERE i = (n // 3) % 50),
        lpad((1000 + (hash(n) % 94000))::VARCHAR, 5, '0'), 'Ville'
 FROM range(getvariable('bench_partners')) r(n);
-INSERT INTO sales_out
+INSERT INTO clean_lines
 SELECT '2026-10', 'bench', 'feed.csv', k::INTEGER, 'bench:acct:' || k, 'A' || k,
        CASE WHEN known THEN
          CASE k % 4 WHEN 0 THEN upper(strip_accents(p.legal_name))
@@ -43,7 +43,7 @@ SELECT '2026-10', 'bench', 'feed.csv', k::INTEGER, 'bench:acct:' || k, 'A' || k,
        NULL, CASE WHEN known THEN p.address END,
        CASE WHEN known AND k % 5 = 0 THEN NULL WHEN known THEN p.postcode
             ELSE lpad((1000 + (hash(k + 7) % 94000))::VARCHAR, 5, '0') END, NULL,
-       100, NULL, NULL, NULL
+       100, 'bench'
 FROM (SELECT k, k % 10 < 7 AS known, 'P' || lpad(((k * 7919) % getvariable('bench_partners'))::VARCHAR, 7, '0') AS pid FROM range(getvariable('bench_identities')) r(k)) x
 LEFT JOIN ref_partners p ON p.partner_id = x.pid;
 `

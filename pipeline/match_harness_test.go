@@ -16,10 +16,10 @@ import (
 // matchInputs creates, empty, the tables the match stage reads, so an
 // evaluation can fill them from any source and run the stage alone.
 const matchInputs = `
-CREATE TABLE sales_out (period VARCHAR, distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
+CREATE TABLE clean_lines (period VARCHAR, distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
   reseller_key VARCHAR, reseller_account VARCHAR, reseller_name VARCHAR, reseller_tax_id VARCHAR,
   reseller_address VARCHAR, reseller_postcode VARCHAR, reseller_city VARCHAR, amount DECIMAL(18, 2),
-  partner_id VARCHAR, match_method VARCHAR, match_score DOUBLE);
+  run_id VARCHAR);
 CREATE TABLE ref_partners (partner_id VARCHAR, legal_name VARCHAR, trade_name VARCHAR, siren VARCHAR,
   siret VARCHAR, vat_id VARCHAR, address VARCHAR, postcode VARCHAR, city VARCHAR);
 CREATE TABLE ref_match_overrides (distributor VARCHAR, reseller_account VARCHAR, partner_id VARCHAR, note VARCHAR);
@@ -43,8 +43,9 @@ func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	return conn, func() { conn.Close(); db.Close() }
 }
 
-// embeddedStages returns the named embedded stages, in the order given,
-// so a test can run some stages alone over tables it filled itself.
+// embeddedStages returns the prelude and the named embedded stages, in the
+// order given, so a test can run some stages alone over tables it filled
+// itself.
 func embeddedStages(tb testing.TB, names ...string) []Stage {
 	tb.Helper()
 	entries, err := fs.ReadDir(channelscope.Stages(), ".")
@@ -52,6 +53,7 @@ func embeddedStages(tb testing.TB, names ...string) []Stage {
 		tb.Fatal(err)
 	}
 	var out []Stage
+	names = append([]string{"macros"}, names...)
 	for _, name := range names {
 		for _, e := range entries {
 			m := stageFile.FindStringSubmatch(e.Name())
@@ -98,9 +100,22 @@ func defaultVars(tb testing.TB, period string) map[string]any {
 // the filled inputs.
 func runMatch(tb testing.TB, conn *sql.Conn, period string) []StageRecord {
 	tb.Helper()
-	recs, err := runStages(context.Background(), conn, embeddedStages(tb, "match"), defaultVars(tb, period), time.Now, nil)
+	recs, err := runStages(context.Background(), conn, embeddedStages(tb, "match"), defaultVars(tb, period), time.Now, shapedLake(conn))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return recs
+}
+
+// shapedLake stands for the lake loader of a run: a lake_<table> the test
+// did not fill is the prelude's empty shape.
+func shapedLake(conn *sql.Conn) func(context.Context, Stage) error {
+	return func(ctx context.Context, st Stage) error {
+		for _, t := range st.Lake {
+			if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS lake_"+t+" AS SELECT * FROM "+ShapePrefix+t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

@@ -118,7 +118,7 @@ SELECT * FROM chi WHERE source = 'CPS_Early_Childhood_Portal_scrape.csv'
 QUALIFY row_number() OVER (PARTITION BY true_id ORDER BY id) = 1;
 INSERT INTO ref_partners (partner_id, legal_name, address, postcode, city)
 SELECT true_id, name, address, zip, 'Chicago' FROM chi_master;
-INSERT INTO sales_out (period, distributor, source_file, source_line, reseller_key, reseller_name,
+INSERT INTO clean_lines (period, distributor, source_file, source_line, reseller_key, reseller_name,
                        reseller_address, reseller_postcode, reseller_city, amount)
 SELECT '2026-10', lower(regexp_extract(source, '^([A-Za-z]+)')), source, id, 'src:' || id, name,
        address, zip, 'Chicago', 1
@@ -155,7 +155,7 @@ func loadRestaurants(t *testing.T, conn *sql.Conn, fodors, zagats, pairs string)
 	execSQL(t, conn, `
 INSERT INTO ref_partners (partner_id, legal_name, address, city)
 SELECT id, name, addr, city FROM read_csv(`+fodors+`, header = true, all_varchar = true);
-INSERT INTO sales_out (period, distributor, source_file, source_line, reseller_key, reseller_name,
+INSERT INTO clean_lines (period, distributor, source_file, source_line, reseller_key, reseller_name,
                        reseller_address, reseller_city, amount)
 SELECT '2026-10', 'zagat', 'zagats.csv', CAST(id AS INTEGER), 'zagat:' || id, name, addr, city, 1
 FROM read_csv(`+zagats+`, header = true, all_varchar = true);

@@ -29,7 +29,7 @@ CREATE TABLE lake_match_memory AS SELECT * FROM (VALUES
   ('2026-08', 'd', 'MEM4', 'P4', 'atelier girardin', '33000', 'fuzzy', 0.95, '2026-08', 'r0'),
   ('2026-09', 'd', 'MEM4', 'P3', 'atelier girard', '33000', 'fuzzy', 0.95, '2026-09', 'r0'))
   t(period, distributor, reseller_account, partner_id, name_norm, postcode, method, score, learned_period, run_id);
-INSERT INTO sales_out (period, distributor, source_file, source_line, reseller_key, reseller_account, reseller_name,
+INSERT INTO clean_lines (period, distributor, source_file, source_line, reseller_key, reseller_account, reseller_name,
                        reseller_tax_id, reseller_address, reseller_postcode, amount)
 VALUES
   ('2026-10', 'd', 'f', 1, 'd:acct:OV1', 'OV1', 'Dupont Bureautique', '55210055400013', NULL, '75001', 10),

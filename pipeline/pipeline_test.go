@@ -138,6 +138,7 @@ func TestSmallFixture(t *testing.T) {
 	golden(t, "small_unknown_resellers.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/unknown_resellers/*/*.parquet') ORDER BY reseller_key`, lake))
 	golden(t, "small_match_memory.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/match_memory/*/*.parquet') ORDER BY ALL`, lake))
 	golden(t, "small_rejects.golden", query(t, `SELECT * EXCLUDE (run_id) FROM read_parquet(? || '/rejects/*/*.parquet') ORDER BY source_file, source_line`, lake))
+	checkLakeShapes(t, lake)
 }
 
 // A restated feed reruns its period, and the manifest says what changed

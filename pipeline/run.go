@@ -202,7 +202,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		return err
 	}
 	prepare := func(ctx context.Context, st Stage) error {
-		return p.lake.Load(ctx, conn, period, p.cfg.HistoryMonths, st.Lake)
+		return p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, st.Lake, ShapePrefix)
 	}
 	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
 	if err != nil {

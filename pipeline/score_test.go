@@ -79,7 +79,7 @@ func runScoring(t *testing.T, withHistory bool, overrides map[string]any) map[st
 func scoreConn(t *testing.T, conn *sql.Conn, withHistory bool, overrides map[string]any, stages ...string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := conn.ExecContext(ctx, "DROP TABLE sales_out; DROP TABLE ref_partners;"+scoreFixture); err != nil {
+	if _, err := conn.ExecContext(ctx, "DROP TABLE ref_partners;"+scoreFixture); err != nil {
 		t.Fatal(err)
 	}
 	if withHistory {
@@ -91,7 +91,7 @@ func scoreConn(t *testing.T, conn *sql.Conn, withHistory bool, overrides map[str
 	for k, v := range overrides {
 		vars[k] = v
 	}
-	if _, err := runStages(ctx, conn, embeddedStages(t, stages...), vars, time.Now, nil); err != nil {
+	if _, err := runStages(ctx, conn, embeddedStages(t, stages...), vars, time.Now, shapedLake(conn)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -127,21 +127,33 @@ type tableUse struct {
 	created  map[string]bool // CREATE TABLE/VIEW, temp or not
 	temp     map[string]bool // created as TEMP
 	modified map[string]bool // INSERT, UPDATE, DELETE, ALTER
+	changed  map[string]int  // created or modified name -> line of the first such statement
 	refs     map[string]int  // referenced name -> line of first use
 }
 
 func scanTables(stmts []Statement) tableUse {
-	u := tableUse{created: map[string]bool{}, temp: map[string]bool{}, modified: map[string]bool{}, refs: map[string]int{}}
+	u := tableUse{created: map[string]bool{}, temp: map[string]bool{}, modified: map[string]bool{},
+		changed: map[string]int{}, refs: map[string]int{}}
 	for _, st := range stmts {
 		code := strings.ToLower(codeOnly(st.SQL))
-		for _, m := range sqlCreate.FindAllStringSubmatch(code, -1) {
-			u.created[m[2]] = true
-			if m[1] != "" {
-				u.temp[m[2]] = true
+		lineAt := func(offset int) int { return st.Line + strings.Count(code[:offset], "\n") }
+		changed := func(name string, offset int) {
+			if _, seen := u.changed[name]; !seen {
+				u.changed[name] = lineAt(offset)
 			}
 		}
-		for _, m := range sqlModify.FindAllStringSubmatch(code, -1) {
-			u.modified[m[1]] = true
+		for _, m := range sqlCreate.FindAllStringSubmatchIndex(code, -1) {
+			name := code[m[4]:m[5]]
+			u.created[name] = true
+			if m[2] >= 0 {
+				u.temp[name] = true
+			}
+			changed(name, m[0])
+		}
+		for _, m := range sqlModify.FindAllStringSubmatchIndex(code, -1) {
+			name := code[m[2]:m[3]]
+			u.modified[name] = true
+			changed(name, m[0])
 		}
 		for _, m := range sqlRef.FindAllStringSubmatchIndex(code, -1) {
 			if m[4] >= 0 { // a table function: read_csv(...), unnest(...)
@@ -149,7 +161,7 @@ func scanTables(stmts []Statement) tableUse {
 			}
 			name := code[m[2]:m[3]]
 			if _, seen := u.refs[name]; !seen {
-				u.refs[name] = st.Line + strings.Count(code[:m[2]], "\n")
+				u.refs[name] = lineAt(m[2])
 			}
 		}
 	}

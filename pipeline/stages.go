@@ -37,10 +37,21 @@ type Stage struct {
 // StageStep numbers stages 0010, 0020, ...: a missing step is a gap.
 const StageStep = 10
 
+// PreludeNumber is the number of the prelude, 0000_<name>.sql: the macros
+// and lake shapes every stage may use. It runs first, is versioned and
+// checksummed like a stage and recorded in the manifest's stages list.
+const PreludeNumber = 0
+
+// ShapePrefix names the prelude's empty tables that give each lake table
+// its shape: shape_<table> for lake_<table>.
+const ShapePrefix = "shape_"
+
 var stageFile = regexp.MustCompile(`^(\d{4})_([a-z][a-z0-9_]*)\.sql$`)
 
 // LoadStages reads and checks every stage of fsys before any runs: names,
-// duplicate numbers, gaps, headers. Files that are not .sql are ignored.
+// duplicate numbers, gaps, headers, and the tables each touches (see
+// checkTables). An optional 0000_<name>.sql is the prelude and comes first.
+// Files that are not .sql are ignored.
 func LoadStages(fsys fs.FS) ([]Stage, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -78,7 +89,11 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 		stages = append(stages, st)
 	}
 	slices.SortFunc(stages, func(a, b Stage) int { return a.Number - b.Number })
-	for i, st := range stages {
+	steps := stages
+	if len(steps) > 0 && steps[0].Number == PreludeNumber {
+		steps = steps[1:]
+	}
+	for i, st := range steps {
 		if want := (i + 1) * StageStep; st.Number != want {
 			errs = append(errs, stageErr(st.File, 0, "gap in numbering, expected %04d next", want))
 			break
@@ -87,7 +102,7 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if len(stages) == 0 {
+	if len(steps) == 0 {
 		return nil, errors.New("stages: no NNNN_name.sql files found")
 	}
 	if err := checkTables(stages); err != nil {
@@ -141,73 +156,11 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 			return Stage{}, stageErr(file, 0, "publishes %s, which it does not declare in writes", t)
 		}
 	}
+	if number == PreludeNumber && len(st.Reads)+len(st.Writes)+len(st.Lake) > 0 {
+		return Stage{}, stageErr(file, 0, "the prelude declares no reads, writes, publish or lake: it holds macros and lake shapes only")
+	}
 	st.Statements = splitStatements(st.SQL)
 	return st, nil
-}
-
-// checkTables verifies each stage's reads, writes and lake headers against
-// what its SQL touches. The tables checked are those some stage declares or
-// creates: a name outside that set (a column after EXTRACT(... FROM x), a
-// CTE) is not a pipeline table and is left alone.
-func checkTables(stages []Stage) error {
-	known := map[string]bool{}
-	uses := make([]tableUse, len(stages))
-	for i, st := range stages {
-		uses[i] = scanTables(st.Statements)
-		for _, list := range [][]string{st.Reads, st.Writes} {
-			for _, t := range list {
-				known[t] = true
-			}
-		}
-		for _, t := range st.Lake {
-			known["lake_"+t] = true
-		}
-		for t := range uses[i].created {
-			known[t] = true
-		}
-	}
-	var errs []error
-	for i, st := range stages {
-		u := uses[i]
-		declared := map[string]bool{}
-		for _, t := range st.Reads {
-			declared[t] = true
-		}
-		for _, t := range st.Writes {
-			declared[t] = true
-			if !u.created[t] && !u.modified[t] {
-				errs = append(errs, stageErr(st.File, 0, "declares writes: %s but never creates or changes it", t))
-			}
-		}
-		for _, t := range st.Lake {
-			declared["lake_"+t] = true
-		}
-		for t := range u.created {
-			if !u.temp[t] && !declared[t] {
-				errs = append(errs, stageErr(st.File, 0, "creates table %s without declaring it in writes", t))
-			}
-		}
-		for _, t := range sortedNames(u.refs) {
-			if known[t] && !declared[t] && !u.created[t] {
-				errs = append(errs, stageErr(st.File, u.refs[t], "uses table %s without declaring it in reads", t))
-			}
-		}
-		for _, t := range st.Reads {
-			if _, used := u.refs[t]; !used {
-				errs = append(errs, stageErr(st.File, 0, "declares reads: %s but never uses it", t))
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
 }
 
 func splitList(s string) []string {

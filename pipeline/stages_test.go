@@ -42,12 +42,42 @@ func TestLoadStagesErrors(t *testing.T) {
 			"0010_a.sql": "-- version: 1\n-- writes: t, u\nCREATE TABLE t AS SELECT 1 AS x;\nCREATE TABLE u AS SELECT 2 AS x;\n",
 			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: v\nCREATE TABLE v AS\nSELECT * FROM t\nJOIN u USING (x);\n"},
 			"stage 0020_b.sql:6: uses table u without declaring it in reads"},
-		{"undeclared write", map[string]string{"0010_a.sql": "-- version: 1\nCREATE TABLE t AS SELECT 1;\n"}, "stage 0010_a.sql: creates table t without declaring it in writes"},
+		{"undeclared write", map[string]string{"0010_a.sql": "-- version: 1\nCREATE TABLE t AS SELECT 1;\n"}, "stage 0010_a.sql:2: creates table t without declaring it in writes"},
 		{"write never made", map[string]string{"0010_a.sql": "-- version: 1\n-- writes: t\nSELECT 1;\n"}, "stage 0010_a.sql: declares writes: t but never creates or changes it"},
 		{"read never used", map[string]string{
 			"0010_a.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1 AS x;\n",
 			"0020_b.sql": "-- version: 1\n-- reads: t\nSELECT 1; -- FROM t in a comment is no use\n"},
 			"stage 0020_b.sql: declares reads: t but never uses it"},
+		// One owner per table: a later stage writes a table of its own.
+		{"update of another stage's table", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1 AS x;\n",
+			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: t\nSELECT 1;\nUPDATE t SET x = 2;\n"},
+			"stage 0020_b.sql:5: changes table t, which 0010_a.sql owns (declares in writes)"},
+		{"replace of another stage's table", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1 AS x;\n",
+			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: t\nCREATE OR REPLACE TABLE t AS\nSELECT x + 1 AS x FROM t;\n"},
+			"stage 0020_b.sql:4: changes table t, which 0010_a.sql owns"},
+		{"delete from another stage's table", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1 AS x;\n",
+			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: u\nCREATE TABLE u AS SELECT * FROM t;\nDELETE FROM t WHERE x = 1;\n"},
+			"stage 0020_b.sql:5: changes table t, which 0010_a.sql owns"},
+		{"lake without shape", map[string]string{
+			"0010_a.sql": "-- version: 1\n-- lake: t\nSELECT * FROM lake_t;\n"},
+			"stage 0010_a.sql: reads lake: t but no prelude (0000_*.sql) declares its shape shape_t"},
+		{"stage declares a lake shape", map[string]string{
+			"0000_macros.sql": "-- version: 1\nCREATE TEMP TABLE shape_t (x INTEGER);\n",
+			"0010_a.sql":      "-- version: 1\n-- lake: t\nSELECT * FROM lake_t;\nCREATE TABLE IF NOT EXISTS lake_t (x INTEGER);\n"},
+			"stage 0010_a.sql:4: changes lake_t: the runner builds lake_<table>"},
+		{"prelude with tables", map[string]string{
+			"0000_macros.sql": "-- version: 1\n-- writes: t\nCREATE TABLE t AS SELECT 1;\n", "0010_a.sql": ok},
+			"stage 0000_macros.sql: the prelude declares no reads, writes, publish or lake"},
+		{"prelude table not a shape", map[string]string{
+			"0000_macros.sql": "-- version: 1\nCREATE MACRO m(x) AS x + 1;\nCREATE TEMP TABLE t (x INTEGER);\n", "0010_a.sql": ok},
+			"stage 0000_macros.sql:3: the prelude changes table t: it creates only TEMP shape_<table> lake shapes"},
+		{"shape nobody reads", map[string]string{
+			"0000_macros.sql": "-- version: 1\nCREATE TEMP TABLE shape_t (x INTEGER);\n", "0010_a.sql": ok},
+			"stage 0000_macros.sql: declares shape_t but no stage reads lake: t"},
+		{"prelude alone", map[string]string{"0000_macros.sql": ok}, "stages: no NNNN_name.sql files found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +129,40 @@ func TestRunStages(t *testing.T) {
 	bad, _ := LoadStages(stageFS(map[string]string{"0010_boom.sql": "-- version: 1\nSELECT 1;\n\n-- why\nSELECT * FROM nowhere;\n"}))
 	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql:5: ") {
 		t.Errorf("failing stage error: %v", err)
+	}
+}
+
+// TestLoadStagesPrelude: 0000 is the prelude, loaded first and checksummed
+// like a stage; the stages after it number from 0010, and its macros and
+// shapes serve them.
+func TestLoadStagesPrelude(t *testing.T) {
+	t.Parallel()
+	stages, err := LoadStages(stageFS(map[string]string{
+		"0000_macros.sql": "-- version: 3\nCREATE OR REPLACE MACRO twice(x) AS 2 * x;\nCREATE OR REPLACE TEMP TABLE shape_t (p VARCHAR, x INTEGER);\n",
+		"0010_seed.sql":   "-- version: 1\n-- lake: t\n-- writes: u\nCREATE TABLE u AS SELECT twice(count(*)) AS n FROM lake_t;\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 2 || stages[0].Number != PreludeNumber || stages[0].Name != "macros" || stages[0].Version != 3 || len(stages[0].Checksum) != 64 {
+		t.Fatalf("stages: %+v", stages)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	recs, err := runStages(context.Background(), conn, stages, nil, time.Now, shapedLake(conn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0].File != "0000_macros.sql" || recs[1].RowsOut["u"] != 1 {
+		t.Errorf("records: %+v", recs)
 	}
 }
 

@@ -1,12 +1,13 @@
 -- stage: cleanse
--- version: 3
+-- version: 4
 -- reads: raw_lines, feed_fields, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
--- writes: sales_out, rejects, held_files
--- publish: sales_out, rejects, held_files
+-- writes: clean_lines, rejects, held_files
+-- publish: rejects, held_files
 -- lake: distributor_scorecard
 --
 -- Types, trims and checks every source record of the period. Each record
--- ends in exactly one of sales_out or rejects (reason code, the field at
+-- ends in exactly one of clean_lines (the sale lines, which the match
+-- stage turns into sales_out) or rejects (reason code, the field at
 -- fault, a detail naming the value, and the original text).
 -- Variables: period (YYYY-MM), period_start, period_end (exclusive),
 -- base_currency, run_id; the guard's guard_* variables (see the guard block
@@ -24,7 +25,7 @@ SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count
        nullif(trim(regexp_replace(f.reseller_name, '\s+', ' ', 'g')), '') AS reseller_name,
        nullif(upper(regexp_replace(f.reseller_tax_id, '[^0-9A-Za-z]', '', 'g')), '') AS reseller_tax_id,
        nullif(trim(regexp_replace(f.reseller_address, '\s+', ' ', 'g')), '') AS reseller_address,
-       nullif(upper(regexp_replace(f.reseller_postcode, '\s', '', 'g')), '') AS reseller_postcode,
+       norm_postcode(f.reseller_postcode) AS reseller_postcode,
        nullif(trim(regexp_replace(f.reseller_city, '\s+', ' ', 'g')), '') AS reseller_city,
        nullif(upper(trim(f.sku)), '') AS distributor_sku,
        -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
@@ -187,7 +188,7 @@ WINDOW w AS (
                         coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity)
   ORDER BY source_file, source_line);
 
-CREATE OR REPLACE TABLE sales_out AS
+CREATE OR REPLACE TABLE clean_lines AS
 SELECT getvariable('period') AS period,
        distributor, source_file, source_line,
        invoice_id, invoice_line, invoice_date,
@@ -204,9 +205,6 @@ SELECT getvariable('period') AS period,
        currency,
        CAST(amount_orig AS DECIMAL(18, 4)) AS amount_orig,
        CAST(fx_rate AS DECIMAL(18, 8)) AS fx_rate,
-       CAST(NULL AS VARCHAR) AS partner_id,
-       CAST(NULL AS VARCHAR) AS match_method,
-       CAST(NULL AS DOUBLE) AS match_score,
        getvariable('run_id') AS run_id
 FROM cleanse_deduped
 WHERE final_reason IS NULL;
@@ -257,7 +255,7 @@ WHERE final_reason IS NOT NULL;
 
 -- ===========================================================================
 -- Guard: a file broken as a whole is held, never published as data.
--- It runs on the finished sales_out and rejects, so it does not depend on
+-- It runs on the finished clean_lines and rejects, so it does not depend on
 -- how the lines above were typed. A file is held when it has no sale line
 -- (header_only), when its rejected share of sale lines exceeds
 -- guard_max_reject_rate (reject_rate; a file under guard_min_lines sale
@@ -271,13 +269,9 @@ WHERE final_reason IS NOT NULL;
 -- guard_accepted_files lists, one per line, files a person has looked at:
 -- they publish normally. A held file's lines all go to rejects with reason
 -- file_held and the original reason (or ok) leading the detail, so every
--- line still ends in exactly one of sales_out and rejects.
-
--- Earlier scorecards; empty before the first publication. Partitions from
--- before the guard have no held_* columns.
-CREATE TABLE IF NOT EXISTS lake_distributor_scorecard (period VARCHAR, distributor VARCHAR, files BIGINT, lines BIGINT);
-ALTER TABLE lake_distributor_scorecard ADD COLUMN IF NOT EXISTS held_files BIGINT;
-ALTER TABLE lake_distributor_scorecard ADD COLUMN IF NOT EXISTS held_lines BIGINT;
+-- line still ends in exactly one of clean_lines and rejects.
+-- lake_distributor_scorecard holds the earlier scorecards (empty before the
+-- first publication; held_* NULL in partitions from before the guard).
 
 -- Median published lines a month of each distributor; months without a
 -- published file say nothing about volume.
@@ -287,8 +281,7 @@ SELECT distributor,
        count(*) AS months
 FROM lake_distributor_scorecard
 WHERE period < getvariable('period')
-  AND period >= strftime(CAST(getvariable('period_start') AS DATE)
-                         - to_months(CAST(getvariable('guard_volume_history_months') AS INTEGER)), '%Y-%m')
+  AND period >= period_before(getvariable('guard_volume_history_months'))
   AND files - coalesce(held_files, 0) > 0
 GROUP BY distributor;
 
@@ -327,12 +320,10 @@ SELECT *,
     WHEN 'header_only' THEN 'a header but no sale line'
          || CASE WHEN lines > 0 THEN ' (' || lines || ' layout line(s): preamble, blank, repeated header or total)' ELSE '' END
     WHEN 'reject_rate' THEN sale_rejects || ' of ' || sale_lines || ' sale lines rejected ('
-         || printf('%.1f', 100 * reject_rate) || '%, above the '
-         || printf('%.1f', 100 * getvariable('guard_max_reject_rate')) || '% allowed)'
+         || fmt_pct(reject_rate) || ', above the ' || fmt_pct(getvariable('guard_max_reject_rate')) || ' allowed)'
     WHEN 'volume_collapse' THEN distributor || ' sent ' || month_lines || ' lines this month against a median of '
          || printf('%.1f', median_lines) || ' over its last ' || history_months || ' published month(s) ('
-         || printf('%.1f', 100 * volume_ratio) || '%, under the '
-         || printf('%.1f', 100 * getvariable('guard_min_volume_ratio')) || '% expected)'
+         || fmt_pct(volume_ratio) || ', under the ' || fmt_pct(getvariable('guard_min_volume_ratio')) || ' expected)'
   END AS detail
 FROM judged;
 
@@ -358,8 +349,8 @@ WHERE source_file IN (SELECT source_file FROM held_files);
 INSERT INTO rejects BY NAME
 SELECT s.period, s.distributor, s.source_file, s.source_line,
        'file_held' AS reason, 'ok' AS detail, r.raw, s.run_id
-FROM sales_out s
+FROM clean_lines s
 JOIN raw_lines r USING (source_file, source_line)
 WHERE s.source_file IN (SELECT source_file FROM held_files);
 
-DELETE FROM sales_out WHERE source_file IN (SELECT source_file FROM held_files);
+DELETE FROM clean_lines WHERE source_file IN (SELECT source_file FROM held_files);

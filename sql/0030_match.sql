@@ -1,12 +1,13 @@
 -- stage: match
--- version: 1
--- reads: sales_out, ref_partners, ref_match_overrides
+-- version: 2
+-- reads: clean_lines, ref_partners, ref_match_overrides
 -- writes: sales_out, reseller_matches, match_review, unknown_resellers, match_memory
--- publish: reseller_matches, match_review, unknown_resellers, match_memory
+-- publish: sales_out, reseller_matches, match_review, unknown_resellers, match_memory
 -- lake: match_memory
 --
 -- Recognises each distinct reseller identity of the period in the partner
--- master, in this order of trust:
+-- master, and makes sales_out: the clean lines of the cleanse stage with
+-- the partner, method and score of their reseller. In this order of trust:
 --   1. steward overrides (reference/match_overrides.csv), always;
 --   2. a valid tax id: SIRET, SIREN, or French VAT number (checked: Luhn,
 --      La Poste's digit sum, VAT key); an agency SIRET reaches its company;
@@ -68,7 +69,7 @@ SELECT partner_id, legal_name, trade_name,
        match_norm(legal_name) AS legal_norm, match_norm(trade_name) AS trade_norm,
        list_distinct(list_concat(match_tokens(legal_name), match_tokens(trade_name))) AS tokens,
        nullif(match_addr(address), '') AS addr_norm,
-       nullif(upper(regexp_replace(coalesce(postcode, ''), '\s', '', 'g')), '') AS postcode,
+       norm_postcode(postcode) AS postcode,
        nullif(match_norm(city), '') AS city_norm,
        coalesce(match_siren(match_digits(siren)), match_siren(match_digits(siret)), match_siren(match_digits(vat_id))) AS siren,
        match_siret(match_digits(siret)) AS siret
@@ -93,7 +94,7 @@ SELECT reseller_key,
        first(reseller_postcode ORDER BY source_file, source_line) AS postcode,
        first(reseller_city ORDER BY source_file, source_line) AS city,
        count(*) AS lines, sum(amount) AS amount
-FROM sales_out GROUP BY reseller_key;
+FROM clean_lines GROUP BY reseller_key;
 
 CREATE OR REPLACE TEMP TABLE match_idn AS
 SELECT *, match_norm(name) AS name_norm, match_tokens(name) AS tokens,
@@ -121,11 +122,8 @@ SELECT reseller_key, partner_id, method FROM (
   GROUP BY ALL HAVING count(*) = 1
 ) QUALIFY row_number() OVER (PARTITION BY reseller_key ORDER BY pref, partner_id) = 1;
 
--- 3. Memory: the latest thing earlier periods learned per account.
-CREATE TABLE IF NOT EXISTS lake_match_memory (
-  period VARCHAR, distributor VARCHAR, reseller_account VARCHAR, partner_id VARCHAR,
-  name_norm VARCHAR, postcode VARCHAR, method VARCHAR, score DOUBLE, learned_period VARCHAR, run_id VARCHAR);
-
+-- 3. Memory: the latest thing earlier periods learned per account
+-- (lake_match_memory, empty before the first publication).
 CREATE OR REPLACE TEMP TABLE match_memory_prev AS
 SELECT * EXCLUDE (period, run_id) FROM lake_match_memory
 QUALIFY row_number() OVER (PARTITION BY distributor, reseller_account ORDER BY period DESC) = 1;
@@ -294,8 +292,12 @@ SELECT getvariable('period') AS period, distributor, reseller_key, account AS re
        lines, amount, getvariable('run_id') AS run_id
 FROM match_decided;
 
-UPDATE sales_out s SET partner_id = d.partner_id, match_method = d.match_method, match_score = d.match_score
-FROM match_decided d WHERE d.reseller_key = s.reseller_key;
+-- Every line of the period with the decision on its reseller.
+CREATE OR REPLACE TABLE sales_out AS
+SELECT c.* EXCLUDE (run_id),
+       d.partner_id, d.match_method, CAST(d.match_score AS DOUBLE) AS match_score,
+       c.run_id
+FROM clean_lines c LEFT JOIN match_decided d ON d.reseller_key = c.reseller_key;
 
 CREATE OR REPLACE TABLE match_review AS
 SELECT getvariable('period') AS period, r.reseller_key, r.partner_id, round(r.score, 4) AS score,

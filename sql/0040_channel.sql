@@ -1,5 +1,5 @@
 -- stage: channel
--- version: 3
+-- version: 4
 -- reads: layouts, feed_files, raw_lines, rejects, held_files, sales_out, ref_sales_in, ref_products, ref_sku_aliases
 -- writes: distributor_scorecard, channel_inventory, product_launches
 -- publish: distributor_scorecard, channel_inventory, product_launches
@@ -12,16 +12,8 @@
 -- (product_launches). Variables: period, period_start, period_end
 -- (exclusive), run_id.
 
--- Earlier periods of the history window; empty before the first publication.
-CREATE TABLE IF NOT EXISTS lake_sales_out (
-  period VARCHAR, distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
-  invoice_id VARCHAR, invoice_line VARCHAR, invoice_date DATE,
-  reseller_key VARCHAR, reseller_account VARCHAR, reseller_name VARCHAR, reseller_tax_id VARCHAR,
-  reseller_address VARCHAR, reseller_postcode VARCHAR, reseller_city VARCHAR,
-  distributor_sku VARCHAR, sku VARCHAR, product_family VARCHAR,
-  quantity DECIMAL(18, 3), amount DECIMAL(18, 2), currency VARCHAR,
-  amount_orig DECIMAL(18, 4), fx_rate DECIMAL(18, 8),
-  partner_id VARCHAR, match_method VARCHAR, match_score DOUBLE, run_id VARCHAR);
+-- lake_sales_out: earlier periods of the history window; empty before the
+-- first publication.
 
 -- 1. Scorecard: every configured distributor, also one that sent nothing,
 -- since a missing feed is the first thing to chase. Modification times are

@@ -1,5 +1,5 @@
 -- stage: score
--- version: 1
+-- version: 2
 -- reads: sales_out, ref_partners, ref_territories
 -- writes: partner_metrics
 -- lake: sales_out
@@ -9,16 +9,13 @@
 -- share of wallet, supplier status, attainable share and opportunity. The
 -- segment stage turns this into modes, plans and the coverage model.
 -- History is the lake: lake_sales_out holds the history_months - 1 periods
--- before this one. Thresholds arrive as score_* variables (see README).
-
-CREATE TABLE IF NOT EXISTS lake_sales_out (
-  period VARCHAR, partner_id VARCHAR, invoice_date DATE, product_family VARCHAR,
-  quantity DECIMAL(18, 3), amount DECIMAL(18, 2));
+-- before this one (empty before the first publication). Thresholds
+-- arrive as score_* variables (see README).
 
 -- Matched lines of the window, by how many months before this period.
 CREATE OR REPLACE TEMP TABLE score_history AS
 SELECT partner_id, invoice_date, product_family, quantity, amount,
-       date_diff('month', CAST(strptime(period || '-01', '%Y-%m-%d') AS DATE), getvariable('period_start')) AS ago
+       months_before(period) AS ago
 FROM (SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM sales_out
       UNION ALL
       SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM lake_sales_out)
@@ -26,7 +23,7 @@ WHERE partner_id IS NOT NULL;
 
 -- How far back the lake reaches (months before this period); growth needs 23.
 CREATE OR REPLACE TEMP TABLE score_reach AS
-SELECT coalesce(max(date_diff('month', CAST(strptime(period || '-01', '%Y-%m-%d') AS DATE), getvariable('period_start'))), 0) AS months_back
+SELECT coalesce(max(months_before(period)), 0) AS months_back
 FROM (SELECT period FROM lake_sales_out UNION ALL SELECT getvariable('period'));
 
 CREATE OR REPLACE TEMP TABLE score_monthly AS
@@ -43,16 +40,16 @@ GROUP BY ALL;
 
 -- The master, typed; department and region by the longest postcode prefix.
 CREATE OR REPLACE TEMP TABLE score_partners AS
-SELECT p.partner_id, p.legal_name AS name, nullif(trim(p.typology), '') AS typology,
-       nullif(trim(p.business_line), '') AS business_line, nullif(trim(p.headcount_band), '') AS headcount_band,
-       TRY_CAST(nullif(trim(p.declared_revenue), '') AS DOUBLE) AS declared_revenue,
-       TRY_CAST(nullif(trim(p.category_revenue), '') AS DOUBLE) AS category_revenue,
-       list_filter(list_transform(string_split(coalesce(p.brands, ''), '|'), b -> trim(b)), b -> b <> '') AS brands,
-       nullif(upper(trim(p.postcode)), '') AS postcode,
-       t.department, t.department_name, t.region, t.region_name
-FROM ref_partners p
-LEFT JOIN ref_territories t ON upper(trim(p.postcode)) LIKE t.postcode_prefix || '%'
-QUALIFY row_number() OVER (PARTITION BY p.partner_id ORDER BY length(t.postcode_prefix) DESC NULLS LAST) = 1;
+SELECT * EXCLUDE (t), t.department, t.department_name, t.region, t.region_name
+FROM (
+  SELECT p.partner_id, p.legal_name AS name, nullif(trim(p.typology), '') AS typology,
+         nullif(trim(p.business_line), '') AS business_line, nullif(trim(p.headcount_band), '') AS headcount_band,
+         TRY_CAST(nullif(trim(p.declared_revenue), '') AS DOUBLE) AS declared_revenue,
+         TRY_CAST(nullif(trim(p.category_revenue), '') AS DOUBLE) AS category_revenue,
+         list_filter(list_transform(string_split(coalesce(p.brands, ''), '|'), b -> trim(b)), b -> b <> '') AS brands,
+         nullif(upper(trim(p.postcode)), '') AS postcode,
+         territory_of(p.postcode, (SELECT list(t) FROM ref_territories t)) AS t
+  FROM ref_partners p);
 
 CREATE OR REPLACE TEMP TABLE score_windows AS
 SELECT p.*,
@@ -104,7 +101,7 @@ GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE score_potential AS
 SELECT s.*,
-       CASE s.profile_level WHEN 1 THEN k1 WHEN 2 THEN k2 WHEN 3 THEN k3 ELSE k4 END AS profile,
+       profile_key(s.profile_level, k1, k2, k3, k4) AS profile,
        est.ratio AS peer_ratio, est.lvl AS ratio_level,
        CASE WHEN s.category_revenue IS NOT NULL THEN s.category_revenue
             WHEN s.declared_revenue > 0 AND est.ratio IS NOT NULL THEN round(est.ratio * s.declared_revenue, 2) END AS potential,
@@ -115,7 +112,7 @@ LEFT JOIN LATERAL (
   -- the partner's own profile level first, broader ones when it has too few peers
   SELECT r.ratio, r.lvl FROM score_ratio r
   WHERE r.lvl >= s.profile_level
-    AND r.key = CASE r.lvl WHEN 1 THEN s.k1 WHEN 2 THEN s.k2 WHEN 3 THEN s.k3 ELSE s.k4 END
+    AND r.key = profile_key(r.lvl, s.k1, s.k2, s.k3, s.k4)
     AND (r.peers >= getvariable('score_profile_min_members') OR r.lvl = 4)
   ORDER BY r.lvl LIMIT 1) est ON true;
 
@@ -144,7 +141,7 @@ FROM score_share s
 LEFT JOIN LATERAL (
   SELECT a.attainable, a.lvl, a.peers FROM score_attainable a
   WHERE a.lvl >= s.profile_level
-    AND a.key = CASE a.lvl WHEN 1 THEN s.k1 WHEN 2 THEN s.k2 WHEN 3 THEN s.k3 ELSE s.k4 END
+    AND a.key = profile_key(a.lvl, s.k1, s.k2, s.k3, s.k4)
     AND (a.peers >= getvariable('score_profile_min_members') OR a.lvl = 4)
   ORDER BY a.lvl LIMIT 1) att ON true
 LEFT JOIN score_dates d USING (partner_id);

@@ -1,5 +1,5 @@
 -- stage: segment
--- version: 1
+-- version: 2
 -- reads: partner_metrics
 -- writes: partner_scores
 -- publish: partner_scores
@@ -52,9 +52,6 @@ FROM (
   FROM (SELECT *, coalesce(opportunity, 0) + CASE WHEN plan = 'retention' THEN greatest(revenue_t12m, 0) ELSE 0 END AS coverage_value
         FROM segment_plan));
 
-CREATE OR REPLACE MACRO segment_pct(x) AS format('{:.1f}%', 100 * x);
-CREATE OR REPLACE MACRO segment_money(x) AS format('{:,.0f}', x);
-
 CREATE OR REPLACE TABLE partner_scores AS
 SELECT getvariable('period') AS period, partner_id, name, region, region_name, department, department_name,
        typology, business_line, headcount_band, profile,
@@ -68,22 +65,22 @@ SELECT getvariable('period') AS period, partner_id, name, region, region_name, d
          loyalty || ': active ' || months_active_t12m || ' of the last 12 months',
          CASE WHEN potential_source = 'none' THEN 'no supplier status: no potential (no declared revenue)'
               WHEN potential <= 0 THEN 'no supplier status: the declared potential is 0'
-              ELSE supplier_status || ': share of wallet ' || segment_pct(share_of_wallet) || ' of a '
-                   || potential_source || ' potential of ' || segment_money(potential) END,
+              ELSE supplier_status || ': share of wallet ' || fmt_pct(share_of_wallet) || ' of a '
+                   || potential_source || ' potential of ' || fmt_money(potential) END,
          CASE WHEN mode = 'prospecting' AND loyalty = 'inactive' THEN 'prospecting: no purchase in 12 months'
-              WHEN mode = 'prospecting' THEN 'prospecting: opportunistic with a share under ' || segment_pct(getvariable('score_prospecting_max_share'))
+              WHEN mode = 'prospecting' THEN 'prospecting: opportunistic with a share under ' || fmt_pct(getvariable('score_prospecting_max_share'))
               WHEN share_of_wallet IS NULL OR attainable_share IS NULL THEN 'development: no share of wallet to compare'
-              WHEN mode = 'development' THEN 'development: share ' || segment_pct(share_of_wallet) || ' below the attainable '
-                   || segment_pct(attainable_share) || ' (' || CAST(round(100 * getvariable('score_attainable_percentile')) AS INTEGER) || 'th percentile of ' || profile || ')'
-              ELSE 'cruise: share ' || segment_pct(share_of_wallet) || ' at or above the attainable ' || segment_pct(attainable_share) END,
+              WHEN mode = 'development' THEN 'development: share ' || fmt_pct(share_of_wallet) || ' below the attainable '
+                   || fmt_pct(attainable_share) || ' (' || CAST(round(100 * getvariable('score_attainable_percentile')) AS INTEGER) || 'th percentile of ' || profile || ')'
+              ELSE 'cruise: share ' || fmt_pct(share_of_wallet) || ' at or above the attainable ' || fmt_pct(attainable_share) END,
          CASE plan
               WHEN 'retention' THEN 'plan retention: rank ' || rank_national || ' nationally, ' || CASE WHEN mode = 'cruise' THEN 'in cruise' ELSE 'loyal' END
               WHEN 'support' THEN CASE WHEN new_partner THEN 'plan support: first purchase ' || first_active_ago || ' month(s) ago'
                                        ELSE 'plan support: targeted business line ' || business_line END
-              WHEN 'development' THEN 'plan development: opportunity ' || segment_money(opportunity) || ' >= ' || segment_money(getvariable('score_development_min_opportunity'))
-              WHEN 'prospection' THEN 'plan prospection: potential ' || segment_money(potential) || ' >= ' || segment_money(getvariable('score_prospection_min_potential'))
+              WHEN 'development' THEN 'plan development: opportunity ' || fmt_money(opportunity) || ' >= ' || fmt_money(getvariable('score_development_min_opportunity'))
+              WHEN 'prospection' THEN 'plan prospection: potential ' || fmt_money(potential) || ' >= ' || fmt_money(getvariable('score_prospection_min_potential'))
               ELSE 'no plan' END,
-         coverage_model || CASE WHEN coverage_model = 'field' THEN ': value ' || segment_money(coverage_value) || ', rank ' || value_rank
+         coverage_model || CASE WHEN coverage_model = 'field' THEN ': value ' || fmt_money(coverage_value) || ', rank ' || value_rank
                                      || ' within the field capacity of ' || getvariable('score_field_capacity') ELSE '' END
        ) AS reasons,
        getvariable('run_id') AS run_id

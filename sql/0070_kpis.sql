@@ -1,5 +1,5 @@
 -- stage: kpis
--- version: 1
+-- version: 2
 -- reads: partner_scores
 -- writes: kpis
 -- publish: kpis
@@ -12,12 +12,9 @@
 -- now loyal, renewal of the active base, the revenue change of the top of
 -- the development plan, and the loyalty transition matrix.
 
-CREATE TABLE IF NOT EXISTS lake_partner_scores (
-  period VARCHAR, partner_id VARCHAR, loyalty VARCHAR, rank_national BIGINT, revenue_t12m DECIMAL(38, 2));
-
 CREATE OR REPLACE TEMP TABLE kpi_prev AS
 SELECT partner_id, loyalty, rank_national, revenue_t12m FROM lake_partner_scores
-WHERE period = strftime(getvariable('period_start') - INTERVAL 12 MONTH, '%Y-%m');
+WHERE period = period_before(12);
 
 CREATE OR REPLACE TEMP TABLE kpi_now AS
 SELECT n.partner_id, n.loyalty, n.plan, n.supplier_status, n.mode, n.coverage_model, n.abc_class,

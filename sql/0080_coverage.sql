@@ -1,5 +1,5 @@
 -- stage: coverage
--- version: 1
+-- version: 2
 -- reads: partner_scores, ref_territories, unknown_resellers, ref_partners
 -- writes: region_coverage, recruitment_targets
 -- publish: region_coverage, recruitment_targets
@@ -61,8 +61,6 @@ CREATE OR REPLACE TEMP TABLE coverage_medians AS
 SELECT level, median(m.share_of_wallet) AS median_share, median(m.partners_per_potential) AS median_ppp
 FROM coverage_zone WHERE potential > 0 GROUP BY level;
 
-CREATE OR REPLACE MACRO coverage_pct(x) AS format('{:.1f}%', 100 * x);
-
 CREATE OR REPLACE TEMP TABLE coverage_flagged AS
 SELECT z.*, md.median_share, md.median_ppp,
        CASE WHEN master_partners = 0 THEN 'uncovered'
@@ -84,20 +82,20 @@ SELECT getvariable('period') AS period, level, region, region_name, department, 
        CASE coverage_flag
          WHEN 'uncovered' THEN CASE WHEN master_partners = 0 THEN 'uncovered: no partner of the master here'
                                     ELSE 'uncovered: ' || master_partners || ' partner(s) in the master, potential '
-                                         || format('{:,.0f}', potential) || ', none active with us' END
+                                         || fmt_money(potential) || ', none active with us' END
          WHEN 'under' THEN 'under: ' || CASE WHEN m.share_of_wallet < getvariable('coverage_under_factor') * median_share
-                                             THEN 'share of wallet ' || coverage_pct(m.share_of_wallet) || ' below '
-                                                  || getvariable('coverage_under_factor') || ' x the median ' || coverage_pct(median_share)
+                                             THEN 'share of wallet ' || fmt_pct(m.share_of_wallet) || ' below '
+                                                  || getvariable('coverage_under_factor') || ' x the median ' || fmt_pct(median_share)
                                              ELSE format('{:.2f}', m.partners_per_potential) || ' active partners per '
-                                                  || format('{:,.0f}', getvariable('coverage_potential_unit')) || ' of potential below '
+                                                  || fmt_money(getvariable('coverage_potential_unit')) || ' of potential below '
                                                   || getvariable('coverage_under_factor') || ' x the median ' || format('{:.2f}', median_ppp) END
          WHEN 'over' THEN 'over: ' || format('{:.2f}', m.partners_per_potential) || ' active partners per '
-                          || format('{:,.0f}', getvariable('coverage_potential_unit')) || ' of potential, at least '
+                          || fmt_money(getvariable('coverage_potential_unit')) || ' of potential, at least '
                           || getvariable('coverage_over_factor') || ' x the median ' || format('{:.2f}', median_ppp)
-                          || ', while the share of wallet ' || coverage_pct(m.share_of_wallet) || ' is not above the median '
-                          || coverage_pct(median_share)
+                          || ', while the share of wallet ' || fmt_pct(m.share_of_wallet) || ' is not above the median '
+                          || fmt_pct(median_share)
          ELSE 'balanced: ' || CASE WHEN potential <= 0 THEN 'no potential to compare'
-                                   ELSE 'share of wallet ' || coverage_pct(m.share_of_wallet) || ' (median ' || coverage_pct(median_share)
+                                   ELSE 'share of wallet ' || fmt_pct(m.share_of_wallet) || ' (median ' || fmt_pct(median_share)
                                         || '), ' || format('{:.2f}', m.partners_per_potential) || ' active partners per unit (median '
                                         || format('{:.2f}', median_ppp) || ')' END
        END AS reasons,
@@ -122,9 +120,6 @@ FROM partner_scores s LEFT JOIN (SELECT partner_id, postcode FROM ref_partners) 
 WHERE s.department IS NULL;
 
 -- Unknown resellers of the last 12 months, with their department.
-CREATE TABLE IF NOT EXISTS lake_unknown_resellers (
-  period VARCHAR, reseller_key VARCHAR, distributor VARCHAR, name VARCHAR, postcode VARCHAR, city VARCHAR,
-  lines BIGINT, amount DECIMAL(38, 2), reason VARCHAR, run_id VARCHAR);
 
 CREATE OR REPLACE TEMP TABLE coverage_unknown AS
 SELECT reseller_key, arg_max(name, period) AS name, arg_max(postcode, period) AS postcode,
@@ -132,7 +127,7 @@ SELECT reseller_key, arg_max(name, period) AS name, arg_max(postcode, period) AS
 FROM (SELECT period, reseller_key, name, postcode, lines, amount FROM unknown_resellers
       UNION ALL
       SELECT period, reseller_key, name, postcode, lines, amount FROM lake_unknown_resellers
-      WHERE period > strftime(getvariable('period_start') - INTERVAL 12 MONTH, '%Y-%m'))
+      WHERE period > period_before(12))
 GROUP BY reseller_key;
 
 CREATE OR REPLACE TABLE recruitment_targets AS
@@ -142,22 +137,21 @@ WITH dept_flags AS (
   SELECT 'partner' AS target_type, s.partner_id, NULL AS reseller_key, s.name, s.department, s.region,
          s.potential, s.revenue_t12m AS amount_t12m, f.coverage_flag,
          s.loyalty || ' partner of the master in a department flagged ' || f.coverage_flag
-           || coalesce(', potential ' || format('{:,.0f}', s.potential), ', potential unknown') AS reason,
+           || coalesce(', potential ' || fmt_money(s.potential), ', potential unknown') AS reason,
          'prospection' AS plan
   FROM partner_scores s JOIN dept_flags f USING (department)
   WHERE s.loyalty IN ('inactive', 'opportunistic') AND f.coverage_flag IN ('uncovered', 'under')
 ), resellers AS (
   SELECT 'reseller', NULL, u.reseller_key, u.name, d.department, d.region, NULL, u.amount, f.coverage_flag,
-         'not in the master but bought ' || format('{:,.0f}', u.amount) || ' through distributors in 12 months ('
+         'not in the master but bought ' || fmt_money(u.amount) || ' through distributors in 12 months ('
            || u.lines || ' lines)' || coalesce(', in a department flagged ' || f.coverage_flag, ', department unknown'),
          -- already buying: recruit into the master and support the start
          'support'
-  FROM coverage_unknown u
-  LEFT JOIN ref_territories t ON upper(trim(u.postcode)) LIKE t.postcode_prefix || '%'
-  LEFT JOIN coverage_departments d ON d.department = t.department
-  LEFT JOIN dept_flags f ON f.department = t.department
+  FROM (SELECT *, territory_of(postcode, (SELECT list(t) FROM ref_territories t)).department AS department
+        FROM coverage_unknown) u
+  LEFT JOIN coverage_departments d ON d.department = u.department
+  LEFT JOIN dept_flags f ON f.department = u.department
   WHERE u.amount > 0
-  QUALIFY row_number() OVER (PARTITION BY u.reseller_key ORDER BY length(t.postcode_prefix) DESC NULLS LAST) = 1
 )
 SELECT getvariable('period') AS period,
        row_number() OVER (PARTITION BY target_type ORDER BY coalesce(potential, amount_t12m) DESC NULLS LAST, coalesce(partner_id, reseller_key)) AS priority,
