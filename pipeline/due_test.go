@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	channelscope "github.com/channelscope/channelscope"
@@ -257,5 +259,46 @@ func TestDueRuleIngestChanged(t *testing.T) {
 		if len(due) > 1 || got != tt.want {
 			t.Errorf("ingest version %d in the manifest: due %+v, want reason %q", tt.ingest, due, tt.want)
 		}
+	}
+}
+
+// The prelude is recorded in the manifest like a stage, and a change of it
+// makes the period due like a change of a stage.
+func TestDueRulePreludeChanged(t *testing.T) {
+	t.Parallel()
+	dir := copyTree(t, "testdata/small")
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
+	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("run: %d manifests, %v", len(ms), err)
+	}
+	if s := ms[0].Stages; len(s) == 0 || s[0].File != "0000_macros.sql" || s[0].Number != pipeline.PreludeNumber || len(s[0].Checksum) != 64 {
+		t.Fatalf("manifest stages do not start with the prelude: %+v", s)
+	}
+	stages := fstest.MapFS{}
+	err = fs.WalkDir(channelscope.Stages(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(channelscope.Stages(), path)
+		if path == "0000_macros.sql" {
+			data = append(data, "\n-- a comment changes the checksum\n"...)
+		}
+		stages[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, stages, pipeline.Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due, err := p.Plan(); err != nil || len(due) != 1 || due[0].Reason != "stage changed: 0000_macros.sql" {
+		t.Fatalf("prelude changed: %+v %v", due, err)
 	}
 }

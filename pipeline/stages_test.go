@@ -20,6 +20,23 @@ func stageFS(files map[string]string) fstest.MapFS {
 	return fsys
 }
 
+// memConn is one connection to an in-memory DuckDB: stages share TEMP
+// tables, so they run on one connection as in a run.
+func memConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 func TestLoadStagesErrors(t *testing.T) {
 	t.Parallel()
 	ok := "-- version: 1\nSELECT 1;\n"
@@ -102,16 +119,7 @@ func TestRunStages(t *testing.T) {
 	if len(stages) != 2 || stages[0].Version != 2 || stages[1].Publish[0] != "u" || len(stages[0].Checksum) != 64 {
 		t.Fatalf("stages: %+v", stages)
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := memConn(t)
 	// A value that would break pasted SQL arrives intact as a variable.
 	period := "2025-01'; DROP TABLE t; --"
 	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil)
@@ -147,16 +155,7 @@ func TestLoadStagesPrelude(t *testing.T) {
 	if len(stages) != 2 || stages[0].Number != PreludeNumber || stages[0].Name != "macros" || stages[0].Version != 3 || len(stages[0].Checksum) != 64 {
 		t.Fatalf("stages: %+v", stages)
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := memConn(t)
 	recs, err := runStages(context.Background(), conn, stages, nil, time.Now, shapedLake(conn))
 	if err != nil {
 		t.Fatal(err)

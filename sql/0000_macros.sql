@@ -32,10 +32,19 @@ CREATE OR REPLACE MACRO territory_of(postcode, territories) AS
             'department': t.department, 'department_name': t.department_name,
             'region': t.region, 'region_name': t.region_name}));
 
--- Profiles (score stage): the key of a partner at fallback level lvl, from
--- the finest (1: typology x headcount band x business line) to everyone (4).
+-- Profiles (score stage). A partner has a key at four fallback levels, from
+-- the finest (1: typology x headcount band x business line; NULL without a
+-- business line) to everyone (4). profile_levels lists them as {lvl, key}
+-- for peer statistics; profile_key picks the one of a level; a peer group
+-- stands in for a partner of level profile_level (profile_fallback) when
+-- it is that level or broader and has enough members (everyone always has).
+CREATE OR REPLACE MACRO profile_levels(k1, k2, k3, k4) AS
+    list_filter([{'lvl': 1, 'key': k1}, {'lvl': 2, 'key': k2}, {'lvl': 3, 'key': k3}, {'lvl': 4, 'key': k4}],
+                p -> p.key IS NOT NULL);
 CREATE OR REPLACE MACRO profile_key(lvl, k1, k2, k3, k4) AS
     CASE lvl WHEN 1 THEN k1 WHEN 2 THEN k2 WHEN 3 THEN k3 ELSE k4 END;
+CREATE OR REPLACE MACRO profile_fallback(lvl, peers, profile_level) AS
+    lvl >= profile_level AND (peers >= getvariable('score_profile_min_members') OR lvl = 4);
 
 -- Lake shapes. The runner builds lake_<table> over shape_<table>, so it
 -- exists, empty, before the first publication, and a column added since

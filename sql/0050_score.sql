@@ -91,11 +91,8 @@ FROM sized;
 -- declared category revenue to declared total revenue (to estimate a
 -- missing potential) and later the attainable share.
 CREATE OR REPLACE TEMP TABLE score_ratio AS
-SELECT lvl, key, median(category_revenue / declared_revenue) AS ratio, count(*) AS peers
-FROM (SELECT 1 AS lvl, k1 AS key, category_revenue, declared_revenue FROM score_profiled WHERE k1 IS NOT NULL
-      UNION ALL SELECT 2, k2, category_revenue, declared_revenue FROM score_profiled
-      UNION ALL SELECT 3, k3, category_revenue, declared_revenue FROM score_profiled
-      UNION ALL SELECT 4, k4, category_revenue, declared_revenue FROM score_profiled)
+SELECT p.lvl, p.key, median(category_revenue / declared_revenue) AS ratio, count(*) AS peers
+FROM (SELECT unnest(profile_levels(k1, k2, k3, k4)) AS p, category_revenue, declared_revenue FROM score_profiled)
 WHERE category_revenue IS NOT NULL AND declared_revenue > 0
 GROUP BY ALL;
 
@@ -111,9 +108,7 @@ FROM score_profiled s
 LEFT JOIN LATERAL (
   -- the partner's own profile level first, broader ones when it has too few peers
   SELECT r.ratio, r.lvl FROM score_ratio r
-  WHERE r.lvl >= s.profile_level
-    AND r.key = profile_key(r.lvl, s.k1, s.k2, s.k3, s.k4)
-    AND (r.peers >= getvariable('score_profile_min_members') OR r.lvl = 4)
+  WHERE r.key = profile_key(r.lvl, s.k1, s.k2, s.k3, s.k4) AND profile_fallback(r.lvl, r.peers, s.profile_level)
   ORDER BY r.lvl LIMIT 1) est ON true;
 
 CREATE OR REPLACE TEMP TABLE score_share AS
@@ -124,11 +119,8 @@ FROM score_potential;
 -- Attainable share: a percentile of the share of wallet of the active
 -- partners of the same profile (broader when too few are active).
 CREATE OR REPLACE TEMP TABLE score_attainable AS
-SELECT lvl, key, quantile_cont(share_of_wallet, getvariable('score_attainable_percentile')) AS attainable, count(*) AS peers
-FROM (SELECT 1 AS lvl, k1 AS key, share_of_wallet, revenue_t12m FROM score_share WHERE k1 IS NOT NULL
-      UNION ALL SELECT 2, k2, share_of_wallet, revenue_t12m FROM score_share
-      UNION ALL SELECT 3, k3, share_of_wallet, revenue_t12m FROM score_share
-      UNION ALL SELECT 4, k4, share_of_wallet, revenue_t12m FROM score_share)
+SELECT p.lvl, p.key, quantile_cont(share_of_wallet, getvariable('score_attainable_percentile')) AS attainable, count(*) AS peers
+FROM (SELECT unnest(profile_levels(k1, k2, k3, k4)) AS p, share_of_wallet, revenue_t12m FROM score_share)
 WHERE revenue_t12m > 0 AND share_of_wallet IS NOT NULL
 GROUP BY ALL;
 
@@ -140,9 +132,7 @@ SELECT s.*, att.attainable AS attainable_share, att.lvl AS attainable_level, att
 FROM score_share s
 LEFT JOIN LATERAL (
   SELECT a.attainable, a.lvl, a.peers FROM score_attainable a
-  WHERE a.lvl >= s.profile_level
-    AND a.key = profile_key(a.lvl, s.k1, s.k2, s.k3, s.k4)
-    AND (a.peers >= getvariable('score_profile_min_members') OR a.lvl = 4)
+  WHERE a.key = profile_key(a.lvl, s.k1, s.k2, s.k3, s.k4) AND profile_fallback(a.lvl, a.peers, s.profile_level)
   ORDER BY a.lvl LIMIT 1) att ON true
 LEFT JOIN score_dates d USING (partner_id);
 

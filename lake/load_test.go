@@ -1,0 +1,66 @@
+package lake_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/channelscope/channelscope/lake"
+)
+
+// LoadShaped builds lake_<t> over its declared shape: empty but typed with
+// no partition in the window, and a column an older partition lacks reads
+// NULL there (a partition written before the column existed).
+func TestLoadShaped(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	l, err := lake.Open(dir, lake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	conn, err := db.Conn(context.Background()) // the shape is TEMP: one connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE shape_card (period VARCHAR, files BIGINT, held_files BIGINT)"); err != nil {
+		t.Fatal(err)
+	}
+	write := func(period, sel string) {
+		t.Helper()
+		part := filepath.Join(dir, "parquet", "card", "period="+period)
+		if err := l.MkdirAll(part); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(ctx, "COPY ("+sel+") TO "+lake.Quote(filepath.Join(part, "part-0.parquet"))+" (FORMAT parquet)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(period string, months int) string {
+		t.Helper()
+		if err := l.LoadShaped(ctx, conn, period, months, []string{"card"}, "shape_"); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		q := `SELECT (SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE lake_card)) || ': '
+		         || coalesce((SELECT string_agg(period || '=' || files || '/' || coalesce(CAST(held_files AS VARCHAR), 'NULL'), ' ' ORDER BY period) FROM lake_card), 'no rows')`
+		if err := conn.QueryRowContext(ctx, q).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	const cols = "period VARCHAR, files BIGINT, held_files BIGINT: "
+	if got, want := read("2024-03", 3), cols+"no rows"; got != want {
+		t.Errorf("no partition: %q, want %q", got, want)
+	}
+	write("2024-01", "SELECT '2024-01' AS period, CAST(2 AS BIGINT) AS files")
+	write("2024-02", "SELECT '2024-02' AS period, CAST(3 AS BIGINT) AS files, CAST(1 AS BIGINT) AS held_files")
+	if got, want := read("2024-03", 3), cols+"2024-01=2/NULL 2024-02=3/1"; got != want {
+		t.Errorf("older partition without held_files: %q, want %q", got, want)
+	}
+	if got, want := read("2024-03", 1), cols+"no rows"; got != want {
+		t.Errorf("history of one month: %q, want %q", got, want)
+	}
+}
