@@ -48,6 +48,23 @@ func clockPipeline(t *testing.T, cfg *config.Config, clock *testClock) *pipeline
 	return p
 }
 
+// ranSmallOnce runs a copy of the small fixture once, on 2025-05-01 in Paris:
+// its one period, published.
+func ranSmallOnce(t *testing.T) (*config.Config, *testClock, []*pipeline.Manifest) {
+	t.Helper()
+	dir := copyTree(t, "testdata/small")
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
+	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("run: %d manifests, %v", len(ms), err)
+	}
+	return cfg, clock, ms
+}
+
 func paris(t *testing.T, s string) time.Time {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Paris")
@@ -151,15 +168,7 @@ func TestDueRuleLateFeed(t *testing.T) {
 // change of the schedule does not.
 func TestDueRuleConfigChanged(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
-	if _, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, clock, _ := ranSmallOnce(t)
 	cfg.Schedule.Cron = "@daily"
 	if due, err := clockPipeline(t, cfg, clock).Plan(); err != nil || len(due) != 0 {
 		t.Fatalf("schedule changed: %+v %v", due, err)
@@ -212,16 +221,7 @@ func TestLockBusy(t *testing.T) {
 // period due again, a manifest from before the field was kept does not.
 func TestDueRuleIngestChanged(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
-	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("run: %d manifests, %v", len(ms), err)
-	}
+	cfg, clock, ms := ranSmallOnce(t)
 	if b := ms[0].Build; b.Ingest != pipeline.IngestVersion || b.Go == "" {
 		t.Errorf("build identity not recorded: %+v", b)
 	}
@@ -266,21 +266,12 @@ func TestDueRuleIngestChanged(t *testing.T) {
 // makes the period due like a change of a stage.
 func TestDueRulePreludeChanged(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
-	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("run: %d manifests, %v", len(ms), err)
-	}
+	cfg, clock, ms := ranSmallOnce(t)
 	if s := ms[0].Stages; len(s) == 0 || s[0].File != "0000_macros.sql" || s[0].Number != pipeline.PreludeNumber || len(s[0].Checksum) != 64 {
 		t.Fatalf("manifest stages do not start with the prelude: %+v", s)
 	}
 	stages := fstest.MapFS{}
-	err = fs.WalkDir(channelscope.Stages(), ".", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(channelscope.Stages(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
