@@ -1,18 +1,13 @@
 package pipeline_test
 
 // Tests over the embedded stages as shipped: their lake shapes against a
-// published lake, and the README's stage table against the binary.
+// published lake. (The README's stage table: cmd/channelscope TestREADMEStages.)
 
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
@@ -82,26 +77,3 @@ func checkLakeShapes(t *testing.T, lakeDir string) {
 	}
 }
 
-// TestREADMEStages: the stage table of the README lists every embedded
-// stage, the prelude included, with the version the binary runs.
-func TestREADMEStages(t *testing.T) {
-	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stages, err := pipeline.LoadStages(channelscope.Stages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want, got []string
-	for _, st := range stages {
-		want = append(want, fmt.Sprintf("%04d_%s %d", st.Number, st.Name, st.Version))
-	}
-	for _, m := range regexp.MustCompile(`(?m)^\| (\d{4}_[a-z0-9_]+) \| (\d+) \|`).FindAllStringSubmatch(string(readme), -1) {
-		got = append(got, m[1]+" "+m[2])
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("README stage table lists\n%s\nthe binary runs\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-}
