@@ -201,8 +201,19 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	if err != nil {
 		return err
 	}
+	// Stages never change lake_* tables (LoadStages rejects it), so each
+	// history table is read from Parquet once per run, by the first stage
+	// that names it (sales_out's window is read by channel and score).
+	loaded := map[string]bool{}
 	prepare := func(ctx context.Context, st Stage) error {
-		return p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, st.Lake, ShapePrefix)
+		var tables []string
+		for _, t := range st.Lake {
+			if !loaded[t] {
+				tables = append(tables, t)
+				loaded[t] = true
+			}
+		}
+		return p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, tables, ShapePrefix)
 	}
 	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
 	if err != nil {
