@@ -76,4 +76,3 @@ func checkLakeShapes(t *testing.T, lakeDir string) {
 		t.Error("no stage reads the lake")
 	}
 }
-
