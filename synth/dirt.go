@@ -2,6 +2,7 @@ package synth
 
 import (
 	"slices"
+	"sort"
 )
 
 // Defect codes: the reject reasons the pipeline uses for the same faults.
@@ -116,26 +117,44 @@ func (g *gen) mutate(d, m int, rw *row, code string) {
 	rw.defect = code
 }
 
-// fileRows lays out one month's file of distributor d: its invoices in
-// order, with the planned defects mixed in. Rows exclude the header.
-func (g *gen) fileRows(m, d int, invs []*invoice, last bool) []row {
-	good := 0
+// filePlan is one month's file of a distributor, laid out but not
+// rendered: its invoices in order, each followed by the defective lines
+// planned into it, with duplicated lines and repeated headers slotted in,
+// and maybe a total line at the end. Rows are rendered as they are written.
+type filePlan struct {
+	*monthFile
+	extra      map[int32][]row // defective lines after invoice k's own
+	goodBefore []int32         // per invoice, good lines before it
+	baseBefore []int32         // per invoice, base rows before it
+	slots      *lineSlots
+	dupSrc     map[int32]bool // base rows that are copied further down
+	summary    *row
+}
+
+// planFile draws the defects of mf's file, in the order the generator
+// always drew them, so the same options still give the same bytes.
+func (g *gen) planFile(mf *monthFile, last bool) *filePlan {
+	d, m := mf.d, mf.m
+	good := len(mf.sales)
 	var total float64
-	var hosts []*invoice
-	for _, inv := range invs {
-		good += len(inv.lines)
-		for _, s := range inv.lines {
+	var hosts []int32
+	for k, inv := range mf.invs {
+		for _, s := range mf.sales[inv.first : inv.first+int32(inv.n)] {
 			total += s.amount
 		}
 		if !inv.credit {
-			hosts = append(hosts, inv)
+			hosts = append(hosts, int32(k))
 		}
 	}
 	if len(hosts) == 0 {
-		hosts = invs
+		hosts = make([]int32, len(mf.invs))
+		for k := range hosts {
+			hosts[k] = int32(k)
+		}
 	}
 	plan := g.planDefects(d, good, last)
 	avail := g.available(m)
+	fp := &filePlan{monthFile: mf, extra: map[int32][]row{}, dupSrc: map[int32]bool{}}
 
 	// Defective lines are extra lines of a real invoice.
 	for _, code := range plan {
@@ -146,51 +165,47 @@ func (g *gen) fileRows(m, d int, invs []*invoice, last bool) []row {
 		if len(hosts) == 0 {
 			continue
 		}
-		inv := oneOf(g.rng, hosts)
-		skip := make([]int, 0, len(inv.lines))
-		for _, s := range inv.lines {
-			skip = append(skip, s.p)
+		k := oneOf(g.rng, hosts)
+		inv := mf.invs[k]
+		lines := mf.sales[inv.first : inv.first+int32(inv.n)]
+		skip := make([]int, 0, len(lines))
+		for _, s := range lines {
+			skip = append(skip, int(s.p))
 		}
-		s, ok := g.newSale(inv.r, d, m, avail, skip)
+		s, ok := g.newSale(int(inv.r), d, m, avail, skip)
 		if !ok {
-			s, _ = g.newSale(inv.r, d, m, avail, nil)
+			s, ok = g.newSale(int(inv.r), d, m, avail, nil)
 		}
-		rw := g.saleRow(d, inv, len(inv.lines)+len(inv.extra)+1, s)
+		sku, cur := "", "" // a sale that could not be drawn shows no product
+		if ok {
+			sku, cur = g.code(s, d), g.currency(int(inv.r), d)
+		}
+		rw := g.saleRow(mf, int(k), len(lines)+len(fp.extra[k])+1, s, sku, cur)
 		g.mutate(d, m, &rw, code)
-		inv.extra = append(inv.extra, rw)
+		fp.extra[k] = append(fp.extra[k], rw)
 	}
 
-	var rows []row
-	for _, inv := range invs {
-		for i, s := range inv.lines {
-			rows = append(rows, g.saleRow(d, inv, i+1, s))
-		}
-		rows = append(rows, inv.extra...)
+	fp.goodBefore = make([]int32, len(mf.invs)+1)
+	fp.baseBefore = make([]int32, len(mf.invs)+1)
+	for k, inv := range mf.invs {
+		fp.goodBefore[k+1] = fp.goodBefore[k] + int32(inv.n)
+		fp.baseBefore[k+1] = fp.baseBefore[k] + int32(inv.n) + int32(len(fp.extra[int32(k)]))
 	}
-
+	fp.slots = newLineSlots(int(fp.baseBefore[len(mf.invs)]))
 	for _, code := range plan {
 		switch code {
 		case Duplicate: // an exact copy of an earlier good line, further down
-			var goods []int
-			for i, r := range rows {
-				if r.defect == "" {
-					goods = append(goods, i)
-				}
-			}
-			if len(goods) == 0 {
+			if good == 0 {
 				continue
 			}
-			i := oneOf(g.rng, goods)
-			j := i + 1 + g.rng.IntN(len(rows)-i)
-			dup := row{cells: slices.Clone(rows[i].cells), partner: rows[i].partner, defect: Duplicate}
-			rows = slices.Insert(rows, j, dup)
+			b := fp.goodBase(g.rng.IntN(good))
+			i := fp.slots.position(b)
+			j := i + 1 + g.rng.IntN(fp.slots.len-i)
+			fp.slots.insert(j, insertion{src: int32(b)})
+			fp.dupSrc[int32(b)] = true
 		case RepeatedHeader:
-			h := make([]cell, len(layouts[d].header))
-			for k, s := range layouts[d].header {
-				h[k] = txt(s)
-			}
-			p := min(len(rows), 1+g.rng.IntN(max(1, len(rows)-1)))
-			rows = slices.Insert(rows, p, row{cells: h, defect: RepeatedHeader})
+			n := fp.slots.len
+			fp.slots.insert(min(n, 1+g.rng.IntN(max(1, n-1))), insertion{header: true})
 		}
 	}
 	if slices.Contains(plan, SummaryLine) {
@@ -203,9 +218,68 @@ func (g *gen) fileRows(m, d int, invs []*invoice, last bool) []row {
 			c[0] = txt("Total général")
 		}
 		c[layouts[d].iAmt] = amountCell(d, round2(total))
-		rows = append(rows, row{cells: c, defect: SummaryLine})
+		fp.summary = &row{cells: c, defect: SummaryLine}
 	}
-	return rows
+	return fp
+}
+
+// goodBase is the base row index of the i-th good line (good lines are
+// every invoice's own lines, in order).
+func (fp *filePlan) goodBase(i int) int {
+	// The invoice holding good line i: the last one with fewer good lines before it.
+	k := sort.Search(len(fp.invs), func(k int) bool {
+		return int(fp.goodBefore[k+1]) > i
+	})
+	return int(fp.baseBefore[k]) + i - int(fp.goodBefore[k])
+}
+
+// rows calls emit with every row of the file, in order.
+func (fp *filePlan) rows(g *gen, emit func(row) error) error {
+	header := make([]cell, len(layouts[fp.d].header))
+	for k, s := range layouts[fp.d].header {
+		header[k] = txt(s)
+	}
+	copies := map[int32]row{}
+	inserted := func(b int) error {
+		for _, x := range fp.slots.gaps[int32(b)] {
+			rw := row{cells: header, defect: RepeatedHeader}
+			if !x.header {
+				src := copies[x.src]
+				rw = row{cells: src.cells, partner: src.partner, defect: Duplicate}
+			}
+			if err := emit(rw); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b := 0
+	for k, inv := range fp.invs {
+		own := make([]row, 0, int(inv.n)+len(fp.extra[int32(k)]))
+		for i := range int(inv.n) {
+			own = append(own, g.goodRow(fp.monthFile, k, i))
+		}
+		own = append(own, fp.extra[int32(k)]...)
+		for _, rw := range own {
+			if err := inserted(b); err != nil {
+				return err
+			}
+			if fp.dupSrc[int32(b)] {
+				copies[int32(b)] = rw
+			}
+			if err := emit(rw); err != nil {
+				return err
+			}
+			b++
+		}
+	}
+	if err := inserted(b); err != nil {
+		return err
+	}
+	if fp.summary != nil {
+		return emit(*fp.summary)
+	}
+	return nil
 }
 
 // available lists, per family, the products on sale in month m: those

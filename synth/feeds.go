@@ -59,37 +59,62 @@ type view struct {
 	acct, name, tax, addr, postcode, city string
 }
 
+// sale is one invoice line. It is compact because a month of a large
+// workspace holds millions and every reseller keeps its returnable ones:
+// the code shown is the product's alias at the distributor when alias is
+// set, the currency is the reseller's at Alpinet and EUR elsewhere.
 type sale struct {
-	p        int // product index
-	code     string
-	qty      int
-	amount   float64
-	currency string
+	amount float64
+	qty    int32
+	p      uint16 // product index
+	alias  bool
 }
 
+// invoice is one invoice or credit note of a month's file; its lines are
+// monthFile.sales[first:first+n].
 type invoice struct {
-	r      int
-	date   time.Time
+	r      int32 // reseller index
+	first  int32
+	n      uint8
+	day    uint8 // day of the month
 	credit bool
-	id     string
-	lines  []sale
-	extra  []row // defective lines appended by dirt
+}
+
+// monthFile holds what one distributor's file of one month is made of,
+// before it is laid out and written.
+type monthFile struct {
+	m, d  int
+	invs  []invoice // in date order
+	sales []sale
+	seq0  int // invoice k is number seq0+k+1 of the distributor
+}
+
+// returnableBudget bounds the earlier sales kept, over all resellers, for
+// credit notes to reverse: a reseller's chain at one distributor forgets
+// its oldest half when it reaches returnableLimit, so a large workspace's
+// memory does not grow with its months. The default workspace (at most
+// 299 in a chain) never reaches it, so its bytes are unchanged.
+const returnableBudget = 16 << 20
+
+func returnableLimit(resellers int) int {
+	return max(32, returnableBudget/(3*max(1, resellers)))
 }
 
 // gen carries the state of one generation run.
 type gen struct {
-	o        Options
-	rng      *rand.Rand
-	periods  []time.Time
-	prods    []*product
-	res      []*reseller
-	views    [][3]view
-	buys     [][]int8 // reseller x month: distributor bought from, -1 none
-	spike    [][]bool
-	history  [][]sale // (reseller*3 + distributor): sales that can be returned
-	seq      [3]int
-	chf, gbp []float64
-	used     [3]map[string]bool // defect codes used so far per distributor
+	o          Options
+	rng        *rand.Rand
+	periods    []time.Time
+	prods      []*product
+	res        []*reseller
+	views      [][3]view
+	buys       [][]int8 // reseller x month: distributor bought from, -1 none
+	spike      [][]bool
+	history    [][]sale // (reseller*3 + distributor): sales that can be returned
+	returnable int      // the longest a history gets (returnableLimit)
+	seq        [3]int
+	chf, gbp   []float64
+	used       [3]map[string]bool // defect codes used so far per distributor
 }
 
 var season = [12]float64{1.0, 0.95, 1.1, 1.0, 0.95, 1.05, 0.9, 0.6, 1.1, 1.1, 1.05, 1.2}
@@ -119,6 +144,7 @@ func (g *gen) setupActivity() {
 		g.buys[i], g.spike[i] = b, spike
 	}
 	g.history = make([][]sale, 3*len(g.res))
+	g.returnable = returnableLimit(len(g.res))
 }
 
 // setupViews draws each distributor's account code and spelling per reseller.
@@ -128,6 +154,12 @@ func (g *gen) setupViews() {
 		used[d] = map[int]bool{}
 	}
 	g.views = make([][3]view, len(g.res))
+	// Alpinet and XL Supply number accounts with 5 digits, 6 when there are
+	// more resellers than the 5-digit codes of the earlier size limit fit.
+	lo, hi := 10000, 99999
+	if len(g.res) > 56250 {
+		lo, hi = 100000, 999999
+	}
 	for i, r := range g.res {
 		for d := range 3 {
 			v := view{postcode: r.postcode, city: r.city, addr: r.address}
@@ -141,12 +173,12 @@ func (g *gen) setupViews() {
 					v.tax = r.agencySIRET
 				}
 			case alpinet:
-				v.acct = fmt.Sprintf("AL-%05d", uniqueInt(g.rng, used[d], 10000, 99999))
+				v.acct = fmt.Sprintf("AL-%05d", uniqueInt(g.rng, used[d], lo, hi))
 				if r.siren != "" && g.rng.IntN(10) < 7 {
 					v.tax = vatFR(r.siren)
 				}
 			case xlsupply:
-				v.acct = strconv.Itoa(uniqueInt(g.rng, used[d], 10000, 99999))
+				v.acct = strconv.Itoa(uniqueInt(g.rng, used[d], lo, hi))
 				if g.rng.IntN(100) < 85 {
 					v.tax = r.siren
 				}
@@ -268,6 +300,9 @@ func allocate(r *rand.Rand, weights []float64, n int) []int {
 	if n <= 0 || len(weights) == 0 {
 		return out
 	}
+	if len(weights) > linearPickMax {
+		return allocateTree(r, weights, n, out)
+	}
 	w := slices.Clone(weights)
 	if n < len(w) { // not enough lines for everyone: the heaviest-drawn get one
 		for range n {
@@ -281,6 +316,28 @@ func allocate(r *rand.Rand, weights []float64, n int) []int {
 	}
 	for range n - len(w) {
 		out[pick(r, weights)]++
+	}
+	return out
+}
+
+// allocateTree is allocate for many buyers, with the same draws.
+func allocateTree(r *rand.Rand, weights []float64, n int, out []int) []int {
+	t := newWeightTree(weights)
+	if n < len(weights) {
+		for range n {
+			i := t.pick(r)
+			if out[i] == 0 {
+				t.add(i, -weights[i])
+			}
+			out[i] = 1
+		}
+		return out
+	}
+	for i := range out {
+		out[i] = 1
+	}
+	for range n - len(weights) {
+		out[t.pick(r)]++
 	}
 	return out
 }
@@ -330,30 +387,51 @@ func (g *gen) newSale(ri, d, m int, avail [][]int, skip []int) (sale, bool) {
 			continue
 		}
 		p := g.prods[pi]
-		code := p.sku
-		if a := p.aliases[d]; a != "" && g.rng.IntN(100) < 92 {
-			code = a
-		}
+		alias := p.aliases[d] != "" && g.rng.IntN(100) < 92
 		qty := g.quantity(p, r, g.spike[ri][m])
 		disc := math.Min(1, math.Max(0.7, r.discount+0.04*g.rng.NormFloat64()))
 		amount := round2(float64(qty) * p.price * disc)
-		cur := "EUR"
-		if d == alpinet {
-			cur = r.currency
-		}
-		switch cur {
+		switch g.currency(ri, d) {
 		case "CHF":
 			amount = round2(amount / g.chf[m])
 		case "GBP":
 			amount = round2(amount / g.gbp[m])
 		}
-		return sale{p: pi, code: code, qty: qty, amount: amount, currency: cur}, true
+		return sale{p: uint16(pi), alias: alias, qty: int32(qty), amount: amount}, true
 	}
 	return sale{}, false
 }
 
+// code is the product code a sale shows in distributor d's file.
+func (g *gen) code(s sale, d int) string {
+	if s.alias {
+		return g.prods[s.p].aliases[d]
+	}
+	return g.prods[s.p].sku
+}
+
+// currency is the currency distributor d invoices reseller ri in.
+func (g *gen) currency(ri, d int) string {
+	if d == alpinet {
+		return g.res[ri].currency
+	}
+	return "EUR"
+}
+
+// remember keeps s returnable by its reseller; old counts the sales of
+// earlier months at the front of h and is returned adjusted.
+func remember(h *[]sale, s sale, old, limit int) int {
+	if len(*h) >= limit {
+		drop := limit / 2
+		*h = append((*h)[:0], (*h)[drop:]...)
+		old = max(0, old-drop)
+	}
+	*h = append(*h, s)
+	return old
+}
+
 // monthInvoices draws the invoices and credit notes of distributor d in month m.
-func (g *gen) monthInvoices(m, d int) []*invoice {
+func (g *gen) monthInvoices(m, d int) *monthFile {
 	period := g.periods[m]
 	avail := g.available(m)
 	n := len(g.periods)
@@ -405,7 +483,8 @@ func (g *gen) monthInvoices(m, d int) []*invoice {
 	buyers := append(slices.Clone(master), others...)
 	counts := append(allocate(g.rng, wm, budget-bo), allocate(g.rng, wo, bo)...)
 
-	var invs []*invoice
+	mf := &monthFile{m: m, d: d}
+	var invs []invoice
 	for k, ri := range buyers {
 		h := &g.history[ri*3+d]
 		old := len(*h) // only sales of earlier months are returned
@@ -417,60 +496,91 @@ func (g *gen) monthInvoices(m, d int) []*invoice {
 				orig := (*h)[j]
 				ret := orig
 				if orig.qty > 1 && g.rng.IntN(5) < 2 {
-					q := 1 + g.rng.IntN(orig.qty-1)
-					ret.qty, ret.amount = q, round2(orig.amount*float64(q)/float64(orig.qty))
-					(*h)[j].qty -= q
+					q := 1 + g.rng.IntN(int(orig.qty)-1)
+					ret.qty, ret.amount = int32(q), round2(orig.amount*float64(q)/float64(orig.qty))
+					(*h)[j].qty -= int32(q)
 					(*h)[j].amount = round2(orig.amount - ret.amount)
 				} else {
 					*h = slices.Delete(*h, j, j+1)
 					old--
 				}
 				ret.qty, ret.amount = -ret.qty, -ret.amount
-				invs = append(invs, &invoice{r: ri, date: businessDay(g.rng, period), credit: true, lines: []sale{ret}})
+				invs = append(invs, invoice{r: int32(ri), day: uint8(businessDay(g.rng, period).Day()), credit: true,
+					first: int32(len(mf.sales)), n: 1})
+				mf.sales = append(mf.sales, ret)
 				c--
 				continue
 			}
 			size := min(c, 1+pick(g.rng, []float64{40, 30, 18, 12}))
-			inv := &invoice{r: ri, date: businessDay(g.rng, period)}
+			inv := invoice{r: int32(ri), day: uint8(businessDay(g.rng, period).Day()), first: int32(len(mf.sales))}
 			var skip []int
 			for range size {
 				s, ok := g.newSale(ri, d, m, avail, skip)
 				if !ok {
 					break
 				}
-				skip = append(skip, s.p)
-				inv.lines = append(inv.lines, s)
-				*h = append(*h, s)
+				skip = append(skip, int(s.p))
+				mf.sales = append(mf.sales, s)
+				inv.n++
+				old = remember(h, s, old, g.returnable)
 			}
-			if len(inv.lines) == 0 {
+			if inv.n == 0 {
 				break
 			}
-			c -= len(inv.lines)
+			c -= int(inv.n)
 			invs = append(invs, inv)
 		}
 	}
-	slices.SortStableFunc(invs, func(a, b *invoice) int { return a.date.Compare(b.date) })
-	yymm := period.Format("0601")
+	mf.invs = sortByDay(invs)
+	mf.seq0 = g.seq[d]
+	g.seq[d] += len(invs)
+	return mf
+}
+
+// sortByDay orders invoices by date, keeping their order within a day (a
+// stable counting sort: a month has millions of invoices but 31 days).
+func sortByDay(invs []invoice) []invoice {
+	var start [33]int
 	for _, inv := range invs {
-		g.seq[d]++
-		switch d {
-		case nordis:
-			p := "F"
-			if inv.credit {
-				p = "A"
-			}
-			inv.id = fmt.Sprintf("%s%s-%06d", p, yymm, g.seq[d])
-		case alpinet:
-			p := "IN"
-			if inv.credit {
-				p = "CN"
-			}
-			inv.id = fmt.Sprintf("%s-%s-%05d", p, yymm, g.seq[d])
-		case xlsupply:
-			inv.id = strconv.Itoa(7000000 + g.seq[d])
-		}
+		start[inv.day+1]++
 	}
-	return invs
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]invoice, len(invs))
+	for _, inv := range invs {
+		out[start[inv.day]] = inv
+		start[inv.day]++
+	}
+	return out
+}
+
+// invoiceID is the number distributor d prints for invoice k of mf.
+func (mf *monthFile) invoiceID(g *gen, k int) string {
+	inv := mf.invs[k]
+	seq := mf.seq0 + k + 1
+	yymm := g.periods[mf.m].Format("0601")
+	switch mf.d {
+	case nordis:
+		p := "F"
+		if inv.credit {
+			p = "A"
+		}
+		return fmt.Sprintf("%s%s-%06d", p, yymm, seq)
+	case alpinet:
+		p := "IN"
+		if inv.credit {
+			p = "CN"
+		}
+		return fmt.Sprintf("%s-%s-%05d", p, yymm, seq)
+	}
+	return strconv.Itoa(7000000 + seq)
+}
+
+// date is the invoice date of invoice k of mf.
+func (mf *monthFile) date(g *gen, k int) time.Time {
+	p := g.periods[mf.m]
+	return time.Date(p.Year(), p.Month(), int(mf.invs[k].day), 0, 0, 0, 0, time.UTC)
 }
 
 // frAmount formats an amount the French way: 1.234,56.
@@ -524,20 +634,31 @@ func qtyCell(d, q int) cell {
 	return c
 }
 
-// saleRow formats one invoice line in distributor d's layout.
-func (g *gen) saleRow(d int, inv *invoice, lineNo int, s sale) row {
+// saleRow formats one invoice line (invoice k of mf) in its distributor's
+// layout, showing product code code and currency cur.
+func (g *gen) saleRow(mf *monthFile, k, lineNo int, s sale, code, cur string) row {
+	d, inv := mf.d, mf.invs[k]
 	v := g.views[inv.r][d]
+	id, date := mf.invoiceID(g, k), mf.date(g, k)
+	qty := int(s.qty)
 	var cells []cell
 	switch d {
 	case nordis:
-		cells = []cell{txt(inv.id), txt(strconv.Itoa(lineNo)), dateCell(d, inv.date), txt(v.acct), txt(v.name), txt(v.tax),
-			txt(v.addr), txt(v.postcode), txt(v.city), txt(s.code), qtyCell(d, s.qty), amountCell(d, s.amount)}
+		cells = []cell{txt(id), txt(strconv.Itoa(lineNo)), dateCell(d, date), txt(v.acct), txt(v.name), txt(v.tax),
+			txt(v.addr), txt(v.postcode), txt(v.city), txt(code), qtyCell(d, qty), amountCell(d, s.amount)}
 	case alpinet:
-		cells = []cell{txt(inv.id), txt(strconv.Itoa(lineNo)), dateCell(d, inv.date), txt(v.acct), txt(v.name), txt(v.tax),
-			txt(v.addr), txt(v.postcode), txt(v.city), txt(s.code), qtyCell(d, s.qty), amountCell(d, s.amount), txt(s.currency)}
+		cells = []cell{txt(id), txt(strconv.Itoa(lineNo)), dateCell(d, date), txt(v.acct), txt(v.name), txt(v.tax),
+			txt(v.addr), txt(v.postcode), txt(v.city), txt(code), qtyCell(d, qty), amountCell(d, s.amount), txt(cur)}
 	case xlsupply:
-		cells = []cell{txt(inv.id), dateCell(d, inv.date), txt(v.acct), txt(v.name), txt(v.tax),
-			txt(v.postcode), txt(v.city), txt(s.code), qtyCell(d, s.qty), amountCell(d, s.amount)}
+		cells = []cell{txt(id), dateCell(d, date), txt(v.acct), txt(v.name), txt(v.tax),
+			txt(v.postcode), txt(v.city), txt(code), qtyCell(d, qty), amountCell(d, s.amount)}
 	}
 	return row{cells: cells, partner: g.res[inv.r].id}
+}
+
+// goodRow is the row of line i of invoice k of mf.
+func (g *gen) goodRow(mf *monthFile, k, i int) row {
+	inv := mf.invs[k]
+	s := mf.sales[int(inv.first)+i]
+	return g.saleRow(mf, k, i+1, s, g.code(s, mf.d), g.currency(int(inv.r), mf.d))
 }

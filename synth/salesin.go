@@ -28,11 +28,9 @@ func newSellOut(months int) sellOut {
 	return s
 }
 
-func (s sellOut) add(m, d int, invs []*invoice) {
-	for _, inv := range invs {
-		for _, l := range inv.lines {
-			s[m][d][l.p] += l.qty
-		}
+func (s sellOut) add(m, d int, sales []sale) {
+	for _, l := range sales {
+		s[m][d][int(l.p)] += int(l.qty)
 	}
 }
 

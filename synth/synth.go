@@ -29,12 +29,13 @@ type Options struct {
 	End      string // last period "YYYY-MM", default "2026-10"
 }
 
-// Limits that keep a workspace generable in reasonable time and within the
-// identifier formats (5-digit partner ids and account codes).
+// Limits that keep a workspace generable in reasonable time. Feeds are
+// written as they are drawn, so memory grows with a month's lines (compact
+// invoices, a few tens of bytes a line) and the partners, not with the months.
 const (
-	MaxPartners = 50000
+	MaxPartners = 200000
 	MaxMonths   = 240
-	MaxLines    = 100000
+	MaxLines    = 10000000
 )
 
 // DefaultOptions returns the options of the default workspace.
@@ -191,39 +192,44 @@ func Generate(dir string, o Options) (Summary, error) {
 		return nil
 	}
 
-	var truth []truthRow
+	truth, err := newTruthWriter(filepath.Join(dir, "truth"))
+	if err != nil {
+		return s, err
+	}
+	st := newTally()
 	sold := newSellOut(len(periods))
 	for m, p := range periods {
 		ym := p.Format("2006-01")
 		for d := range 3 {
-			invs := g.monthInvoices(m, d)
-			sold.add(m, d, invs)
-			rows := g.fileRows(m, d, invs, m == len(periods)-1)
 			var rel string
-			var data []byte
-			var err error
 			switch d {
 			case nordis:
 				rel = path.Join("feeds", ym, "nordis", "ventes_"+p.Format("200601")+".csv")
-				data, err = csvFile(d, rows)
 			case alpinet:
 				rel = path.Join("feeds", ym, "alpinet", "sales_"+ym+".csv")
-				data, err = csvFile(d, rows)
 			case xlsupply:
 				rel = path.Join("feeds", ym, "xlsupply", "sellout_"+p.Format("2006_01")+".xlsx")
-				data, err = xlsxFile(layouts[d].header, rows, p)
 			}
-			if err != nil {
-				return s, fmt.Errorf("%s: %w", rel, err)
-			}
-			if err := write(rel, data); err != nil {
+			mf := g.monthInvoices(m, d)
+			sold.add(m, d, mf.sales)
+			fp := g.planFile(mf, m == len(periods)-1)
+			if err := g.writeFeed(filepath.Join(dir, filepath.FromSlash(rel)), rel, fp, truth, st); err != nil {
+				truth.abort()
 				return s, err
 			}
-			s.Files++
-			for i, r := range rows {
-				truth = append(truth, truthRow{file: rel, line: i + 2, partner: r.partner, defect: r.defect})
+			if !written[rel] {
+				written[rel] = true
+				s.Written = append(s.Written, rel)
 			}
+			s.Files++
 		}
+		if err := truth.endMonth(); err != nil {
+			truth.abort()
+			return s, err
+		}
+	}
+	if err := truth.close(); err != nil {
+		return s, err
 	}
 
 	for m, data := range salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold) {
@@ -260,29 +266,9 @@ func Generate(dir string, o Options) (Summary, error) {
 			return s, err
 		}
 	}
-	if err := writeTruth(filepath.Join(dir, "truth", "lines.csv"), truth); err != nil {
-		return s, err
-	}
 	s.Written = append(s.Written, "truth/lines.csv")
 	slices.Sort(s.Written)
-
-	counts := make([]int, len(DefectCodes()))
-	buyers := map[string]bool{}
-	for _, t := range truth {
-		s.Lines++
-		if t.defect == "" {
-			s.Good++
-		} else {
-			counts[slices.Index(DefectCodes(), t.defect)]++
-		}
-		if t.partner != "" {
-			buyers[t.partner] = true
-		}
-	}
-	s.Buyers = len(buyers)
-	for i, c := range DefectCodes() {
-		s.Defects = append(s.Defects, DefectCount{Code: c, Lines: counts[i]})
-	}
+	st.summarize(&s)
 	return s, nil
 }
 
