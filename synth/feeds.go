@@ -112,6 +112,7 @@ type gen struct {
 	spike      [][]bool
 	history    [][]sale // (reseller*3 + distributor): sales that can be returned
 	returnable int      // the longest a history gets (returnableLimit)
+	lim        limits
 	seq        [3]int
 	chf, gbp   []float64
 	used       [3]map[string]bool // defect codes used so far per distributor
@@ -295,12 +296,12 @@ func businessDay(r *rand.Rand, t time.Time) time.Time {
 }
 
 // allocate spreads n lines over buyers: one each first, the rest by weight.
-func allocate(r *rand.Rand, weights []float64, n int) []int {
+func allocate(r *rand.Rand, weights []float64, n, linearMax int) []int {
 	out := make([]int, len(weights))
 	if n <= 0 || len(weights) == 0 {
 		return out
 	}
-	if len(weights) > linearPickMax {
+	if len(weights) > linearMax {
 		return allocateTree(r, weights, n, out)
 	}
 	w := slices.Clone(weights)
@@ -481,7 +482,7 @@ func (g *gen) monthInvoices(m, d int) *monthFile {
 		bo = 0
 	}
 	buyers := append(slices.Clone(master), others...)
-	counts := append(allocate(g.rng, wm, budget-bo), allocate(g.rng, wo, bo)...)
+	counts := append(allocate(g.rng, wm, budget-bo, g.lim.linearPick), allocate(g.rng, wo, bo, g.lim.linearPick)...)
 
 	mf := &monthFile{m: m, d: d}
 	var invs []invoice

@@ -150,6 +150,17 @@ const (
 // Generate writes the workspace into dir, creating it if needed and
 // overwriting the files it writes (other files are left alone).
 func Generate(dir string, o Options) (Summary, error) {
+	return generate(dir, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows})
+}
+
+// limits are the sizes where the generator switches to its large-workspace
+// paths; tests lower them to reach those paths with small workspaces.
+type limits struct {
+	linearPick  int // allocate: weight lists longer than this use a Fenwick tree
+	xlsxMemRows int // sheets longer than this are streamed
+}
+
+func generate(dir string, o Options, lim limits) (Summary, error) {
 	o = o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
@@ -167,7 +178,7 @@ func Generate(dir string, o Options) (Summary, error) {
 	prods := genProducts(stream(streamProducts), periods[0], end)
 	chf, gbp := fxRates(stream(streamFX), o.Months)
 
-	g := &gen{o: o, rng: stream(streamFeeds), periods: periods, prods: prods,
+	g := &gen{o: o, lim: lim, rng: stream(streamFeeds), periods: periods, prods: prods,
 		res: append(slices.Clone(master), others...), chf: chf, gbp: gbp}
 	for d := range g.used {
 		g.used[d] = map[string]bool{}

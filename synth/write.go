@@ -40,7 +40,7 @@ func (g *gen) writeFeed(path, rel string, fp *filePlan, truth *truthWriter, st *
 		if fp.summary != nil {
 			rows++
 		}
-		w, err = newXLSXWriter(path, layouts[fp.d].header, rows, g.periods[fp.m])
+		w, err = newXLSXWriter(path, layouts[fp.d].header, rows, g.lim.xlsxMemRows, g.periods[fp.m])
 	} else {
 		w, err = newCSVWriter(path, fp.d)
 	}

@@ -18,8 +18,8 @@ const xlsxInMemoryRows = 50000
 // excluded): sheet Sellout, header in row 1, dates, units and values as
 // numeric cells, everything else as text. Document properties are pinned
 // to the period so bytes are reproducible.
-func newXLSXWriter(path string, header []string, rows int, period time.Time) (feedWriter, error) {
-	if rows <= xlsxInMemoryRows {
+func newXLSXWriter(path string, header []string, rows, memRows int, period time.Time) (feedWriter, error) {
+	if rows <= memRows {
 		return &xlsxMemWriter{path: path, header: header, period: period}, nil
 	}
 	f, err := newWorkbook(period)
