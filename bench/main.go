@@ -52,7 +52,7 @@ type options struct {
 	size, months, partners int
 	seed                   int64
 	root, out, peer, py    string
-	pandas                 bool
+	pandas, prepare        bool
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {
@@ -68,6 +68,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.peer, "peer", "", "the pandas peer script (default <root>/../shared/peer/pandas_month.py)")
 	fs.StringVar(&o.py, "python", "/usr/bin/python3", "the Python with pandas, openpyxl and PyYAML (Debian: python3-pandas python3-openpyxl python3-yaml)")
 	fs.BoolVar(&o.pandas, "pandas", true, "measure the pandas peer")
+	fs.BoolVar(&o.prepare, "prepare", false, "only generate the workspace and load the lake (a later run reuses both)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -176,6 +177,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if _, err := r.runAllow(ctx, heldOK, false, bin, "run", "--config", cfgPath, "--period", p, "--no-reports", "--log-level", "warn"); err != nil {
 			return err
 		}
+	}
+
+	if o.prepare {
+		say("prepared %s", ws)
+		return nil
 	}
 
 	floorOut := filepath.Join(o.out, name+"-floor")
