@@ -184,6 +184,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 
+	res.loadBefore = loadAvg()
 	floorOut := filepath.Join(o.out, name+"-floor")
 	defer os.RemoveAll(floorOut)
 	for _, kind := range []string{"csv", "xlsx"} {
@@ -227,8 +228,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else {
 		res.pandasNote = "not measured (-pandas=false)"
 	}
-	res.cores = runtime.NumCPU()
+	res.cores, res.loadAfter = runtime.NumCPU(), loadAvg()
 	return res.print(stdout)
+}
+
+// loadAvg is the machine's load average (1, 5, 15 minutes): the figures
+// of a shared machine mean little without it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // heldOK: exit status 3 is a run that published with held files.

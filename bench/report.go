@@ -22,6 +22,8 @@ type results struct {
 	cores       int
 	period      string
 	memoryLimit string
+	loadBefore  string // load average before and after the measurements
+	loadAfter   string
 	generate    *measured // nil when the workspace was reused
 	floors      []floorRun
 	pipeline    measured
@@ -56,6 +58,7 @@ func (r results) print(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nmonth %s: %d feed lines (%d CSV, %d XLSX); %d earlier months in the lake; duckdb memory_limit %s\n",
 		r.period, all, csvLines, xlsxLines, r.opts.months-1, r.memoryLimit)
+	fmt.Fprintf(w, "load average before %s, after %s\n", r.loadBefore, r.loadAfter)
 	if r.generate != nil {
 		fmt.Fprintf(w, "generate: %.1f s, peak RSS %s\n", r.generate.Seconds, mb(r.generate.PeakKB))
 	}
