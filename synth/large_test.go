@@ -19,7 +19,7 @@ func TestLargePathsDeterministic(t *testing.T) {
 	}
 	t.Parallel()
 	o := Options{Seed: 5, Partners: 60000, Months: 2, Lines: 2000} // few lines: no return-rate check
-	lim := limits{linearPick: 64, xlsxMemRows: 100}
+	lim := limits{linearPick: 64, xlsxMemRows: 100, xlsxMaxRows: xlsxMaxRows}
 	a, b := t.TempDir(), t.TempDir()
 	sa, err := generate(a, o, lim)
 	if err != nil {
@@ -48,11 +48,11 @@ func TestXLSXStreamSameCells(t *testing.T) {
 	t.Parallel()
 	o := Options{Seed: 7, Partners: 80, Months: 2, Lines: 900}
 	mem, str := t.TempDir(), t.TempDir()
-	s, err := generate(mem, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows})
+	s, err := generate(mem, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows, xlsxMaxRows: xlsxMaxRows})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := generate(str, o, limits{linearPick: linearPickMax, xlsxMemRows: 10}); err != nil {
+	if _, err := generate(str, o, limits{linearPick: linearPickMax, xlsxMemRows: 10, xlsxMaxRows: xlsxMaxRows}); err != nil {
 		t.Fatal(err)
 	}
 	hm, hs := hashes(t, mem), hashes(t, str)
@@ -154,5 +154,48 @@ func TestAllocateTree(t *testing.T) {
 		if n < len(w) && sum > n || n >= len(w) && sum != n {
 			t.Errorf("n=%d: %d lines spent", n, sum)
 		}
+	}
+}
+
+// A month of more rows than a sheet takes is split into workbooks, each
+// with the header, holding together the rows of the unsplit one, in order;
+// the truth follows the parts.
+func TestXLSXSplit(t *testing.T) {
+	t.Parallel()
+	o := Options{Seed: 8, Partners: 60, Months: 1, Lines: 1000}
+	whole, split := t.TempDir(), t.TempDir()
+	if _, err := generate(whole, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows, xlsxMaxRows: xlsxMaxRows}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := generate(split, o, limits{linearPick: linearPickMax, xlsxMemRows: 60, xlsxMaxRows: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "feeds/2026-10/xlsupply/sellout_2026_10"
+	want := sheetRows(t, filepath.Join(whole, filepath.FromSlash(base+".xlsx")))
+	truth := map[string]int{}
+	for _, r := range readCSV(t, filepath.Join(split, "truth", "lines.csv"))[1:] {
+		truth[r[0]]++
+	}
+	got := [][]string{want[0]}
+	for k := 0; ; k++ {
+		rel := partName(base+".xlsx", k)
+		if !slices.Contains(s.Written, rel) {
+			if k < 2 {
+				t.Fatalf("%s not written; written: %q", rel, s.Written)
+			}
+			break
+		}
+		rows := sheetRows(t, filepath.Join(split, filepath.FromSlash(rel)))
+		if !slices.Equal(rows[0], want[0]) || len(rows) > 91 {
+			t.Errorf("%s: %d rows, header %q", rel, len(rows), rows[0])
+		}
+		if truth[rel] != len(rows)-1 {
+			t.Errorf("%s: %d data rows, %d in truth", rel, len(rows)-1, truth[rel])
+		}
+		got = append(got, rows[1:]...)
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("the parts hold %d rows, the whole sheet %d, or they differ", len(got), len(want))
 	}
 }

@@ -150,7 +150,7 @@ const (
 // Generate writes the workspace into dir, creating it if needed and
 // overwriting the files it writes (other files are left alone).
 func Generate(dir string, o Options) (Summary, error) {
-	return generate(dir, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows})
+	return generate(dir, o, limits{linearPick: linearPickMax, xlsxMemRows: xlsxInMemoryRows, xlsxMaxRows: xlsxMaxRows})
 }
 
 // limits are the sizes where the generator switches to its large-workspace
@@ -158,6 +158,7 @@ func Generate(dir string, o Options) (Summary, error) {
 type limits struct {
 	linearPick  int // allocate: weight lists longer than this use a Fenwick tree
 	xlsxMemRows int // sheets longer than this are streamed
+	xlsxMaxRows int // data rows of a sheet; a month with more is split
 }
 
 func generate(dir string, o Options, lim limits) (Summary, error) {
@@ -224,15 +225,18 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 			mf := g.monthInvoices(m, d)
 			sold.add(m, d, mf.sales)
 			fp := g.planFile(mf, m == len(periods)-1)
-			if err := g.writeFeed(filepath.Join(dir, filepath.FromSlash(rel)), rel, fp, truth, st); err != nil {
+			files, err := g.writeFeed(dir, rel, fp, truth, st)
+			if err != nil {
 				truth.abort()
 				return s, err
 			}
-			if !written[rel] {
-				written[rel] = true
-				s.Written = append(s.Written, rel)
+			for _, f := range files {
+				if !written[f] {
+					written[f] = true
+					s.Written = append(s.Written, f)
+				}
 			}
-			s.Files++
+			s.Files += len(files)
 		}
 		if err := truth.endMonth(); err != nil {
 			truth.abort()
