@@ -174,7 +174,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		say("loading %s into the lake (not timed)", p)
-		if _, err := r.runAllow(ctx, heldOK, false, bin, "run", "--config", cfgPath, "--period", p, "--no-reports", "--log-level", "warn"); err != nil {
+		if _, err := r.runAllow(ctx, []int{exitHeld}, false, bin, "run", "--config", cfgPath, "--period", p, "--no-reports", "--log-level", "warn"); err != nil {
 			return err
 		}
 	}
@@ -201,7 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	say("(b) channelscope run --period %s --no-reports", last)
-	m, err := r.runAllow(ctx, heldOK, false, bin, "run", "--config", cfgPath, "--period", last, "--no-reports", "--log-level", "warn")
+	m, err := r.runAllow(ctx, []int{exitHeld}, false, bin, "run", "--config", cfgPath, "--period", last, "--no-reports", "--log-level", "warn")
 	if err != nil {
 		return err
 	}
@@ -242,8 +242,8 @@ func loadAvg() string {
 	return "unknown"
 }
 
-// heldOK: exit status 3 is a run that published with held files.
-var heldOK = []int{3}
+// exitHeld is the exit status of a run that published with held files.
+const exitHeld = 3
 
 // feedPeriods lists the periods under workspace/feeds, oldest first.
 func feedPeriods(workspace string) ([]string, error) {
