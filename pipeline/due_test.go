@@ -9,37 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
-// testClock is an injected clock that moves on a millisecond per reading,
-// so runs finish in order, and jumps when set.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func clockPipeline(t *testing.T, cfg *config.Config, clock *testClock) *pipeline.Pipeline {
+func clockPipeline(t *testing.T, cfg *config.Config, clock *fixture.Clock) *pipeline.Pipeline {
 	t.Helper()
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: clock.Now})
 	if err != nil {
@@ -50,14 +30,14 @@ func clockPipeline(t *testing.T, cfg *config.Config, clock *testClock) *pipeline
 
 // ranSmallOnce runs a copy of the small fixture once, on 2025-05-01 in Paris:
 // its one period, published.
-func ranSmallOnce(t *testing.T) (*config.Config, *testClock, []*pipeline.Manifest) {
+func ranSmallOnce(t *testing.T) (*config.Config, *fixture.Clock, []*pipeline.Manifest) {
 	t.Helper()
 	dir := copyTree(t, "testdata/small")
 	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{t: paris(t, "2025-05-01 00:00")}
+	clock := fixture.NewClock(paris(t, "2025-05-01 00:00"))
 	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("run: %d manifests, %v", len(ms), err)
@@ -92,7 +72,7 @@ func TestDueRuleLateFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{}
+	clock := fixture.NewClock(time.Time{})
 	p := clockPipeline(t, cfg, clock)
 	ctx := context.Background()
 	agenda := func() *pipeline.Agenda {

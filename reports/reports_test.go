@@ -3,7 +3,6 @@ package reports_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 	"github.com/channelscope/channelscope/synth"
@@ -148,9 +148,9 @@ func TestReports(t *testing.T) {
 	}
 
 	// Same data, same bytes.
-	before := digest(t, res.Dir)
+	before := fixture.Digest(t, res.Dir)
 	render(t, cfg, "fr", "")
-	if after := digest(t, res.Dir); after != before {
+	if after := fixture.Digest(t, res.Dir); after != before {
 		t.Error("a second render gave different bytes")
 	}
 	// One partner re-rendered alone gives the same page.
@@ -185,23 +185,6 @@ func frThousands(v float64) string {
 		return "-" + b.String()
 	}
 	return b.String()
-}
-
-func digest(t *testing.T, dir string) string {
-	t.Helper()
-	h := sha256.New()
-	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		fmt.Fprintf(h, "%s %x\n", strings.TrimPrefix(path, dir), sha256.Sum256(data))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
 // BenchmarkPartnerPages renders every partner page of a generated period

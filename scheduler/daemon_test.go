@@ -3,37 +3,22 @@ package scheduler_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/scheduler"
 	_ "github.com/duckdb/duckdb-go/v2"
 )
-
-// clock is an injected clock moving on a millisecond per reading.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
-	return c.t
-}
 
 // workspace copies the pipeline's small fixture (March 2025) and makes
 // April and May from it, dates moved.
@@ -91,7 +76,7 @@ func periods(ms []*pipeline.Manifest) []string {
 func TestTickCatchesUp(t *testing.T) {
 	t.Parallel()
 	cfgPath := workspace(t)
-	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
 	var after [][]string
 	d := newDaemon(t, cfgPath, c.Now, nil, func(_ context.Context, ms []*pipeline.Manifest) error {
 		after = append(after, periods(ms))
@@ -123,7 +108,7 @@ func TestTickCatchesUp(t *testing.T) {
 func TestTickBusy(t *testing.T) {
 	t.Parallel()
 	cfgPath := workspace(t)
-	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
 	d := newDaemon(t, cfgPath, c.Now, nil, nil)
 	unlock, err := pipeline.Lock(d.Config().Output)
 	if err != nil {
@@ -160,12 +145,12 @@ func (h cancelOn) WithAttrs(as []slog.Attr) slog.Handler {
 func TestStopDuringRunLeavesLake(t *testing.T) {
 	t.Parallel()
 	cfgPath := workspace(t)
-	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
 	if _, err := newDaemon(t, cfgPath, c.Now, nil, nil).Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	lake := filepath.Join(filepath.Dir(cfgPath), "out", "parquet")
-	before := digestTree(t, lake)
+	before := fixture.Digest(t, lake)
 	// A restated April makes April and May due.
 	feed := filepath.Join(filepath.Dir(cfgPath), "feeds", "2025-04", "alpi", "sales.csv")
 	f, err := os.OpenFile(feed, os.O_APPEND|os.O_WRONLY, 0)
@@ -184,7 +169,7 @@ func TestStopDuringRunLeavesLake(t *testing.T) {
 	if err := d.Run(ctx); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if got := digestTree(t, lake); got != before {
+	if got := fixture.Digest(t, lake); got != before {
 		t.Errorf("lake changed by a cancelled run:\n%s\nwas\n%s", got, before)
 	}
 	runs, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", "runs", "2025-04"))
@@ -207,7 +192,7 @@ func TestStopDuringRunLeavesLake(t *testing.T) {
 func TestReloadKeepsGoodConfig(t *testing.T) {
 	t.Parallel()
 	cfgPath := workspace(t)
-	c := &clock{t: time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC)}
+	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
 	d := newDaemon(t, cfgPath, c.Now, nil, nil)
 	good, err := os.ReadFile(cfgPath)
 	if err != nil {
@@ -233,26 +218,4 @@ func TestReloadKeepsGoodConfig(t *testing.T) {
 	if got, want := d.Next(from), time.Date(2025, 7, 16, 0, 0, 0, 0, d.Config().Schedule.Location()); !got.Equal(want) {
 		t.Errorf("next %v, want %v", got, want)
 	}
-}
-
-// digestTree lists every file under dir with its sha256.
-func digestTree(t *testing.T, dir string) string {
-	t.Helper()
-	var b bytes.Buffer
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(&b, "%x %s\n", sha256.Sum256(data), rel)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }

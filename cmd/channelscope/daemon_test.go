@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/synth"
 )
 
@@ -135,7 +134,7 @@ func TestDaemonProcess(t *testing.T) {
 			t.Errorf("reports of %s: %v", p, err)
 		}
 	}
-	lake := treeDigest(t, filepath.Join(output, "parquet"))
+	lake := fixture.Digest(t, filepath.Join(output, "parquet"))
 
 	writeConfig("schedule:\n  cron: \"every second\"\n")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
@@ -159,7 +158,7 @@ func TestDaemonProcess(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("daemon after SIGTERM: %v\n%s", err, log.text())
 	}
-	if got := treeDigest(t, filepath.Join(output, "parquet")); got != lake {
+	if got := fixture.Digest(t, filepath.Join(output, "parquet")); got != lake {
 		t.Errorf("the lake changed under a stopped run")
 	}
 	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-09"))
@@ -169,25 +168,4 @@ func TestDaemonProcess(t *testing.T) {
 	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-08"`) {
 		t.Errorf("no cancelled run of 2026-08 in the log:\n%s", log.text())
 	}
-}
-
-func treeDigest(t *testing.T, dir string) string {
-	t.Helper()
-	var b strings.Builder
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(&b, "%x %s\n", sha256.Sum256(data), rel)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
