@@ -12,58 +12,25 @@ type Statement struct {
 	SQL  string
 }
 
-// splitStatements cuts a SQL file at top-level semicolons. It knows the
-// lexical forms DuckDB SQL uses in the stages: '...' strings (” escape),
-// "..." identifiers, -- line comments and /* */ block comments. A chunk of
-// only comments or blanks is not a statement.
+// splitStatements cuts a SQL file at top-level semicolons: those codeOnly
+// leaves, so a ';' in a string, a quoted identifier or a comment does not
+// cut. A chunk of only comments or blanks is not a statement.
 func splitStatements(src string) []Statement {
+	code := codeOnly(src) // same length and newlines as src
 	var out []Statement
 	line, start, startLine := 1, 0, 0 // startLine 0: no code seen yet; start: its offset
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; {
 		case c == '\n':
 			line++
-		case c == '-' && i+1 < len(src) && src[i+1] == '-':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			i-- // let the newline be counted
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			i += 2
-			for i < len(src) && !(src[i] == '*' && i+1 < len(src) && src[i+1] == '/') {
-				if src[i] == '\n' {
-					line++
-				}
-				i++
-			}
-			i++
-		case c == '\'' || c == '"':
-			if startLine == 0 {
-				start, startLine = i, line
-			}
-			for i++; i < len(src); i++ {
-				if src[i] == '\n' {
-					line++
-				}
-				if src[i] == c {
-					if i+1 < len(src) && src[i+1] == c {
-						i++
-						continue
-					}
-					break
-				}
-			}
 		case c == ';':
 			if startLine != 0 {
 				out = append(out, Statement{Line: startLine, SQL: strings.TrimSpace(src[start : i+1])})
 			}
 			startLine = 0
 		case c == ' ' || c == '\t' || c == '\r':
-		default:
-			if startLine == 0 {
-				start, startLine = i, line
-			}
+		case startLine == 0:
+			start, startLine = i, line
 		}
 	}
 	if startLine != 0 {
@@ -72,8 +39,9 @@ func splitStatements(src string) []Statement {
 	return out
 }
 
-// codeOnly blanks comments and string literals (keeping newlines) so the
-// table references below are never read out of a comment or a string.
+// codeOnly blanks comments, the insides of '...' strings and "..."
+// identifiers (” and "" escapes), keeping quotes, newlines and length, so
+// statements are cut and table references read outside them only.
 func codeOnly(src string) string {
 	b := []byte(src)
 	for i := 0; i < len(b); i++ {
@@ -94,10 +62,11 @@ func codeOnly(src string) string {
 				b[i], b[i+1] = ' ', ' '
 				i++
 			}
-		case b[i] == '\'':
+		case b[i] == '\'' || b[i] == '"':
+			q := b[i]
 			for i++; i < len(b); i++ {
-				if b[i] == '\'' {
-					if i+1 < len(b) && b[i+1] == '\'' {
+				if b[i] == q {
+					if i+1 < len(b) && b[i+1] == q {
 						b[i], b[i+1] = ' ', ' '
 						i++
 						continue
