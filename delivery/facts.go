@@ -5,46 +5,22 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/channelscope/channelscope/lake"
+	"github.com/channelscope/channelscope/pipeline"
 	_ "github.com/duckdb/duckdb-go/v2" // the lake is read with DuckDB
 )
-
-// manifest is the part of a run manifest (pipeline.Manifest) a message
-// tells. held_files and missing_distributors come from newer runs and may
-// be absent.
-type manifest struct {
-	RunID         string           `json:"run_id"`
-	Period        string           `json:"period"`
-	Status        string           `json:"status"`
-	DryRun        bool             `json:"dry_run"`
-	FinishedAt    time.Time        `json:"finished_at"`
-	PreviousRunID string           `json:"previous_run_id"`
-	Rejects       map[string]int64 `json:"rejects_by_reason"`
-	Changes       *struct {
-		InputsAdded   []string `json:"inputs_added"`
-		InputsRemoved []string `json:"inputs_removed"`
-		InputsChanged []string `json:"inputs_changed"`
-		StagesChanged []string `json:"stages_changed"`
-	} `json:"changes"`
-	HeldFiles           []map[string]any `json:"held_files"`
-	MissingDistributors json.RawMessage  `json:"missing_distributors"`
-}
 
 // facts are what the messages of a period say.
 type facts struct {
 	period       string
-	m            manifest
+	m            *pipeline.Manifest
 	manifestFile File // the manifest's path and sha256: the identity of the stewards' notice
 	kpis, prev   map[string]float64
 	regions      map[string]region
@@ -63,40 +39,25 @@ type region struct {
 	partners           []string // partner ids of the region
 }
 
-// latestManifest finds the latest published run of period (success or partial).
-func latestManifest(output, period string) (manifest, File, error) {
+// latestManifest finds the latest published run of period (success or
+// partial), and the manifest file's identity.
+func latestManifest(output, period string) (*pipeline.Manifest, File, error) {
+	ms, err := pipeline.ReadManifests(output, period)
+	if err != nil {
+		return nil, File{}, fmt.Errorf("runs of %s: %w", period, err)
+	}
 	dir := filepath.Join(output, "runs", period)
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return manifest{}, File{}, fmt.Errorf("runs of %s: %w", period, err)
+	m := pipeline.LastSuccess(ms)
+	if m == nil {
+		return nil, File{}, fmt.Errorf("no successful run of %s under %s: run the period first", period, dir)
 	}
-	var best manifest
-	var bestFile File
-	for _, e := range entries {
-		path := filepath.Join(dir, e.Name(), "manifest.json")
-		data, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return manifest{}, File{}, err
-		}
-		var m manifest
-		if err := json.Unmarshal(data, &m); err != nil {
-			return manifest{}, File{}, fmt.Errorf("manifest %s: %w", path, err)
-		}
-		// partial: published with held files (pipeline.StatusPartial), which
-		// the stewards' notice names
-		if (m.Status != "success" && m.Status != "partial") || m.DryRun || !m.FinishedAt.After(best.FinishedAt) {
-			continue
-		}
-		sum := sha256.Sum256(data)
-		best, bestFile = m, File{Path: rel(output, path), SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data))}
+	path := filepath.Join(dir, m.RunID, "manifest.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, File{}, err
 	}
-	if best.RunID == "" {
-		return manifest{}, File{}, fmt.Errorf("no successful run of %s under %s: run the period first", period, dir)
-	}
-	return best, bestFile, nil
+	sum := sha256.Sum256(data)
+	return m, File{Path: rel(output, path), SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data))}, nil
 }
 
 // readFacts gathers the period's manifest and, from the published lake,
@@ -136,7 +97,7 @@ func readFacts(ctx context.Context, output, period string) (*facts, error) {
 	if err := f.readHeld(ctx, db, output); err != nil {
 		return nil, err
 	}
-	f.missing = missingDistributors(m.MissingDistributors)
+	f.missing = m.MissingDistributors
 	return f, nil
 }
 
@@ -250,7 +211,7 @@ func (f *facts) readHeld(ctx context.Context, db *sql.DB, output string) error {
 			for i, c := range cols {
 				h[c] = vals[i]
 			}
-			f.held = append(f.held, describeHeld(h))
+			f.held = append(f.held, heldRow(h))
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -259,51 +220,29 @@ func (f *facts) readHeld(ctx context.Context, db *sql.DB, output string) error {
 		return nil
 	}
 	for _, h := range f.m.HeldFiles {
-		f.held = append(f.held, describeHeld(h))
+		f.held = append(f.held, describeHeld(h.SourceFile, h.Reason))
 	}
 	slices.Sort(f.held)
 	return nil
 }
 
-// describeHeld is "file (reason)" of a held file, whatever else it has.
-func describeHeld(h map[string]any) string {
+// describeHeld is "file (reason)" of a held file.
+func describeHeld(file, reason string) string {
+	if reason != "" {
+		return file + " (" + reason + ")"
+	}
+	return file
+}
+
+// heldRow reads a held_files row by column name, whatever else it has.
+func heldRow(h map[string]any) string {
 	str := func(k string) string {
 		if v, ok := h[k]; ok && v != nil {
 			return fmt.Sprint(v)
 		}
 		return ""
 	}
-	file := str("source_file")
-	if file == "" {
-		file = str("path")
-	}
-	if reason := str("reason"); reason != "" {
-		return file + " (" + reason + ")"
-	}
-	return file
-}
-
-// missingDistributors accepts a list of ids or of objects with an id.
-func missingDistributors(raw json.RawMessage) []string {
-	if len(raw) == 0 {
-		return nil
-	}
-	var ids []string
-	if json.Unmarshal(raw, &ids) == nil {
-		return ids
-	}
-	var objs []map[string]any
-	_ = json.Unmarshal(raw, &objs)
-	for _, o := range objs {
-		for _, k := range []string{"distributor", "id", "name"} {
-			if s, ok := o[k].(string); ok {
-				ids = append(ids, s)
-				break
-			}
-		}
-	}
-	sort.Strings(ids)
-	return ids
+	return describeHeld(str("source_file"), str("reason"))
 }
 
 // hashFile returns a report file's identity.

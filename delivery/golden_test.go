@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
@@ -17,14 +18,9 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
 func goldenFacts() *facts {
 	return &facts{
 		period: "2026-10",
-		m: manifest{RunID: "20261116T060000.000Z-bbbbbb", PreviousRunID: "20261105T060000.000Z-aaaaaa",
+		m: &pipeline.Manifest{RunID: "20261116T060000.000Z-bbbbbb", PreviousRunID: "20261105T060000.000Z-aaaaaa",
 			Rejects: map[string]int64{"duplicate": 12, "bad_date": 3, "unknown_sku": 3},
-			Changes: &struct {
-				InputsAdded   []string `json:"inputs_added"`
-				InputsRemoved []string `json:"inputs_removed"`
-				InputsChanged []string `json:"inputs_changed"`
-				StagesChanged []string `json:"stages_changed"`
-			}{InputsAdded: []string{"feeds/2026-10/xlsupply/late.xlsx"}}},
+			Changes: &pipeline.Changes{InputsAdded: []string{"feeds/2026-10/xlsupply/late.xlsx"}}},
 		kpis: map[string]float64{"revenue_period": 812345.4, "revenue_t12m": 9876543.2, "active_partners": 1234},
 		prev: map[string]float64{"revenue_period": 790000, "revenue_t12m": 9800000, "active_partners": 1240},
 		regions: map[string]region{"11": {name: "Île-de-France", flag: "under", active: 210, revenueT12m: 2345678.9,

@@ -184,6 +184,10 @@ func readManifests(output, period string) ([]*Manifest, error) {
 	return out, nil
 }
 
+// ReadManifests returns every manifest of period under the output folder,
+// oldest first: for readers of the lake that hold no Pipeline (delivery).
+func ReadManifests(output, period string) ([]*Manifest, error) { return readManifests(output, period) }
+
 // Manifests returns every manifest of period, oldest first.
 func (p *Pipeline) Manifests(period string) ([]*Manifest, error) {
 	return readManifests(p.cfg.Output, period)
