@@ -54,7 +54,7 @@ func TestCoverageFlags(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, coverageFixture); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runStages(ctx, conn, embeddedStages(t, "coverage"), defaultVars(t, "2026-10"), time.Now, shapedLake(conn)); err != nil {
+	if _, err := runStages(ctx, conn, embeddedStages(t, "coverage"), defaultVars(t, "2026-10"), time.Now, nil, shapedLake(conn)); err != nil {
 		t.Fatal(err)
 	}
 	got := query2(t, conn, `SELECT level, coalesce(region, '-'), coalesce(department, '-'), master_partners, active_partners,

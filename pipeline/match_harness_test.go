@@ -29,7 +29,7 @@ CREATE TABLE ref_match_overrides (distributor VARCHAR, reseller_account VARCHAR,
 func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, _, err := openDuckDB(context.Background(), dir+"/match.duckdb", dir+"/spill", memoryLimit, 2)
+	db, _, err := openDuckDB(context.Background(), dir+"/spill", memoryLimit, 2)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func defaultVars(tb testing.TB, period string) map[string]any {
 // the filled inputs.
 func runMatch(tb testing.TB, conn *sql.Conn, period string) []StageRecord {
 	tb.Helper()
-	recs, err := runStages(context.Background(), conn, embeddedStages(tb, "match"), defaultVars(tb, period), time.Now, shapedLake(conn))
+	recs, err := runStages(context.Background(), conn, embeddedStages(tb, "match"), defaultVars(tb, period), time.Now, nil, shapedLake(conn))
 	if err != nil {
 		tb.Fatal(err)
 	}

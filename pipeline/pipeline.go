@@ -203,26 +203,28 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 	return files, digests, nil
 }
 
-// openScratch opens a DuckDB database file in dir with the configured
-// limits; it spills to dir when a month outgrows memory.
+// openScratch opens an in-memory DuckDB with the configured limits; it
+// spills to dir when a month outgrows memory. In memory, not a file: the
+// scratch is thrown away after publication, and a file-backed one cost
+// about 0.4 s a run in WAL writes and the closing checkpoint.
 func (p *Pipeline) openScratch(ctx context.Context, dir string) (*sql.DB, *duckdb.Connector, error) {
-	return openDuckDB(ctx, filepath.Join(dir, "scratch.duckdb"), filepath.Join(dir, "spill"), p.cfg.DuckDB.MemoryLimit, p.cfg.DuckDB.Threads)
+	return openDuckDB(ctx, filepath.Join(dir, "spill"), p.cfg.DuckDB.MemoryLimit, p.cfg.DuckDB.Threads)
 }
 
-// openDuckDB opens the database file at path on every connection of the
-// returned connector. The file is ATTACHed by a quoted SQL literal rather
-// than named in the DSN, whose URL syntax would misread a '?' or a '%' in
-// the path; extensions are never installed at run time.
-func openDuckDB(ctx context.Context, path, spill, memoryLimit string, threads int) (*sql.DB, *duckdb.Connector, error) {
+// openDuckDB opens an in-memory database whose every connection has the
+// limits set; the spill folder is set by a quoted SQL literal rather than
+// in the DSN, whose URL syntax would misread a '?' or a '%' in the path;
+// extensions are never installed at run time.
+func openDuckDB(ctx context.Context, spill, memoryLimit string, threads int) (*sql.DB, *duckdb.Connector, error) {
 	init := fmt.Sprintf(`SET memory_limit = %s; SET threads = %d; SET temp_directory = %s;
-SET autoinstall_known_extensions = false; ATTACH IF NOT EXISTS %s AS scratch; USE scratch;`,
-		lake.Quote(memoryLimit), threads, lake.Quote(spill), lake.Quote(path))
+SET autoinstall_known_extensions = false;`,
+		lake.Quote(memoryLimit), threads, lake.Quote(spill))
 	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
 		_, err := ex.ExecContext(ctx, init, nil)
 		return err
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open scratch database %s: %w", path, err)
+		return nil, nil, fmt.Errorf("open scratch database (spill %s): %w", spill, err)
 	}
 	return sql.OpenDB(connector), connector, nil
 }

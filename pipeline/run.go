@@ -215,7 +215,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		}
 		return p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, tables, ShapePrefix)
 	}
-	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, prepare)
+	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, p.log, prepare)
 	if err != nil {
 		return err
 	}

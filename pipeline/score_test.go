@@ -91,7 +91,7 @@ func scoreConn(t *testing.T, conn *sql.Conn, withHistory bool, overrides map[str
 	for k, v := range overrides {
 		vars[k] = v
 	}
-	if _, err := runStages(ctx, conn, embeddedStages(t, stages...), vars, time.Now, shapedLake(conn)); err != nil {
+	if _, err := runStages(ctx, conn, embeddedStages(t, stages...), vars, time.Now, nil, shapedLake(conn)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strconv"
@@ -195,7 +196,10 @@ type execer interface {
 // connection, counting the rows of the tables it declares. prepare, when
 // set, runs before each stage (it loads the lake history the stage names).
 func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string]any, now func() time.Time,
-	prepare func(context.Context, Stage) error) ([]StageRecord, error) {
+	log *slog.Logger, prepare func(context.Context, Stage) error) ([]StageRecord, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if err := setVariables(ctx, conn, vars); err != nil {
 		return nil, err
 	}
@@ -213,9 +217,11 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 			return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
 		}
 		for _, stmt := range st.Statements {
+			t0 := time.Now() // wall time for the debug log, whatever the clock
 			if _, err := conn.ExecContext(ctx, stmt.SQL); err != nil {
 				return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Line: stmt.Line, Err: err}
 			}
+			log.Debug("statement", "file", st.File, "line", stmt.Line, "ms", time.Since(t0).Milliseconds())
 		}
 		if rec.RowsOut, err = countRows(ctx, conn, st.Writes); err != nil {
 			return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}

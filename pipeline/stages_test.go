@@ -122,7 +122,7 @@ func TestRunStages(t *testing.T) {
 	conn := memConn(t)
 	// A value that would break pasted SQL arrives intact as a variable.
 	period := "2025-01'; DROP TABLE t; --"
-	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil)
+	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestRunStages(t *testing.T) {
 	}
 
 	bad, _ := LoadStages(stageFS(map[string]string{"0010_boom.sql": "-- version: 1\nSELECT 1;\n\n-- why\nSELECT * FROM nowhere;\n"}))
-	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql:5: ") {
+	if _, err := runStages(context.Background(), conn, bad, nil, time.Now, nil, nil); err == nil || !strings.HasPrefix(err.Error(), "stage 0010_boom.sql:5: ") {
 		t.Errorf("failing stage error: %v", err)
 	}
 }
@@ -156,7 +156,7 @@ func TestLoadStagesPrelude(t *testing.T) {
 		t.Fatalf("stages: %+v", stages)
 	}
 	conn := memConn(t)
-	recs, err := runStages(context.Background(), conn, stages, nil, time.Now, shapedLake(conn))
+	recs, err := runStages(context.Background(), conn, stages, nil, time.Now, nil, shapedLake(conn))
 	if err != nil {
 		t.Fatal(err)
 	}
