@@ -16,13 +16,9 @@ import (
 // account counts what the stages produced and checks that every source
 // record of every file is in exactly one of sales_out and rejects.
 func (p *Pipeline) account(ctx context.Context, conn *sql.Conn, m *Manifest) error {
-	m.Tables = map[string]int64{}
-	for _, t := range p.published() {
-		counts, err := countRows(ctx, conn, []string{t})
-		if err != nil {
-			return err
-		}
-		m.Tables[t] = counts[t]
+	var err error
+	if m.Tables, err = countRows(ctx, conn, p.published()); err != nil {
+		return err
 	}
 	m.Rejects = map[string]int64{}
 	rows, err := conn.QueryContext(ctx, `SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason`)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -188,5 +189,32 @@ func TestSplitStatements(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// countRows counts several tables in one query: each count lands on its
+// own table, an empty list asks nothing, a bad name is refused unpasted.
+func TestCountRows(t *testing.T) {
+	t.Parallel()
+	conn := memConn(t)
+	ctx := context.Background()
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE a AS SELECT * FROM range(5); CREATE TABLE b AS SELECT * FROM range(2); CREATE TABLE c (x INTEGER)"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := countRows(ctx, conn, []string{"b", "c", "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int64{"a": 5, "b": 2, "c": 0}; !maps.Equal(got, want) {
+		t.Errorf("counts %v, want %v", got, want)
+	}
+	if got, err := countRows(ctx, conn, nil); err != nil || len(got) != 0 {
+		t.Errorf("no tables: %v %v", got, err)
+	}
+	if _, err := countRows(ctx, conn, []string{"a; DROP TABLE b"}); err == nil || !strings.Contains(err.Error(), "not an identifier") {
+		t.Errorf("bad name: %v", err)
+	}
+	if _, err := countRows(ctx, conn, []string{"a", "missing"}); err == nil || !strings.Contains(err.Error(), "count a, missing") {
+		t.Errorf("missing table: %v", err)
 	}
 }
