@@ -131,11 +131,7 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 // regenerates the sample (channelscope generate --out testdata/sample --seed 1).
 func TestCommittedSample(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	s, err := Generate(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, s := defaultWorkspace(t)
 	got, want := hashes(t, dir), hashes(t, filepath.Join("..", "testdata", "sample"))
 	for _, f := range s.Written {
 		if got[f] != want[f] {

@@ -12,7 +12,37 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/channelscope/channelscope/internal/fixture"
 )
+
+// shared holds the default options' workspace, generated once for the
+// tests that only read it (each generation takes seconds).
+var shared = fixture.NewShared("synth-test")
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := shared.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
+
+// defaultSummary is set by the one build of the shared default workspace,
+// before defaultWorkspace returns to any caller.
+var defaultSummary Summary
+
+// defaultWorkspace is Generate(dir, Options{}), shared: read it, never
+// write to it.
+func defaultWorkspace(t *testing.T) (string, Summary) {
+	t.Helper()
+	dir := shared.Dir(t, "default", func(dir string) error {
+		s, err := Generate(dir, Options{})
+		defaultSummary = s
+		return err
+	})
+	return dir, defaultSummary
+}
 
 // hashes returns the sha256 of every file under dir, by relative path.
 func hashes(t *testing.T, dir string) map[string]string {
@@ -38,11 +68,8 @@ func hashes(t *testing.T, dir string) map[string]string {
 
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
-	a, b := t.TempDir(), t.TempDir()
-	sa, err := Generate(a, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, sa := defaultWorkspace(t)
+	b := t.TempDir()
 	sb, err := Generate(b, Options{})
 	if err != nil {
 		t.Fatal(err)
