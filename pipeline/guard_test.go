@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
@@ -54,6 +57,13 @@ func (f feed) text() string {
 func guardWorkspace(t *testing.T, feeds []feed) string {
 	t.Helper()
 	dir := t.TempDir()
+	if err := writeGuardWorkspace(dir, feeds); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func writeGuardWorkspace(dir string, feeds []feed) error {
 	files := map[string]string{
 		"cs.yaml":                   guardConfig,
 		"reference/products.csv":    "sku,family,description,list_price,launch_date\nA1,toner,Toner,10.00,2020-01-01\n",
@@ -67,13 +77,46 @@ func guardWorkspace(t *testing.T, feeds []feed) string {
 	for rel, text := range files {
 		path := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
+			return err
 		}
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
-	return dir
+	return nil
+}
+
+// guardHistory is a guard workspace whose six months 2025-01..06 of 30
+// clean lines each distributor are published, built once for the tests
+// that add a July to it (each on its own copy).
+func guardHistory(t *testing.T) string {
+	t.Helper()
+	return shared.Dir(t, "guard-history", func(dir string) error {
+		if err := writeGuardWorkspace(dir, months(30, "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")); err != nil {
+			return err
+		}
+		cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Status != pipeline.StatusSuccess {
+				return fmt.Errorf("history %s: status %s, held %+v", m.Period, m.Status, m.HeldFiles)
+			}
+		}
+		if len(ms) != 6 {
+			return fmt.Errorf("history: %d runs, want 6", len(ms))
+		}
+		return nil
+	})
 }
 
 // months gives both distributors a clean file of n lines for each period.
@@ -90,15 +133,17 @@ func months(n int, periods ...string) []feed {
 // and that every line is accounted for.
 func TestGuard(t *testing.T) {
 	t.Parallel()
-	history := []string{"2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"}
 	tests := []struct {
-		name   string
-		feeds  []feed // the last period is the one checked, its dist file the one under test
-		accept bool   // accept dist's file of the last period
-		status pipeline.Status
-		reason string // held_files.reason of dist's file, "" when not held
-		detail string
-		sales  int64 // sales_out lines of the last period
+		name  string
+		feeds []feed // the last period is the one checked, its dist file the one under test
+		// history: feeds come on top of a copy of guardHistory (six
+		// published months of 30 lines each), and only they run.
+		history bool
+		accept  bool // accept dist's file of the last period
+		status  pipeline.Status
+		reason  string // held_files.reason of dist's file, "" when not held
+		detail  string
+		sales   int64 // sales_out lines of the last period
 	}{
 		{name: "garbage file", feeds: []feed{{"2025-07", "dist", 5, 25, ""}, {"2025-07", "good", 30, 0, ""}},
 			status: pipeline.StatusPartial, reason: "reject_rate",
@@ -114,19 +159,27 @@ func TestGuard(t *testing.T) {
 			detail: "4 of 4 sale lines rejected (100.0%, above the 20.0% allowed)", sales: 30},
 		{name: "header only", feeds: []feed{{"2025-07", "dist", 0, 0, ""}, {"2025-07", "good", 30, 0, ""}},
 			status: pipeline.StatusPartial, reason: "header_only", detail: "a header but no sale line", sales: 30},
-		{name: "volume collapse", feeds: append(months(30, history...), feed{"2025-07", "dist", 8, 0, ""}, feed{"2025-07", "good", 30, 0, ""}),
+		{name: "volume collapse", history: true, feeds: []feed{{"2025-07", "dist", 8, 0, ""}, {"2025-07", "good", 30, 0, ""}},
 			status: pipeline.StatusPartial, reason: "volume_collapse",
 			detail: "dist sent 8 lines this month against a median of 30.0 over its last 6 published month(s) (26.7%, under the 30.0% expected)", sales: 30},
 		{name: "a small second file in a normal month", feeds: append(months(30, "2025-01", "2025-02"),
 			feed{"2025-03", "good", 30, 0, ""}, feed{"2025-03", "dist", 3, 0, "corrections.csv"}, feed{"2025-03", "dist", 30, 0, ""}),
 			status: pipeline.StatusSuccess, sales: 63},
-		{name: "volume down but above the ratio", feeds: append(months(30, history...), feed{"2025-07", "dist", 10, 0, ""}, feed{"2025-07", "good", 30, 0, ""}),
+		{name: "volume down but above the ratio", history: true, feeds: []feed{{"2025-07", "dist", 10, 0, ""}, {"2025-07", "good", 30, 0, ""}},
 			status: pipeline.StatusSuccess, sales: 40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := guardWorkspace(t, tt.feeds)
+			var dir string
+			if tt.history {
+				dir = fixture.Copy(t, guardHistory(t))
+				if err := writeGuardWorkspace(dir, tt.feeds); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				dir = guardWorkspace(t, tt.feeds)
+			}
 			p := newPipeline(t, filepath.Join(dir, "cs.yaml"))
 			last := tt.feeds[len(tt.feeds)-1]
 			for _, f := range tt.feeds {
@@ -141,6 +194,9 @@ func TestGuard(t *testing.T) {
 			ms, err := p.Run(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.history && len(ms) != 1 {
+				t.Fatalf("on the published history, %d periods ran, want July alone", len(ms))
 			}
 			for _, m := range ms[:len(ms)-1] {
 				if m.Status != pipeline.StatusSuccess {

@@ -14,11 +14,24 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	_ "github.com/duckdb/duckdb-go/v2"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+// shared holds the fixtures built once for the package's tests (see
+// fixture.Shared): tests read them or take a copy.
+var shared = fixture.NewShared("pipeline-test")
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := shared.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
 
 // copyTree copies a fixture workspace into a fresh folder of the test.
 func copyTree(t *testing.T, src string) string {
