@@ -20,6 +20,7 @@ import (
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/delivery"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/mailpittest"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
@@ -55,6 +56,7 @@ func buildTemplate(dir string) error {
 	if err != nil {
 		return err
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		return err

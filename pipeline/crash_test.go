@@ -11,6 +11,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/killtest"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
@@ -89,6 +90,7 @@ func killedRun(t *testing.T, spec string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{LakeHook: hook})
 	if err != nil {
 		t.Fatal(err)

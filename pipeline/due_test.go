@@ -37,6 +37,7 @@ func ranSmallOnce(t *testing.T) (*config.Config, *fixture.Clock, []*pipeline.Man
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	clock := fixture.NewClock(paris(t, "2025-05-01 00:00"))
 	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
 	if err != nil || len(ms) != 1 {
@@ -72,6 +73,7 @@ func TestDueRuleLateFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	clock := fixture.NewClock(time.Time{})
 	p := clockPipeline(t, cfg, clock)
 	ctx := context.Background()

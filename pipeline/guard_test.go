@@ -99,6 +99,7 @@ func guardHistory(t *testing.T) string {
 		if err != nil {
 			return err
 		}
+		cfg.DuckDB.Threads = fixture.DuckDBThreads
 		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 		if err != nil {
 			return err

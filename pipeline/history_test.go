@@ -8,6 +8,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
@@ -31,6 +32,7 @@ func TestHistoryUnderOddOutputNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.Output = filepath.Join(t.TempDir(), name)
+		cfg.DuckDB.Threads = fixture.DuckDBThreads
 		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 		if err != nil {
 			t.Fatal(err)

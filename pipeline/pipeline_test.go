@@ -49,6 +49,7 @@ func newPipeline(t testing.TB, cfgPath string) *pipeline.Pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)

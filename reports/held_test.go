@@ -11,6 +11,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 )
@@ -77,6 +78,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
 )
@@ -28,6 +29,7 @@ func TestSummaryNamesMissingFeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	gone := cfg.Distributors[0]
 	if err := os.RemoveAll(filepath.Join(dir, "feeds", "2026-10", gone.ID)); err != nil {
 		t.Fatal(err)

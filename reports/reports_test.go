@@ -31,6 +31,7 @@ func buildLake(tb testing.TB, partners, months, lines int) *config.Config {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		tb.Fatal(err)
