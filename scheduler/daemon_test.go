@@ -51,7 +51,13 @@ func workspace(t *testing.T) string {
 func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Logger, after func(context.Context, []*pipeline.Manifest) error) *scheduler.Daemon {
 	t.Helper()
 	d, err := scheduler.New(scheduler.Options{
-		Load: func() (*config.Config, error) { return config.Load(cfgPath) },
+		Load: func() (*config.Config, error) {
+			cfg, err := config.Load(cfgPath)
+			if err == nil {
+				cfg.DuckDB.Threads = fixture.DuckDBThreads
+			}
+			return cfg, err
+		},
 		NewRunner: func(cfg *config.Config) (scheduler.Runner, error) {
 			return pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: now, Logger: log})
 		},
