@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
 )
 
@@ -17,7 +20,15 @@ func BenchmarkRunPeriod(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := newPipeline(b, filepath.Join(dir, "channelscope.yaml"))
+	// Not newPipeline: a benchmark measures the configured thread count.
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		m, err := p.RunPeriod(context.Background(), "2026-10", false)
 		if err != nil {
