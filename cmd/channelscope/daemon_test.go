@@ -65,6 +65,7 @@ func (l *daemonLog) text() string {
 // second daemon exits 75; SIGHUP reloads (a bad file is refused); SIGTERM
 // during a run stops it, exit 0, the published lake unchanged.
 func TestDaemonProcess(t *testing.T) {
+	t.Parallel()
 	bin, err := exec.LookPath("channelscope") // put on PATH by testscript.Main
 	if err != nil {
 		t.Fatal(err)

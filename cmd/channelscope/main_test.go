@@ -22,6 +22,7 @@ func TestMain(m *testing.M) {
 // TestScripts runs the CLI scenarios of testdata/script/*.txtar, each in
 // its own work folder (and so its own lake and DuckDB).
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	var locks sync.Map // absolute path -> *flock.Flock held by the script
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",

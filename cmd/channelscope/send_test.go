@@ -2,9 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,27 +21,23 @@ import (
 // others go, the exit status is 1, the ledger records both, and the
 // password appears nowhere. A second send delivers nothing new.
 func TestSendCommand(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t, "--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
 		`--smtp-allowed-recipients=^(direction|data-steward|region-[0-8][0-9])@example\.com$`)
 	ws := filepath.Join(t.TempDir(), "ws")
 	cfg := filepath.Join(ws, "channelscope.yaml")
-	ctx := context.Background()
-	var out, errs bytes.Buffer
 	for _, args := range [][]string{
 		{"generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"},
 		{"run", "--config", cfg},
 	} {
-		if code := run(ctx, args, nil, &out, &errs); code != 0 {
-			t.Fatalf("%v: status %d\n%s", args, code, errs.String())
+		if code, _, errs := cli(t, nil, args...); code != 0 {
+			t.Fatalf("%v: status %d\n%s", args, code, errs)
 		}
 	}
 	const password = "pw-9f8e7d"
-	t.Setenv(delivery.EnvAddr, mp.String())
-	t.Setenv(delivery.EnvUsername, "robot")
-	t.Setenv(delivery.EnvPassword, password)
-	out.Reset()
-	errs.Reset()
-	code := run(ctx, []string{"send", "--config", cfg, "--period", "2026-10", "--log-level", "debug"}, nil, &out, &errs)
+	env := []string{delivery.EnvAddr + "=" + mp.String(), delivery.EnvUsername + "=robot", delivery.EnvPassword + "=" + password}
+	code, stdout, stderr := cli(t, env, "send", "--config", cfg, "--period", "2026-10", "--log-level", "debug")
+	out, errs := bytes.NewBufferString(stdout), bytes.NewBufferString(stderr)
 	if code != exitFailed {
 		t.Fatalf("send: status %d, want 1\n%s\n%s", code, out.String(), errs.String())
 	}
@@ -69,13 +66,12 @@ func TestSendCommand(t *testing.T) {
 		}
 	}
 
-	out.Reset()
-	errs.Reset()
-	if code := run(ctx, []string{"send", "--config", cfg, "--period", "2026-10"}, nil, &out, &errs); code != exitFailed {
+	code, stdout, _ = cli(t, env, "send", "--config", cfg, "--period", "2026-10")
+	if code != exitFailed {
 		t.Fatalf("second send: status %d", code)
 	}
-	if c := strings.Count(out.String(), "\nskipped "); c != 18 || len(mp.Messages()) != 18 {
-		t.Errorf("second send: %d skipped, %d received:\n%s", c, len(mp.Messages()), out.String())
+	if c := strings.Count(stdout, "\nskipped "); c != 18 || len(mp.Messages()) != 18 {
+		t.Errorf("second send: %d skipped, %d received:\n%s", c, len(mp.Messages()), stdout)
 	}
 }
 
@@ -83,14 +79,12 @@ func TestSendCommand(t *testing.T) {
 // periods renders and mails each one; the next tick, with nothing due,
 // sends nothing; status shows the last delivery per group.
 func TestScheduleSends(t *testing.T) {
+	t.Parallel()
 	mp := mailpittest.Start(t)
 	ws := filepath.Join(t.TempDir(), "ws")
 	cfg := filepath.Join(ws, "channelscope.yaml")
-	ctx := context.Background()
-	var out, errs bytes.Buffer
-	args := []string{"generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"}
-	if code := run(ctx, args, nil, &out, &errs); code != 0 {
-		t.Fatalf("generate: %d\n%s", code, errs.String())
+	if code, _, errs := cli(t, nil, "generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"); code != 0 {
+		t.Fatalf("generate: %d\n%s", code, errs)
 	}
 	data, err := os.ReadFile(cfg)
 	if err != nil {
@@ -102,13 +96,13 @@ func TestScheduleSends(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(delivery.EnvAddr, mp.String())
-	if code := run(ctx, []string{"schedule", "--once", "--config", cfg}, nil, &out, &errs); code != 0 {
-		t.Fatalf("schedule --once: %d\n%s\n%s", code, out.String(), errs.String())
+	env := []string{delivery.EnvAddr + "=" + mp.String()}
+	if code, stdout, errs := cli(t, env, "schedule", "--once", "--config", cfg); code != 0 {
+		t.Fatalf("schedule --once: %d\n%s\n%s", code, stdout, errs)
 	}
 	msgs := mp.Messages()
 	if len(msgs) != 4 {
-		t.Fatalf("received %d messages, want 2 periods x 2 groups:\n%s", len(msgs), errs.String())
+		t.Fatalf("received %d messages, want 2 periods x 2 groups", len(msgs))
 	}
 	subjects := map[string]bool{}
 	for _, m := range msgs {
@@ -119,16 +113,15 @@ func TestScheduleSends(t *testing.T) {
 			t.Errorf("no message %q among %v", want, subjects)
 		}
 	}
-	out.Reset()
-	if code := run(ctx, []string{"schedule", "--once", "--config", cfg}, nil, &out, &errs); code != 0 || len(mp.Messages()) != 4 {
+	if code, _, _ := cli(t, env, "schedule", "--once", "--config", cfg); code != 0 || len(mp.Messages()) != 4 {
 		t.Fatalf("second tick: status %d, %d messages", code, len(mp.Messages()))
 	}
-	out.Reset()
-	if code := run(ctx, []string{"status", "--json", "--config", cfg}, nil, &out, &errs); code != 0 {
-		t.Fatalf("status: %d\n%s", code, errs.String())
+	code, stdout, errs := cli(t, nil, "status", "--json", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("status: %d\n%s", code, errs)
 	}
 	var doc statusDoc
-	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range doc.Periods {
@@ -136,4 +129,30 @@ func TestScheduleSends(t *testing.T) {
 			t.Errorf("status of %s: deliveries %+v", p.Period, p.Deliveries)
 		}
 	}
+}
+
+// cli runs the channelscope binary that testscript.Main puts on PATH, with
+// env added to the test's environment, and returns its exit status and
+// output. A process of its own rather than run in this one: the SMTP
+// settings are environment variables, and t.Setenv would forbid running
+// these tests in parallel.
+func cli(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	bin, err := exec.LookPath("channelscope")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	err = cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("channelscope %v: %v", args, err)
+	}
+	return code, out.String(), errs.String()
 }
