@@ -73,6 +73,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}
+	t.Parallel()
 	dir := heldWorkspace(t)
 	cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
 	if err != nil {
