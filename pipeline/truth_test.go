@@ -10,6 +10,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
@@ -126,6 +127,7 @@ func TestSampleWorkspace(t *testing.T) {
 		t.Fatal("config/channelscope.yaml and testdata/sample/channelscope.yaml disagree on the workspace or its distributors")
 	}
 	cfg.Output = t.TempDir()
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
