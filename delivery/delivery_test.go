@@ -33,6 +33,9 @@ const period = "2026-10"
 // (every test copies it: building is what costs, copying is cheap).
 var lakeTemplate string
 
+// shared holds the template with its reports rendered, once per language.
+var shared = fixture.NewShared("delivery-test")
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "delivery-test-")
 	if err == nil {
@@ -45,6 +48,9 @@ func TestMain(m *testing.M) {
 	lakeTemplate = dir
 	code := m.Run()
 	os.RemoveAll(dir)
+	if err := shared.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 	os.Exit(code)
 }
 
@@ -69,21 +75,38 @@ func buildTemplate(dir string) error {
 // own folder and renders the reports of the last period in lang.
 func workspace(t *testing.T, lang string) *config.Config {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(lakeTemplate)); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+	// Rendered once per language for every test that asks: the copies'
+	// reports are newer than the run, as freshly rendered ones are.
+	src := shared.Dir(t, "rendered-"+lang, func(dir string) error {
+		if err := os.CopyFS(dir, os.DirFS(lakeTemplate)); err != nil {
+			return err
+		}
+		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+		if err != nil {
+			return err
+		}
+		r, err := reports.New(reportOptions(cfg, lang))
+		if err != nil {
+			return err
+		}
+		_, err = r.Render(context.Background(), period, "")
+		return err
+	})
+	cfg, err := config.Load(filepath.Join(fixture.Copy(t, src), "channelscope.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	render(t, cfg, lang)
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	return cfg
+}
+
+func reportOptions(cfg *config.Config, lang string) reports.Options {
+	return reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: lang, Workers: 2}
 }
 
 func render(t *testing.T, cfg *config.Config, lang string) {
 	t.Helper()
-	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: lang, Workers: 2})
+	r, err := reports.New(reportOptions(cfg, lang))
 	if err != nil {
 		t.Fatal(err)
 	}
