@@ -31,6 +31,7 @@ type Range struct{ R1, C1, R2, C2 int }
 // Rows does, so line numbers are the sheet's).
 type Rows struct {
 	rc       io.ReadCloser
+	ra       *readAhead
 	sc       *scanner
 	part     string
 	sst      *sharedStrings
@@ -54,11 +55,15 @@ type Rows struct {
 }
 
 func newRows(rc io.ReadCloser, part string, sst *sharedStrings, maxCells int64) *Rows {
-	return &Rows{rc: rc, sc: newScanner(rc, 256<<10), part: part, sst: sst, maxCells: maxCells}
+	ra := newReadAhead(rc, 256<<10, 4)
+	return &Rows{rc: rc, ra: ra, sc: newScanner(ra, 256<<10), part: part, sst: sst, maxCells: maxCells}
 }
 
 // Close releases the sheet's reader.
-func (r *Rows) Close() error { return r.rc.Close() }
+func (r *Rows) Close() error {
+	r.ra.stop()
+	return r.rc.Close()
+}
 
 // Err is the error that stopped Next, if any.
 func (r *Rows) Err() error { return r.err }
@@ -192,10 +197,6 @@ func (r *Rows) rowCells() error {
 				}
 				continue
 			}
-			r.cells++
-			if r.cells > r.maxCells {
-				return &CellLimitError{Max: r.maxCells}
-			}
 			next := col + 1
 			if ref, ok := attr(r.sc.attrs(), "r"); ok {
 				c, ok := refColumn(ref)
@@ -209,6 +210,12 @@ func (r *Rows) rowCells() error {
 			}
 			if next <= col {
 				return r.fail(r.last, "cell %s comes after %s: cells out of order", CellName(next-1, r.last), CellName(col-1, r.last))
+			}
+			// Count the columns the cell moves over, not the <c> elements:
+			// the empty cells before it are handed on too.
+			r.cells += int64(next - col)
+			if r.cells > r.maxCells {
+				return &CellLimitError{Max: r.maxCells}
 			}
 			col = next
 			if kind == tokStart {
@@ -229,6 +236,29 @@ func (r *Rows) cell(col int, attrs []byte) error {
 	hasF, hasIS := false, false
 	start := len(r.arena)
 	inlineEnd := start // the inline string is arena[start:inlineEnd]
+	// The shapes Excel and excelize write take a path without the token
+	// loop; anything else (attributes, namespaces, a chunk boundary) the
+	// general one.
+	var err error
+	if v, ok := r.sc.enclosed("<v>", "</v></c>"); ok {
+		if r.v, err = appendText(r.v, v); err != nil {
+			return r.fail(r.last, "cell %s: %v", CellName(col-1, r.last), err)
+		}
+		return r.place(col, typeS, typeInline, false, false, start, inlineEnd)
+	}
+	if t, ok := r.sc.enclosed("<is><t>", "</t></is></c>"); ok {
+		if r.arena, err = appendText(r.arena, t); err != nil {
+			return r.fail(r.last, "cell %s: %v", CellName(col-1, r.last), err)
+		}
+		if !utf8.Valid(r.arena[start:]) {
+			return r.fail(r.last, "cell %s: text that is not valid UTF-8", CellName(col-1, r.last))
+		}
+		if bytes.Contains(r.arena[start:], []byte("_x")) {
+			r.rt.tmp = append(r.rt.tmp[:0], r.arena[start:]...)
+			r.arena = appendEscaped(r.arena[:start], r.rt.tmp)
+		}
+		return r.place(col, typeS, typeInline, false, true, start, len(r.arena))
+	}
 	for {
 		kind, err := r.sc.next()
 		if err != nil {
@@ -276,14 +306,20 @@ func (r *Rows) cell(col int, attrs []byte) error {
 			}
 		}
 	}
-	// The value, as excelize's getValueFrom with RawCellValue.
+	return r.place(col, typeS, typeInline, hasF, hasIS, start, inlineEnd)
+}
+
+// place settles the value of the cell read in column col (r.v, r.f, the
+// inline string in arena[start:inlineEnd]), as excelize's getValueFrom
+// with RawCellValue, and keeps it if it has a value or a formula.
+func (r *Rows) place(col int, typeS, typeInline, hasF, hasIS bool, start, inlineEnd int) error {
 	r.arena = r.arena[:start]
 	switch {
 	case typeInline && hasIS:
 		r.arena = r.arena[:inlineEnd] // read in place
 	case typeS && len(r.v) > 0:
-		i, err := strconv.Atoi(string(bytes.TrimSpace(r.v)))
-		if err != nil || i < 0 || i >= len(r.sst.ends) {
+		i, ok := parseIndex(r.v)
+		if !ok || i >= len(r.sst.ends) {
 			return r.fail(r.last, "cell %s: shared string index %q not in the workbook's %d strings",
 				CellName(col-1, r.last), clipBytes(r.v), len(r.sst.ends))
 		}
@@ -305,6 +341,26 @@ func (r *Rows) cell(col int, attrs []byte) error {
 	}
 	r.offs = append(r.offs, start, len(r.arena))
 	return nil
+}
+
+// parseIndex reads a shared string index, spaces around allowed (as
+// excelize's strconv.Atoi(strings.TrimSpace(v))).
+func parseIndex(b []byte) (int, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '+' {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 10 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // readText reads an element's text up to </end>, nested elements ignored.

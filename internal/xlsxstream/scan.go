@@ -186,6 +186,23 @@ func (s *scanner) tag(lt int) (kind, n int, err error) {
 	return kind, lt + gt + 1, nil
 }
 
+// enclosed returns the text of open+text+close at the read position and
+// consumes it, when the buffer holds all of it and the text has no '<';
+// false (nothing consumed) otherwise.
+func (s *scanner) enclosed(open, close string) ([]byte, bool) {
+	b := s.buf[s.pos:s.end]
+	if len(b) < len(open)+len(close) || string(b[:len(open)]) != open {
+		return nil, false
+	}
+	b = b[len(open):]
+	i := bytes.IndexByte(b, '<')
+	if i < 0 || len(b)-i < len(close) || string(b[i:i+len(close)]) != close {
+		return nil, false
+	}
+	s.pos += len(open) + i + len(close)
+	return b[:i], true
+}
+
 // tagEnd finds the '>' closing the tag at t[0], skipping quoted attribute
 // values; -1 when it is not in t.
 func tagEnd(t []byte) int {

@@ -23,7 +23,7 @@ import (
 // Limits bound what a workbook may cost; both must be positive.
 type Limits struct {
 	MaxUncompressed int64 // sum of the sizes its zip entries declare
-	MaxCells        int64 // <c> elements of the sheet read
+	MaxCells        int64 // cells of the sheet read, the empty ones left of a cell included
 }
 
 // SizeError is a workbook whose zip declares more than
@@ -216,17 +216,22 @@ const sharedStringsPart = "xl/sharedStrings.xml"
 // followed by its rich text runs' <t>, phonetic runs left out, _xHHHH_
 // escapes decoded (as excelize's xlsxSI.String).
 func (wb *Workbook) sharedStrings() (*sharedStrings, error) {
-	sst := &sharedStrings{}
 	f, ok := wb.parts[sharedStringsPart]
 	if !ok {
-		return sst, nil
+		return &sharedStrings{}, nil
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sharedStringsPart, err)
 	}
 	defer rc.Close()
-	sc := newScanner(rc, 64<<10)
+	return readSharedStrings(rc)
+}
+
+// readSharedStrings parses a string table part.
+func readSharedStrings(rd io.Reader) (*sharedStrings, error) {
+	sst := &sharedStrings{}
+	sc := newScanner(rd, 64<<10)
 	var rt richText
 	for {
 		kind, err := sc.next()
