@@ -126,7 +126,7 @@ func (in *ingester) readSheet(ctx context.Context, ff FeedFile) (*rowLog, []xlsx
 	if sheet == "" {
 		sheet = wb.SheetNames()[0]
 	}
-	log := newRowLog(in.scratch)
+	log := newRowLog(in.scratch, rowLogInMemory)
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			log.close()

@@ -22,13 +22,14 @@ const rowLogInMemory = 64 << 20
 // formulas without a cached value, each length-prefixed.
 type rowLog struct {
 	dir  string
+	keep int // bytes held in memory before spilling
 	mem  []byte
 	file *os.File
 	w    *bufio.Writer
 	rec  []byte
 }
 
-func newRowLog(dir string) *rowLog { return &rowLog{dir: dir} }
+func newRowLog(dir string, keep int) *rowLog { return &rowLog{dir: dir, keep: keep} }
 
 // add appends one row.
 func (l *rowLog) add(row int, cells [][]byte, formulas []xlsxstream.Formula) error {
@@ -48,7 +49,7 @@ func (l *rowLog) add(row int, cells [][]byte, formulas []xlsxstream.Formula) err
 		r = append(r, f.Text...)
 	}
 	l.rec = r
-	if l.file == nil && len(l.mem)+len(r) <= rowLogInMemory {
+	if l.file == nil && len(l.mem)+len(r) <= l.keep {
 		l.mem = binary.AppendUvarint(l.mem, uint64(len(r)))
 		l.mem = append(l.mem, r...)
 		return nil
