@@ -198,7 +198,8 @@ func (r *Rows) rowCells() error {
 				continue
 			}
 			next := col + 1
-			if ref, ok := attr(r.sc.attrs(), "r"); ok {
+			ref, typ := cellAttrs(r.sc.attrs())
+			if ref != nil {
 				c, ok := refColumn(ref)
 				if !ok {
 					return r.fail(r.last, "cell reference %q", clipBytes(ref))
@@ -219,7 +220,7 @@ func (r *Rows) rowCells() error {
 			}
 			col = next
 			if kind == tokStart {
-				if err := r.cell(col, r.sc.attrs()); err != nil {
+				if err := r.cell(col, string(typ) == "s", string(typ) == "inlineStr"); err != nil {
 					return err
 				}
 			}
@@ -227,11 +228,9 @@ func (r *Rows) rowCells() error {
 	}
 }
 
-// cell reads the content of the <c> just opened in column col (1-based)
-// and places its value.
-func (r *Rows) cell(col int, attrs []byte) error {
-	typ, _ := attr(attrs, "t")
-	typeS, typeInline := string(typ) == "s", string(typ) == "inlineStr"
+// cell reads the content of the <c> just opened in column col (1-based),
+// of type s (shared string), inlineStr or another, and places its value.
+func (r *Rows) cell(col int, typeS, typeInline bool) error {
 	r.v, r.f = r.v[:0], r.f[:0]
 	hasF, hasIS := false, false
 	start := len(r.arena)

@@ -223,43 +223,76 @@ func tagEnd(t []byte) int {
 
 // attr returns the raw value of the attribute whose local name is name.
 func attr(attrs []byte, name string) ([]byte, bool) {
-	i := 0
-	for i < len(attrs) {
-		for i < len(attrs) && isSpace(attrs[i]) {
-			i++
-		}
-		k := i
-		for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) {
-			i++
-		}
-		key := attrs[k:i]
-		for i < len(attrs) && isSpace(attrs[i]) {
-			i++
-		}
-		if i >= len(attrs) || attrs[i] != '=' {
+	for i := 0; ; {
+		key, val, next, ok := nextAttr(attrs, i)
+		if !ok {
 			return nil, false
-		}
-		i++
-		for i < len(attrs) && isSpace(attrs[i]) {
-			i++
-		}
-		if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
-			return nil, false
-		}
-		end := bytes.IndexByte(attrs[i+1:], attrs[i])
-		if end < 0 {
-			return nil, false
-		}
-		val := attrs[i+1 : i+1+end]
-		i += end + 2
-		if j := bytes.IndexByte(key, ':'); j >= 0 {
-			key = key[j+1:]
 		}
 		if string(key) == name {
 			return val, true
 		}
+		i = next
 	}
-	return nil, false
+}
+
+// cellAttrs returns the r and t attributes of a <c> tag in one pass.
+func cellAttrs(attrs []byte) (r, t []byte) {
+	for i := 0; ; {
+		key, val, next, ok := nextAttr(attrs, i)
+		if !ok {
+			return r, t
+		}
+		switch string(key) {
+		case "r":
+			if r == nil {
+				r = val
+			}
+		case "t":
+			if t == nil {
+				t = val
+			}
+		}
+		i = next
+	}
+}
+
+// nextAttr reads the attribute at attrs[i:]: its local name, its raw
+// value and where the next one starts; ok false at the end or on a
+// malformed attribute.
+func nextAttr(attrs []byte, i int) (key, val []byte, next int, ok bool) {
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	k := i
+	for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) {
+		i++
+	}
+	key = attrs[k:i]
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	if i >= len(attrs) || attrs[i] != '=' {
+		return nil, nil, 0, false
+	}
+	i++
+	for i < len(attrs) && isSpace(attrs[i]) {
+		i++
+	}
+	if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
+		return nil, nil, 0, false
+	}
+	end := bytes.IndexByte(attrs[i+1:], attrs[i])
+	if end < 0 {
+		return nil, nil, 0, false
+	}
+	val = attrs[i+1 : i+1+end]
+	for j := len(key) - 1; j >= 0; j-- {
+		if key[j] == ':' {
+			key = key[j+1:]
+			break
+		}
+	}
+	return key, val, i + end + 2, true
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

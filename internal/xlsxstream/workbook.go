@@ -18,6 +18,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // Limits bound what a workbook may cost; both must be positive.
@@ -79,6 +81,9 @@ func Open(file string, lim Limits) (*Workbook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workbook: %w", err)
 	}
+	// klauspost's inflate takes about a quarter less CPU than the
+	// standard library's on sheet XML.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
 	wb := &Workbook{zr: zr, lim: lim, parts: map[string]*zip.File{}}
 	var total uint64
 	limit := uint64(lim.MaxUncompressed)
