@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -50,6 +51,12 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 	var mapped []bool // column index -> the layout maps it
 	headerRaw := ""
 	var rec logRecord
+	// One slice per table, reused row after row (the Appender copies the
+	// values), and where each field's cell is, settled once from the
+	// header: what fieldRow does, without its allocations per row.
+	rawRow := make([]driver.Value, 8)
+	var fieldRowBuf []driver.Value
+	var plan []int // per field of d.Columns.Fields(): its cell, or -1
 	err = log.replay(func(r *logRecord) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -74,6 +81,14 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 				}
 				mapped[c] = true
 			}
+			for _, f := range d.Columns.Fields() {
+				i, ok := hm.idx[f.Name]
+				if !ok {
+					i = -1
+				}
+				plan = append(plan, i)
+			}
+			fieldRowBuf = make([]driver.Value, 3+len(plan))
 			return nil
 		}
 		// Trailing empty cells are not written by spreadsheets: a short row
@@ -88,10 +103,21 @@ func (in *ingester) ingestXLSX(ctx context.Context, ff FeedFile, raw, fields *du
 				break
 			}
 		}
-		if err := raw.AppendRow(d.ID, ff.Rel, int32(n), int32(1), text, int32(width), kind, detail); err != nil {
+		rawRow[0], rawRow[1], rawRow[2], rawRow[3] = d.ID, ff.Rel, int32(n), int32(1)
+		rawRow[4], rawRow[5], rawRow[6], rawRow[7] = text, int32(width), kind, detail
+		if err := raw.AppendRow(rawRow...); err != nil {
 			return err
 		}
-		return fields.AppendRow(fieldRow(d, ff.Rel, n, cells, hm.idx)...)
+		fr := fieldRowBuf
+		fr[0], fr[1], fr[2] = d.ID, ff.Rel, int32(n)
+		for j, i := range plan {
+			if i < 0 || i >= len(cells) {
+				fr[3+j] = nil
+			} else {
+				fr[3+j] = cells[i]
+			}
+		}
+		return fields.AppendRow(fr...)
 	}, &rec)
 	if err != nil {
 		return err
