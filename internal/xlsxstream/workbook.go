@@ -214,6 +214,11 @@ func (s *sharedStrings) get(i int) []byte {
 	return s.arena[start:s.ends[i]]
 }
 
+// maxSharedStrings bounds the string table, held in memory: a sheet of a
+// million rows of distinct names needs about 100 MiB, a zip bomb within
+// xlsx.max_uncompressed could ask for gigabytes.
+const maxSharedStrings = 1 << 30
+
 // sharedStringsPart is where excelize looks for the table, whatever the rels say.
 const sharedStringsPart = "xl/sharedStrings.xml"
 
@@ -251,6 +256,9 @@ func readSharedStrings(rd io.Reader) (*sharedStrings, error) {
 		case kind == tokStart && string(sc.name()) == "si":
 			if sst.arena, err = rt.read(sc, "si", sst.arena); err != nil {
 				return nil, &Error{Part: sharedStringsPart, Msg: fmt.Sprintf("string %d: %v", len(sst.ends), err)}
+			}
+			if len(sst.arena) > maxSharedStrings {
+				return nil, &Error{Part: sharedStringsPart, Msg: fmt.Sprintf("the shared strings take more than %d MiB: refused", maxSharedStrings>>20)}
 			}
 			sst.ends = append(sst.ends, len(sst.arena))
 		}
