@@ -120,3 +120,55 @@ func hexVal(b []byte) int {
 	}
 	return n
 }
+
+// readText reads an element's text up to </end>, nested elements ignored.
+func readText(sc *scanner, end string, dst []byte) ([]byte, error) {
+	depth := 0
+	for {
+		kind, err := sc.next()
+		if err != nil {
+			return dst, err
+		}
+		if dst, err = appendText(dst, sc.text()); err != nil {
+			return dst, err
+		}
+		switch kind {
+		case tokEOF:
+			return dst, fmt.Errorf("the XML ends inside <%s>", end)
+		case tokCDATA:
+			dst = append(dst, sc.data()...)
+		case tokStart:
+			depth++
+		case tokEnd:
+			if depth == 0 {
+				if string(sc.name()) != end {
+					return dst, fmt.Errorf("</%s> closes <%s>", clipBytes(sc.name()), end)
+				}
+				return dst, nil
+			}
+			depth--
+		}
+	}
+}
+
+// skip consumes an element the reader does not need, up to its end.
+func skip(sc *scanner, name string) error {
+	depth := 0
+	for {
+		kind, err := sc.next()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case tokEOF:
+			return fmt.Errorf("the XML ends inside <%s>", clipBytes([]byte(name)))
+		case tokStart:
+			depth++
+		case tokEnd:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		}
+	}
+}
