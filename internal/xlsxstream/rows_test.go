@@ -145,6 +145,8 @@ func TestRowsMatchExcelize(t *testing.T) {
 		{"no refs", `<sheetData><row><c><v>1</v></c><c><v>2</v></c><c r="E1"><v>5</v></c><c><v>6</v></c></row><row><c t="inlineStr"><is><t>x</t></is></c></row></sheetData>`, ""},
 		{"prefixes and cdata", `<x:sheetData xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:row x:r="1"><x:c r="A1" t="inlineStr"><x:is><x:t><![CDATA[a<b>]]></x:t></x:is></x:c>` +
 			`<!-- a comment --><x:c r="B1"><x:v>4<!-- inside -->2</x:v></x:c></x:row></x:sheetData>`, ""},
+		{"formulas", `<sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="C1" t="s"><f>X</f><v>0</v></c>` +
+			`<c r="D1"><f t="shared" si="0"/></c><c r="E1" t="b"><f>TRUE()</f><v>1</v></c><c r="F1"><f>1/0</f><v> </v></c><c r="G1" t="e"><f>NA()</f><v>#N/A</v></c></row></sheetData>`, sst},
 		{"inline escapes", `<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>tab_x0009_here &quot;q&apos;</t></is></c><c r="B1" t="inlineStr"><v>fallback</v></c></row></sheetData>`, ""},
 	}
 	for _, tt := range tests {
@@ -292,5 +294,31 @@ func TestCellName(t *testing.T) {
 		if c, r, ok := parseRef([]byte(want)); !ok || c != col+1 || r != 1 {
 			t.Errorf("parseRef(%s) = %d %d %v", want, c, r, ok)
 		}
+	}
+}
+
+// Closing the rows before the end stops the inflating goroutine.
+func TestCloseEarly(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("<sheetData>")
+	for i := 1; i <= 50_000; i++ {
+		fmt.Fprintf(&b, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, i, i, i)
+	}
+	b.WriteString("</sheetData>")
+	wb, err := Open(workbook(t, b.String(), ""), testLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	r, err := wb.Rows("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Next() || string(r.Cells()[0]) != "1" {
+		t.Fatalf("first row: %q %v", r.Cells(), r.Err())
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
