@@ -14,9 +14,9 @@ import (
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver
-	"github.com/xuri/excelize/v2"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/xlsxstream"
 )
 
 // floorResult is what one floor measurement prints (as JSON) for the parent.
@@ -114,17 +114,20 @@ TO %s (FORMAT parquet)`, sqlString(f), sqlString(delim), sqlString(quote), sqlSt
 	return res, nil
 }
 
-// floorXLSX is the Go decoding floor of the period's XLSX feeds: excelize's
-// row iterator reading every cell raw, as ingest does, and nothing else.
+// floorXLSX is the Go decoding floor of the period's XLSX feeds: the
+// fastest decoding we have, xlsxstream (the reader ingest uses), reading
+// every row and cell of the sheet raw, and nothing else (no merges filled,
+// no DuckDB). scratch is unused: xlsxstream needs no temporary files.
 func floorXLSX(ctx context.Context, cfg *config.Config, period, scratch string) (floorResult, error) {
 	res := floorResult{Kind: "xlsx"}
 	files, dists, err := feedFiles(cfg, period, "xlsx")
 	if err != nil {
 		return res, err
 	}
+	lim := xlsxstream.Limits{MaxUncompressed: cfg.XLSX.MaxUncompressedBytes(), MaxCells: cfg.XLSX.MaxCells}
 	began := time.Now()
 	for i, f := range files {
-		n, err := decodeXLSX(ctx, f, dists[i].Sheet, scratch)
+		n, err := decodeXLSX(ctx, f, dists[i].Sheet, lim)
 		if err != nil {
 			return res, err
 		}
@@ -136,31 +139,27 @@ func floorXLSX(ctx context.Context, cfg *config.Config, period, scratch string) 
 }
 
 // decodeXLSX counts the data rows of a sheet (header excluded).
-func decodeXLSX(ctx context.Context, path, sheet, scratch string) (int64, error) {
-	wb, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, TmpDir: scratch})
+func decodeXLSX(ctx context.Context, path, sheet string, lim xlsxstream.Limits) (int64, error) {
+	wb, err := xlsxstream.Open(path, lim)
 	if err != nil {
 		return 0, fmt.Errorf("floor: %s: %w", path, err)
 	}
 	defer wb.Close()
-	if sheet == "" {
-		sheet = wb.GetSheetName(0)
-	}
 	rows, err := wb.Rows(sheet)
 	if err != nil {
-		return 0, fmt.Errorf("floor: %s: sheet %s: %w", path, sheet, err)
+		return 0, fmt.Errorf("floor: %s: %w", path, err)
 	}
 	defer rows.Close()
 	var n int64
 	for rows.Next() {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
-			return 0, fmt.Errorf("floor: %s: row %d: %w", path, n+1, err)
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
 		}
 		n++
 	}
-	if err := rows.Error(); err != nil {
+	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("floor: %s: %w", path, err)
 	}
 	return max(0, n-1), nil

@@ -81,7 +81,7 @@ func (r results) print(w io.Writer) error {
 			if f.floorResult.Seconds > 0 {
 				rate = float64(f.Rows) / f.floorResult.Seconds
 			}
-			fmt.Fprintf(tw, "    XLSX floor: Go (excelize) decode\t%.2f\t%s\t%d rows in %d files, %.0f rows/s\t\n", f.measured.Seconds, mb(f.PeakKB), f.Rows, f.Files, rate)
+			fmt.Fprintf(tw, "    XLSX floor: Go (xlsxstream) decode\t%.2f\t%s\t%d rows in %d files, %.0f rows/s\t\n", f.measured.Seconds, mb(f.PeakKB), f.Rows, f.Files, rate)
 		}
 	}
 	d := r.manifest.DurationsMS

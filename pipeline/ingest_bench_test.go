@@ -12,7 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// BenchmarkIngestXLSX times a whole XLSX feed of benchRows rows: excelize
+// BenchmarkIngestXLSX times a whole XLSX feed of benchRows rows: xlsxstream
 // reading the sheet plus the Appender loading it. Set beside
 // BenchmarkLoadAppender (loading alone), it shows what share of an XLSX
 // ingest the load step is, which decided Appender vs Arrow (README).
