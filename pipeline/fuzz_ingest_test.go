@@ -52,18 +52,8 @@ func FuzzIngestCSV(f *testing.F) {
 		if err := createIngestTables(ctx, conn, []config.Distributor{d}); err != nil {
 			t.Fatal(err)
 		}
-		dc, err := connector.Connect(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer dc.Close()
-		raw, _ := duckdb.NewAppenderFromConn(dc, "", "raw_lines")
-		fields, _ := duckdb.NewAppenderFromConn(dc, "", "feed_fields")
 		in := &ingester{conn: conn, scratch: dir, xlsx: config.DefaultXLSX()}
-		err = in.ingestCSV(ctx, FeedFile{Distributor: d, Path: path, Rel: "f.csv"}, raw, fields)
-		if e := errors.Join(raw.Close(), fields.Close()); e != nil {
-			t.Fatalf("appenders: %v", e)
-		}
+		err = in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.csv"}})
 		var fe *FileError
 		if err != nil {
 			if !errors.As(err, &fe) {

@@ -100,3 +100,48 @@ func FuzzSplitFields(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitFieldsOracle: splitFields gives the fields of the byte-by-byte
+// reference below, the rules written as a state machine.
+func FuzzSplitFieldsOracle(f *testing.F) {
+	for _, s := range []string{`a;"b;c";d`, `"x""y";z`, `12" screen;b`, `"a"b;c`, `"a" "b";`, `;;`, `"`, `""`, `"a;b`, ``} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if got, want := splitFields(raw, ';', '"'), splitFieldsByByte(raw, ';', '"'); !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, want %q", raw, got, want)
+		}
+	})
+}
+
+// splitFieldsByByte is the state machine splitFields implements.
+func splitFieldsByByte(raw string, delim, quote byte) []string {
+	var out []string
+	var b strings.Builder
+	inQuote, fieldStart := false, true
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inQuote && c == quote:
+			if i+1 < len(raw) && raw[i+1] == quote {
+				b.WriteByte(quote)
+				i++
+			} else {
+				inQuote = false
+			}
+		case inQuote:
+			b.WriteByte(c)
+		case c == delim:
+			out = append(out, b.String())
+			b.Reset()
+			fieldStart = true
+			continue
+		case c == quote && fieldStart:
+			inQuote = true
+		default:
+			b.WriteByte(c)
+		}
+		fieldStart = false
+	}
+	return append(out, b.String())
+}

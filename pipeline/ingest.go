@@ -7,10 +7,10 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -19,12 +19,22 @@ import (
 
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/diag"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // ingestSchema holds what Go hands to the SQL stages: the layouts from the
 // config, the files of the period, every source record (raw_lines, the
-// denominator of "nothing is lost") and the fields parsed from each record.
+// denominator of "nothing is lost") and the fields parsed from each record
+// (feed_fields).
+//
+// raw_lines and feed_fields are views, so that every byte of a CSV feed is
+// written once: each value through the Appender costs a cgo call and
+// writing a table costs as much again, so Go appends per CSV record only
+// what varies (file number, line, span, text, width, kind: csv_records)
+// and the fields of the records that hold a quote, which only Go can split
+// (csv_quoted). The views add the file's names from ingest_files and cut
+// the other records at the delimiter with string_split, which gives
+// exactly strings.Split's fields, where the cleanse stage reads them.
+// Workbooks append whole rows (xlsx_lines, xlsx_fields).
 const ingestSchema = `
 CREATE TABLE layouts (distributor VARCHAR PRIMARY KEY, name VARCHAR, format VARCHAR,
   decimal_mark VARCHAR, thousands VARCHAR, date_format VARCHAR,
@@ -34,13 +44,49 @@ CREATE TABLE month_names (distributor VARCHAR, name VARCHAR, month INTEGER);
 CREATE TABLE feed_files (distributor VARCHAR, source_file VARCHAR PRIMARY KEY, format VARCHAR,
   sha256 VARCHAR, bytes BIGINT, modified TIMESTAMP, header_line INTEGER, header_raw VARCHAR, fields INTEGER,
   header_names VARCHAR);
-CREATE TABLE raw_lines (distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
+CREATE TABLE xlsx_lines (distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
   line_count INTEGER, raw VARCHAR, field_count INTEGER, kind VARCHAR, detail VARCHAR);
-CREATE TABLE feed_fields (distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
+CREATE TABLE xlsx_fields (distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
   invoice_id VARCHAR, invoice_line VARCHAR, invoice_date VARCHAR, reseller_account VARCHAR,
   reseller_name VARCHAR, reseller_tax_id VARCHAR, reseller_address VARCHAR,
   reseller_postcode VARCHAR, reseller_city VARCHAR, sku VARCHAR, quantity VARCHAR,
   amount VARCHAR, currency VARCHAR);
+-- A CSV file: its number in csv_records, its header's width and, per
+-- field, its 1-based place in the header (NULL: not in the layout).
+CREATE TABLE ingest_files (file_no INTEGER PRIMARY KEY, distributor VARCHAR, source_file VARCHAR,
+  delimiter VARCHAR, quote VARCHAR, width INTEGER,
+  invoice_id INTEGER, invoice_line INTEGER, invoice_date INTEGER, reseller_account INTEGER,
+  reseller_name INTEGER, reseller_tax_id INTEGER, reseller_address INTEGER,
+  reseller_postcode INTEGER, reseller_city INTEGER, sku INTEGER, quantity INTEGER,
+  amount INTEGER, currency INTEGER);
+-- kind: 0 data, 1 preamble, 2 unterminated_quote (stageData...).
+CREATE TABLE csv_records (file_no INTEGER, source_line INTEGER, line_count INTEGER, raw VARCHAR,
+  field_count INTEGER, kind UTINYINT);
+CREATE TABLE csv_quoted (file_no INTEGER, source_line INTEGER,
+  invoice_id VARCHAR, invoice_line VARCHAR, invoice_date VARCHAR, reseller_account VARCHAR,
+  reseller_name VARCHAR, reseller_tax_id VARCHAR, reseller_address VARCHAR,
+  reseller_postcode VARCHAR, reseller_city VARCHAR, sku VARCHAR, quantity VARCHAR,
+  amount VARCHAR, currency VARCHAR);
+CREATE VIEW raw_lines AS
+SELECT * FROM xlsx_lines
+UNION ALL
+SELECT f.distributor, f.source_file, r.source_line, r.line_count, r.raw, r.field_count,
+  CASE r.kind WHEN 0 THEN 'data' WHEN 1 THEN 'preamble' ELSE 'unterminated_quote' END, NULL
+FROM csv_records r JOIN ingest_files f USING (file_no);
+CREATE VIEW feed_fields AS
+SELECT * FROM xlsx_fields
+UNION ALL
+SELECT f.distributor, f.source_file, q.source_line, q.invoice_id, q.invoice_line, q.invoice_date,
+  q.reseller_account, q.reseller_name, q.reseller_tax_id, q.reseller_address, q.reseller_postcode,
+  q.reseller_city, q.sku, q.quantity, q.amount, q.currency
+FROM csv_quoted q JOIN ingest_files f USING (file_no)
+UNION ALL
+SELECT distributor, source_file, source_line, s[invoice_id], s[invoice_line], s[invoice_date],
+  s[reseller_account], s[reseller_name], s[reseller_tax_id], s[reseller_address], s[reseller_postcode],
+  s[reseller_city], s[sku], s[quantity], s[amount], s[currency]
+FROM (SELECT f.*, r.source_line, string_split(r.raw, f.delimiter) AS s
+      FROM csv_records r JOIN ingest_files f USING (file_no)
+      WHERE r.kind = 0 AND r.field_count = f.width AND NOT contains(r.raw, f.quote));
 `
 
 // Record kinds in raw_lines; the cleanse stage rejects all but data.
@@ -60,10 +106,15 @@ type FeedFile struct {
 
 // ingester loads a period's files into the scratch database.
 type ingester struct {
-	conn     *sql.Conn
-	scratch  string // folder for excelize's temporary files
-	xlsx     config.XLSX
+	conn    *sql.Conn
+	scratch string // folder for excelize's temporary files
+	xlsx    config.XLSX
+	// progress counts bytes read; files load in parallel, so it must be
+	// safe for concurrent use.
 	progress func(n int64)
+	workers  int              // files loaded at a time; 0: GOMAXPROCS
+	log      *slog.Logger     // nil: no logging
+	now      func() time.Time // nil: time.Now
 }
 
 func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Distributor) error {
@@ -187,96 +238,6 @@ func hashFile(path string) (string, int64, error) {
 		return "", 0, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-// ingestCSV reads one CSV feed in Go: it decodes the declared encoding,
-// splits records once (stamping each with its physical line) and splits
-// each record into fields with the same rules, then appends the fields.
-// DuckDB never re-splits the text, so Go and DuckDB cannot disagree on
-// where a record ends.
-func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, raw, fieldsApp *duckdb.Appender) (err error) {
-	d := ff.Distributor
-	f, err := openRegular(ff.Path)
-	if err != nil {
-		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	h := sha256.New()
-	sniff := newEncodingSniffer(d.Encoding)
-	src := io.TeeReader(io.TeeReader(f, h), sniff)
-	if in.progress != nil {
-		src = io.TeeReader(src, progressWriter(in.progress))
-	}
-	text, err := decoder(src, d.Encoding)
-	if err != nil {
-		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
-	}
-	delim, quote := d.Delimiter[0], d.Quote[0]
-	var header []string
-	var hm headerMap
-	headerLine, headerRaw := 0, ""
-	var sc *recordScanner
-	sc = newRecordScanner(delim, quote, func(r record) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		kind := kindData
-		switch {
-		case r.unterminated:
-			kind = kindUnterminated
-		case header == nil && r.line < d.HeaderRow:
-			kind = kindPreamble
-		case header == nil:
-			header, headerLine, headerRaw = splitFields(r.raw, delim, quote), r.line, r.raw
-			var err error
-			if hm, err = columnIndex(ff.Rel, r.line, header, d.Columns); err != nil {
-				if e := sniff.check(ff.Rel, false); e != nil {
-					return e // a wrong encoding garbles the names: say so, not "missing"
-				}
-				if alt := otherDelimiter(r.raw, delim, 0); len(header) == 1 && alt != 0 {
-					err = &FileError{Code: diag.Feed, File: ff.Rel, Line: r.line, Msg: fmt.Sprintf(
-						"the header has one field on delimiter %q but splits on %q: is the delimiter %q?", delim, alt, alt)}
-				}
-				return err
-			}
-			sc.Expect = len(header)
-			return nil
-		case r.fields == len(header):
-			// Records of another width are rejected as ragged from raw_lines.
-			if err := fieldsApp.AppendRow(fieldRow(d, ff.Rel, r.line, recordFields(r.raw, delim, quote), hm.idx)...); err != nil {
-				return err
-			}
-		}
-		return raw.AppendRow(d.ID, ff.Rel, int32(r.line), int32(r.lines), r.raw, int32(r.fields), kind, nil)
-	})
-	err = sc.run(text)
-	if err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) {
-			return err
-		}
-		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: fmt.Sprintf("read: %v", err)}
-	}
-	if err := sniff.check(ff.Rel, true); err != nil {
-		return err
-	}
-	if header == nil {
-		return &FileError{Code: diag.Feed, File: ff.Rel, Line: d.HeaderRow, Msg: "no header line: the file is empty or shorter than header_row"}
-	}
-	return in.recordFile(ctx, ff, "csv", hex.EncodeToString(h.Sum(nil)), st.Size(), st.ModTime(), headerLine, headerRaw, len(header), hm)
-}
-
-// recordFields splits a record; records without quotes or carriage
-// returns (nearly all) take the cheap path.
-func recordFields(raw string, delim, quote byte) []string {
-	if strings.IndexByte(raw, quote) < 0 {
-		return strings.Split(raw, string(delim))
-	}
-	return splitFields(raw, delim, quote)
 }
 
 // otherDelimiter returns a common delimiter other than delim on which the

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/channelscope/channelscope/config"
@@ -236,26 +237,12 @@ func newRunID(t time.Time) string {
 	return t.UTC().Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b[:])
 }
 
-// ingest loads every file of the period with one appender per table.
+// ingest loads every file of the period.
 func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb.Connector, scratch, period string, files []FeedFile) error {
 	if err := createIngestTables(ctx, conn, p.cfg.Distributors); err != nil {
 		return err
 	}
-	dc, err := connector.Connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer dc.Close()
-	raw, err := duckdb.NewAppenderFromConn(dc, "", "raw_lines")
-	if err != nil {
-		return fmt.Errorf("appender raw_lines: %w", err)
-	}
-	fields, err := duckdb.NewAppenderFromConn(dc, "", "feed_fields")
-	if err != nil {
-		raw.Close()
-		return fmt.Errorf("appender feed_fields: %w", err)
-	}
-	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX}
+	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX, workers: p.cfg.DuckDB.Threads, log: p.log, now: p.now}
 	if p.progress != nil {
 		var total int64
 		for _, f := range files {
@@ -265,19 +252,12 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 		}
 		add, done := p.progress(period, total)
 		defer done()
-		in.progress = add
-	}
-	for _, f := range files {
-		p.log.Debug("ingest", "file", f.Rel)
-		if f.Distributor.Format == "xlsx" {
-			err = in.ingestXLSX(ctx, f, raw, fields)
-		} else {
-			err = in.ingestCSV(ctx, f, raw, fields)
-		}
-		if err != nil {
-			break
+		var mu sync.Mutex // files load in parallel
+		in.progress = func(n int64) {
+			mu.Lock()
+			defer mu.Unlock()
+			add(n)
 		}
 	}
-	// Closing flushes: the stages see every appended row.
-	return errors.Join(err, raw.Close(), fields.Close())
+	return in.ingestFiles(ctx, connector, files)
 }

@@ -72,6 +72,11 @@ type recordScanner struct {
 	// spanning several lines with another width is a stray quote.
 	Expect int
 	emit   func(record) error
+	// decode turns one physical line of the input into UTF-8 text; the
+	// input's delimiter, quote and line feed are ASCII bytes in every
+	// encoding it is used for, so lines and records are found before
+	// decoding. Default: the bytes as they are (the input is UTF-8).
+	decode func([]byte) string
 
 	pending    []physLine
 	bytes      int
@@ -86,7 +91,7 @@ func scanRecords(r io.Reader, delim, quote byte, emit func(record) error) error 
 }
 
 func newRecordScanner(delim, quote byte, emit func(record) error) *recordScanner {
-	return &recordScanner{delim: delim, quote: quote, emit: emit}
+	return &recordScanner{delim: delim, quote: quote, emit: emit, decode: func(b []byte) string { return string(b) }}
 }
 
 func (s *recordScanner) run(r io.Reader) error {
@@ -110,16 +115,26 @@ func (s *recordScanner) run(r io.Reader) error {
 			break
 		}
 		line++
-		text := strings.TrimSuffix(strings.TrimSuffix(string(chunk), "\n"), "\r")
-		buf.Reset()
-		if e := s.feed(physLine{line, text}); e != nil {
+		chunk = bytes.TrimSuffix(bytes.TrimSuffix(chunk, []byte("\n")), []byte("\r"))
+		if e := s.line(line, chunk); e != nil {
 			return e
 		}
+		buf.Reset()
 		if err == io.EOF {
 			break
 		}
 	}
 	return s.finish()
+}
+
+// line takes one physical line, its terminator removed. A line without a
+// quote outside a multi-line record (nearly all) is a record by itself,
+// and its fields are its delimiters plus one.
+func (s *recordScanner) line(n int, b []byte) error {
+	if len(s.pending) == 0 && bytes.IndexByte(b, s.quote) < 0 {
+		return s.emit(record{line: n, lines: 1, raw: s.decode(b), fields: bytes.Count(b, []byte{s.delim}) + 1})
+	}
+	return s.feed(physLine{n, s.decode(b)})
 }
 
 // feed adds one physical line to the record being built.
@@ -200,34 +215,42 @@ func joinLines(ls []physLine) string {
 
 // splitFields splits one record found by recordScanner into its fields,
 // with the same rules, so Go alone decides where fields end: quotes are
-// removed from quoted fields, "" becomes ", a quote inside a field is kept.
+// removed from quoted fields, "" becomes ", a quote inside a field is kept
+// (after a closing quote, the rest of the field is taken as it is).
+// Unquoted fields are slices of raw, not copies.
 func splitFields(raw string, delim, quote byte) []string {
-	var out []string
-	var b strings.Builder
-	inQuote, fieldStart := false, true
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case inQuote && c == quote:
-			if i+1 < len(raw) && raw[i+1] == quote {
-				b.WriteByte(quote)
-				i++
-			} else {
-				inQuote = false
+	out := make([]string, 0, 16)
+	for {
+		if len(raw) == 0 || raw[0] != quote {
+			i := strings.IndexByte(raw, delim)
+			if i < 0 {
+				return append(out, raw)
 			}
-		case inQuote:
-			b.WriteByte(c)
-		case c == delim:
-			out = append(out, b.String())
-			b.Reset()
-			fieldStart = true
+			out, raw = append(out, raw[:i]), raw[i+1:]
 			continue
-		case c == quote && fieldStart:
-			inQuote = true
-		default:
+		}
+		var b strings.Builder
+		inQuote, i := true, 1
+		for ; i < len(raw); i++ {
+			c := raw[i]
+			if inQuote && c == quote {
+				if i+1 < len(raw) && raw[i+1] == quote {
+					b.WriteByte(quote)
+					i++
+				} else {
+					inQuote = false
+				}
+				continue
+			}
+			if !inQuote && c == delim {
+				break
+			}
 			b.WriteByte(c)
 		}
-		fieldStart = false
+		out = append(out, b.String())
+		if i >= len(raw) {
+			return out
+		}
+		raw = raw[i+1:]
 	}
-	return append(out, b.String())
 }

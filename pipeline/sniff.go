@@ -40,15 +40,18 @@ func (s *encodingSniffer) Write(p []byte) (int, error) {
 		s.carry = nil
 	}
 	for i := 0; i < len(p); {
-		c := p[i]
-		if c < utf8.RuneSelf {
-			s.col++
-			if c == '\n' {
-				s.line, s.col = s.line+1, 0
+		if n := asciiPrefix(p[i:]); n > 0 {
+			// Most of a feed is ASCII: count its lines in one pass.
+			run := p[i : i+n]
+			if k := bytes.Count(run, []byte{'\n'}); k > 0 {
+				s.line, s.col = s.line+k, n-1-bytes.LastIndexByte(run, '\n')
+			} else {
+				s.col += n
 			}
-			i++
+			i += n
 			continue
 		}
+		c := p[i]
 		if !utf8.FullRune(p[i:]) && len(p)-i < utf8.UTFMax {
 			s.carry = bytes.Clone(p[i:])
 			break
