@@ -15,8 +15,10 @@ import (
 
 // FuzzIngestCSV runs the whole CSV ingest of a small file into DuckDB:
 // the file loads or fails with a FileError (never another error, never a
-// panic), and every physical line from the header on is accounted for,
-// in raw_lines or as the header.
+// panic), every physical line from the header on is accounted for, in
+// raw_lines or as the header, and each record of the header's width has
+// in feed_fields exactly the fields Go's splitFields gives it, whether Go
+// split it (a record with a quote) or DuckDB did (the others).
 func FuzzIngestCSV(f *testing.F) {
 	for _, s := range []string{
 		"a;b;c;d;e;f\n1;2025-03-01;X;CS-100;1;2\n",
@@ -24,6 +26,7 @@ func FuzzIngestCSV(f *testing.F) {
 		"A ; B;C;D;E;F\r\n1,2,3,4,5,6\r\n;;;;;\r\n",
 		"\xef\xbb\xbfa;b;c;d;e;f\n\xc3\xa9;;;;;\n",
 		"a;b\n1;2\n",
+		"f;e;d;c;b;a\n\"1;2\";x;;\"y\"\"\";5;6\n7;8;9;10;11;12\n;;;;;\n\"\"\"\";a\"b;c;d;e;f\n",
 	} {
 		f.Add(s)
 	}
@@ -81,5 +84,52 @@ func FuzzIngestCSV(f *testing.F) {
 		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM feed_fields f ANTI JOIN raw_lines r USING (source_file, source_line)`).Scan(&orphans); err != nil || orphans > 0 {
 			t.Fatalf("%d field rows without a raw line (%v)", orphans, err)
 		}
+		checkFieldsSplitByGo(t, conn, d, headerRaw)
 	})
+}
+
+// checkFieldsSplitByGo compares feed_fields with what splitFields and
+// fieldRow make of each record of the header's width in raw_lines.
+func checkFieldsSplitByGo(t *testing.T, conn *sql.Conn, d config.Distributor, headerRaw string) {
+	t.Helper()
+	ctx := context.Background()
+	header := splitFields(headerRaw, d.Delimiter[0], d.Quote[0])
+	hm, err := columnIndex("f.csv", 1, header, d.Columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT r.source_line, r.raw, f.* EXCLUDE (distributor, source_file, source_line)
+FROM raw_lines r LEFT JOIN feed_fields f USING (source_file, source_line)
+WHERE r.kind = 'data' AND r.field_count = ? ORDER BY r.source_line`, len(header))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	records := 0
+	for rows.Next() {
+		var line int
+		var raw string
+		got := make([]sql.NullString, len(d.Columns.Fields()))
+		dest := []any{&line, &raw}
+		for i := range got {
+			dest = append(dest, &got[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		records++
+		want := fieldRow(d, "f.csv", line, splitFields(raw, d.Delimiter[0], d.Quote[0]), hm.idx)[3:]
+		for i, w := range want {
+			if ws, ok := w.(string); (ok && (!got[i].Valid || got[i].String != ws)) || (!ok && got[i].Valid) {
+				t.Fatalf("line %d %q: field %s is %v, Go splits %v", line, raw, d.Columns.Fields()[i].Name, got[i], w)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var fields int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM feed_fields`).Scan(&fields); err != nil || fields != records {
+		t.Fatalf("%d field rows for %d records of the header's width (%v)", fields, records, err)
+	}
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +100,71 @@ func TestDecoder(t *testing.T) {
 		if err != nil || string(got) != tt.want {
 			t.Errorf("%s: %q %v, want %q", tt.enc, got, err, tt.want)
 		}
+	}
+}
+
+// newCSVText scans and decodes line by line exactly as decoder followed by
+// the scanner did: same records, same text, in every encoding, with and
+// without a byte-order mark (which overrides the declaration).
+func TestCSVTextDecodesLikeDecoder(t *testing.T) {
+	t.Parallel()
+	var every strings.Builder // every byte but the line breaks, 16 a line
+	for b := 0; b < 256; b++ {
+		if b != '\n' && b != '\r' {
+			every.WriteByte(byte(b))
+		}
+		if b%16 == 15 {
+			every.WriteString("\r\n")
+		}
+	}
+	const text = "Île-de-France;\"Société\n\"\"Générale\"\"\";€\r\nplain;a;b\n\"open;x\nlast"
+	cp1252, _ := charmap.Windows1252.NewEncoder().String(text)
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(text)
+	tests := []struct {
+		name, enc, in string
+	}{
+		{"utf-8", "utf-8", text},
+		{"utf-8 with a bom", "utf-8", "\ufeff" + text},
+		{"utf-8-bom", "utf-8-bom", "\ufeff" + text},
+		{"utf-8-bom without one", "utf-8-bom", text},
+		{"windows-1252", "windows-1252", cp1252},
+		{"windows-1252, every byte", "windows-1252", every.String()},
+		{"latin-1, every byte", "latin-1", every.String()},
+		{"windows-1252 with a utf-8 bom", "windows-1252", "\ufeff" + text},
+		{"windows-1252 with a utf-16 bom", "windows-1252", utf16},
+		{"utf-16", "utf-16", utf16},
+		{"empty", "windows-1252", ""},
+	}
+	scan := func(r io.Reader, decode func([]byte) string) []record {
+		var out []record
+		s := newRecordScanner(';', '"', func(r record) error {
+			out = append(out, r)
+			return nil
+		})
+		s.Expect = 3
+		if decode != nil {
+			s.decode = decode
+		}
+		if err := s.run(r); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			old, err := decoder(strings.NewReader(tt.in), tt.enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := scan(old, nil)
+			ct, err := newCSVText(strings.NewReader(tt.in), tt.enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := scan(ct.r, ct.decode)
+			if !slices.Equal(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
 	}
 }
