@@ -112,9 +112,8 @@ type ingester struct {
 	// progress counts bytes read; files load in parallel, so it must be
 	// safe for concurrent use.
 	progress func(n int64)
-	workers  int              // files loaded at a time; 0: GOMAXPROCS
-	log      *slog.Logger     // nil: no logging
-	now      func() time.Time // nil: time.Now
+	workers  int          // files loaded at a time; 0: GOMAXPROCS
+	log      *slog.Logger // nil: no logging
 }
 
 func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Distributor) error {
@@ -318,7 +317,8 @@ func xlsxValue(s string) string {
 	return s
 }
 
-// fieldRow builds the feed_fields row for one record.
+// fieldRow builds the feed_fields row of one record from its cells: what
+// the feed_fields view must hold for it (FuzzIngestCSV compares them).
 func fieldRow(d config.Distributor, rel string, line int, cells []string, idx map[string]int) []driver.Value {
 	row := []driver.Value{d.ID, rel, int32(line)}
 	for _, f := range d.Columns.Fields() {

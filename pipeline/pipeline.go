@@ -242,7 +242,7 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 	if err := createIngestTables(ctx, conn, p.cfg.Distributors); err != nil {
 		return err
 	}
-	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX, workers: p.cfg.DuckDB.Threads, log: p.log, now: p.now}
+	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX, workers: p.cfg.DuckDB.Threads, log: p.log}
 	if p.progress != nil {
 		var total int64
 		for _, f := range files {
