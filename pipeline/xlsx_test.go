@@ -143,18 +143,10 @@ func FuzzIngestXLSX(f *testing.F) {
 		if err := createIngestTables(ctx, conn, []config.Distributor{d}); err != nil {
 			t.Fatal(err)
 		}
-		dc, err := connector.Connect(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer dc.Close()
-		raw, _ := duckdb.NewAppenderFromConn(dc, "", "raw_lines")
-		fields, _ := duckdb.NewAppenderFromConn(dc, "", "feed_fields")
 		in := &ingester{conn: conn, scratch: t.TempDir(), xlsx: config.DefaultXLSX()}
-		err = in.ingestXLSX(ctx, FeedFile{Distributor: d, Path: path, Rel: "f.xlsx"}, raw, fields)
-		if e := errors.Join(raw.Close(), fields.Close()); e != nil {
-			t.Fatalf("appenders: %v", e)
-		}
+		// ingestFiles runs ingestXLSX with appenders to the tables behind
+		// the raw_lines and feed_fields views.
+		err = in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.xlsx"}})
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
