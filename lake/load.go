@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -86,4 +87,37 @@ func literal(path string) string {
 		}
 	}
 	return b.String()
+}
+
+// Lacking lists the periods of the window from..to (inclusive) where
+// source is published and table is not, with the Parquet files of source
+// for them: what a lake written before table existed needs derived.
+func (l *Lake) Lacking(table, source, from, to string) (periods, files []string, err error) {
+	if !IsPeriod(from) || !IsPeriod(to) {
+		return nil, nil, fmt.Errorf("window %s..%s of %s: want YYYY-MM periods", from, to, table)
+	}
+	have, err := l.Periods(source)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range have {
+		if p < from || p > to {
+			continue
+		}
+		if _, err := l.Files(table, p); err == nil {
+			continue
+		} else if !errors.Is(err, ErrAbsent) {
+			return nil, nil, err
+		}
+		f, err := l.Files(source, p)
+		if errors.Is(err, ErrAbsent) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		periods = append(periods, p)
+		files = append(files, f...)
+	}
+	return periods, files, nil
 }

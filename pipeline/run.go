@@ -203,7 +203,8 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	}
 	// Stages never change lake_* tables (LoadStages rejects it), so each
 	// history table is read from Parquet once per run, by the first stage
-	// that names it (sales_out's window is read by channel and score).
+	// that names it. History aggregates a lake written before them lacks
+	// are derived from sales_out (deriveLacking).
 	loaded := map[string]bool{}
 	prepare := func(ctx context.Context, st Stage) error {
 		var tables []string
@@ -213,7 +214,15 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 				loaded[t] = true
 			}
 		}
-		return p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, tables, ShapePrefix)
+		if err := p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, tables, ShapePrefix); err != nil {
+			return err
+		}
+		for _, t := range tables {
+			if err := deriveLacking(ctx, conn, p.lake, log, period, p.cfg.HistoryMonths, t); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	m.Stages, err = runStages(ctx, conn, p.stages, vars, p.now, p.log, prepare)
 	if err != nil {

@@ -83,7 +83,7 @@ func (l *lake) partners(ctx context.Context, only string) ([]*Partner, error) {
 func (l *lake) monthly(ctx context.Context, byID map[string]*Partner) error {
 	rows, err := l.query(ctx, qPartnerMonthly)
 	if err != nil {
-		return fmt.Errorf("read sales_out history: %w", err)
+		return fmt.Errorf("read partner_months history: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -15,7 +15,7 @@ import (
 //
 //	{{.Table "partner_scores"}}    the table of the report's period
 //	{{.Ago "kpis" 12}}             the table of 12 months before it
-//	{{.History "sales_out" 24}}    the table over the 24 months to the period
+//	{{.History "partner_months" 24}}  the table over the 24 months to the period
 //	{{.Brands}}                    partner_id and brands of the partner master
 //
 // Values (a region code, a partner id) are bound as ? parameters.

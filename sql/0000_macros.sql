@@ -1,5 +1,5 @@
 -- stage: macros
--- version: 1
+-- version: 2
 --
 -- The prelude: runs before every stage, on the same connection. It holds
 -- what several stages share, written once: macros, and the shape of each
@@ -46,20 +46,53 @@ CREATE OR REPLACE MACRO profile_key(lvl, k1, k2, k3, k4) AS
 CREATE OR REPLACE MACRO profile_fallback(lvl, peers, profile_level) AS
     lvl >= profile_level AND (peers >= getvariable('score_profile_min_members') OR lvl = 4);
 
+-- History aggregates (channel stage): what later periods read of a
+-- period's sales, instead of its sales_out lines. Each takes the name of a
+-- relation shaped like sales_out (query_table: a macro is bound when it is
+-- created), so the channel stage and the runner, for a lake written before
+-- these tables existed, build them alike from the same lines. Measures are
+-- sums and bounds, so summing them again over periods gives what the lines
+-- give. Rows keep NULL keys (unmatched lines: partner_id NULL).
+--
+-- partner_months: one row per period, partner, product family.
+-- first/last_purchase are of the lines with a positive quantity.
+CREATE OR REPLACE MACRO partner_months_of(sales) AS TABLE
+SELECT period, partner_id, product_family,
+       sum(amount) AS revenue, sum(quantity) AS units, count(*) AS lines,
+       min(invoice_date) FILTER (WHERE quantity > 0) AS first_purchase,
+       max(invoice_date) FILTER (WHERE quantity > 0) AS last_purchase,
+       run_id
+FROM query_table(sales)
+GROUP BY period, partner_id, product_family, run_id
+ORDER BY partner_id, product_family;
+
+-- launch_sales: one row per period, sku, reseller and partner, for the skus
+-- of products (ref_products) launched in the 12 months to the period (a
+-- later period asks about launches of its own 12 months: a subset), over
+-- the lines invoiced on or after the launch date.
+CREATE OR REPLACE MACRO launch_sales_of(sales, products) AS TABLE
+SELECT s.period, s.sku, s.reseller_key, s.partner_id,
+       sum(s.quantity) AS units, count(*) AS lines, s.run_id
+FROM query_table(sales) s
+JOIN query_table(products) p ON p.sku = s.sku
+WHERE p.launch_date >= CAST(strptime(s.period || '-01', '%Y-%m-%d') AS DATE) - INTERVAL 11 MONTH
+  AND s.invoice_date >= p.launch_date
+GROUP BY s.period, s.sku, s.reseller_key, s.partner_id, s.run_id
+ORDER BY s.sku, s.reseller_key, s.partner_id;
+
 -- Lake shapes. The runner builds lake_<table> over shape_<table>, so it
 -- exists, empty, before the first publication, and a column added since
 -- reads NULL in older partitions. Each is the table as its owning stage
 -- creates and the lake gives it back; a test compares them
 -- (TestLakeShapes).
-CREATE OR REPLACE TEMP TABLE shape_sales_out (
-  period VARCHAR, distributor VARCHAR, source_file VARCHAR, source_line INTEGER,
-  invoice_id VARCHAR, invoice_line VARCHAR, invoice_date DATE,
-  reseller_key VARCHAR, reseller_account VARCHAR, reseller_name VARCHAR, reseller_tax_id VARCHAR,
-  reseller_address VARCHAR, reseller_postcode VARCHAR, reseller_city VARCHAR,
-  distributor_sku VARCHAR, sku VARCHAR, product_family VARCHAR,
-  quantity DECIMAL(18, 3), amount DECIMAL(18, 2), currency VARCHAR,
-  amount_orig DECIMAL(18, 4), fx_rate DECIMAL(18, 8),
-  partner_id VARCHAR, match_method VARCHAR, match_score DOUBLE, run_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE shape_partner_months (
+  period VARCHAR, partner_id VARCHAR, product_family VARCHAR,
+  revenue DECIMAL(38, 2), units DECIMAL(38, 3), lines BIGINT,
+  first_purchase DATE, last_purchase DATE, run_id VARCHAR);
+
+CREATE OR REPLACE TEMP TABLE shape_launch_sales (
+  period VARCHAR, sku VARCHAR, reseller_key VARCHAR, partner_id VARCHAR,
+  units DECIMAL(38, 3), lines BIGINT, run_id VARCHAR);
 
 CREATE OR REPLACE TEMP TABLE shape_match_memory (
   period VARCHAR, distributor VARCHAR, reseller_account VARCHAR, partner_id VARCHAR,

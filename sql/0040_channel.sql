@@ -1,19 +1,19 @@
 -- stage: channel
--- version: 4
+-- version: 5
 -- reads: layouts, feed_files, raw_lines, rejects, held_files, sales_out, ref_sales_in, ref_products, ref_sku_aliases
--- writes: distributor_scorecard, channel_inventory, product_launches
--- publish: distributor_scorecard, channel_inventory, product_launches
--- lake: sales_out
+-- writes: distributor_scorecard, channel_inventory, partner_months, launch_sales, product_launches
+-- publish: distributor_scorecard, channel_inventory, partner_months, launch_sales, product_launches
+-- lake: launch_sales
 --
 -- The channel seen from the vendor: how well each distributor reports
 -- (distributor_scorecard), what it bought against what it sold
 -- (channel_inventory: sell-in vs sell-out, the implied change of channel
 -- stock), and how fast new products are taken up by resellers
--- (product_launches). Variables: period, period_start, period_end
--- (exclusive), run_id.
-
--- lake_sales_out: earlier periods of the history window; empty before the
--- first publication.
+-- (product_launches). It also writes the period's history aggregates
+-- (partner_months, launch_sales: see the prelude's partner_months_of and
+-- launch_sales_of), which later periods read instead of sales_out, so a
+-- run's cost does not grow with the history window. Variables: period,
+-- period_start, period_end (exclusive), run_id.
 
 -- 1. Scorecard: every configured distributor, also one that sent nothing,
 -- since a missing feed is the first thing to chase. Modification times are
@@ -113,10 +113,19 @@ FROM si FULL OUTER JOIN so USING (distributor, product_family)
 CROSS JOIN has
 ORDER BY distributor, product_family;
 
--- 3. Launches of the last 12 months (the period included) and their uptake
--- since launch, over the lake history and this period. A reseller or a
--- partner counts as buying once its net quantity is positive, so a product
--- bought and returned does not count. reseller_key is per distributor:
+-- 3. History aggregates of this period, from its sales_out lines (the
+-- macros take table names: sales_out and ref_products, declared in reads).
+CREATE OR REPLACE TABLE partner_months AS
+SELECT * FROM partner_months_of('sales_out');
+
+CREATE OR REPLACE TABLE launch_sales AS
+SELECT * FROM launch_sales_of('sales_out', 'ref_products');
+
+-- 4. Launches of the last 12 months (the period included) and their uptake
+-- since launch, over the lake history (lake_launch_sales, empty before the
+-- first publication) and this period. A reseller or a partner counts as
+-- buying once its net quantity is positive, so a product bought and
+-- returned does not count. reseller_key is per distributor:
 -- partners_buying is the count without double counting.
 CREATE OR REPLACE TEMP TABLE channel_launches AS
 SELECT sku, product_family, launch_date,
@@ -125,27 +134,28 @@ FROM ref_products
 WHERE launch_date >= CAST(getvariable('period_start') AS DATE) - INTERVAL 11 MONTH
   AND launch_date < CAST(getvariable('period_end') AS DATE);
 
+-- launch_sales holds only lines invoiced on or after their sku's launch.
 CREATE OR REPLACE TEMP TABLE channel_launch_sales AS
-SELECT h.period, h.sku, h.reseller_key, h.partner_id, h.quantity
-FROM (SELECT period, sku, reseller_key, partner_id, quantity, invoice_date FROM sales_out
-      UNION ALL BY NAME
-      SELECT period, sku, reseller_key, partner_id, quantity, invoice_date FROM lake_sales_out) h
-JOIN channel_launches c ON c.sku = h.sku AND h.invoice_date >= c.launch_date;
+SELECT h.period, h.sku, h.reseller_key, h.partner_id, h.units
+FROM (SELECT period, sku, reseller_key, partner_id, units FROM launch_sales
+      UNION ALL
+      SELECT period, sku, reseller_key, partner_id, units FROM lake_launch_sales) h
+JOIN channel_launches c ON c.sku = h.sku;
 
 CREATE OR REPLACE TABLE product_launches AS
 WITH by_reseller AS (
   SELECT sku, count(*) FILTER (WHERE net > 0) AS resellers_buying
-  FROM (SELECT sku, reseller_key, sum(quantity) AS net FROM channel_launch_sales GROUP BY ALL)
+  FROM (SELECT sku, reseller_key, sum(units) AS net FROM channel_launch_sales GROUP BY ALL)
   GROUP BY sku
 ), by_partner AS (
   SELECT sku, count(*) FILTER (WHERE net > 0) AS partners_buying
-  FROM (SELECT sku, partner_id, sum(quantity) AS net FROM channel_launch_sales
+  FROM (SELECT sku, partner_id, sum(units) AS net FROM channel_launch_sales
         WHERE partner_id IS NOT NULL GROUP BY ALL)
   GROUP BY sku
 ), units AS (
   SELECT sku,
-         coalesce(sum(quantity) FILTER (WHERE period = getvariable('period')), 0) AS units_period,
-         sum(quantity) AS units_cumulative
+         coalesce(sum(units) FILTER (WHERE period = getvariable('period')), 0) AS units_period,
+         sum(units) AS units_cumulative
   FROM channel_launch_sales GROUP BY sku
 )
 SELECT getvariable('period') AS period,

@@ -1,41 +1,47 @@
 -- stage: score
--- version: 2
--- reads: sales_out, ref_partners, ref_territories
+-- version: 3
+-- reads: partner_months, ref_partners, ref_territories
 -- writes: partner_metrics
--- lake: sales_out
+-- lake: partner_months
 --
 -- One row per partner of the master (active or not) with what the sales
 -- history says of it: trailing windows, ranks, loyalty, profile, potential,
 -- share of wallet, supplier status, attainable share and opportunity. The
 -- segment stage turns this into modes, plans and the coverage model.
--- History is the lake: lake_sales_out holds the history_months - 1 periods
--- before this one (empty before the first publication). Thresholds
--- arrive as score_* variables (see README).
+-- History is the lake's partner_months (written by the channel stage, a
+-- row per period, partner and product family): lake_partner_months holds
+-- the history_months - 1 periods before this one (empty before the first
+-- publication), partner_months this period. Its measures are sums and
+-- bounds of the sales_out lines, so the windows below equal those over the
+-- lines. Thresholds arrive as score_* variables (see README).
 
--- Matched lines of the window, by how many months before this period.
+-- Matched partner-months of the window, by how many months before this period.
 CREATE OR REPLACE TEMP TABLE score_history AS
-SELECT partner_id, invoice_date, product_family, quantity, amount,
+SELECT partner_id, product_family, revenue, units, first_purchase, last_purchase,
        months_before(period) AS ago
-FROM (SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM sales_out
+FROM (SELECT period, partner_id, product_family, revenue, units, first_purchase, last_purchase FROM partner_months
       UNION ALL
-      SELECT period, partner_id, invoice_date, product_family, quantity, amount FROM lake_sales_out)
+      SELECT period, partner_id, product_family, revenue, units, first_purchase, last_purchase FROM lake_partner_months)
 WHERE partner_id IS NOT NULL;
 
--- How far back the lake reaches (months before this period); growth needs 23.
+-- How far back the lake reaches (months before this period); growth needs
+-- 23. partner_months keeps unmatched lines too (partner_id NULL), so a
+-- period has rows there exactly when it has sales_out lines.
 CREATE OR REPLACE TEMP TABLE score_reach AS
 SELECT coalesce(max(months_before(period)), 0) AS months_back
-FROM (SELECT period FROM lake_sales_out UNION ALL SELECT getvariable('period'));
+FROM (SELECT period FROM lake_partner_months UNION ALL SELECT getvariable('period'));
 
 CREATE OR REPLACE TEMP TABLE score_monthly AS
-SELECT partner_id, ago, sum(amount) AS amount, sum(quantity) AS units
+SELECT partner_id, ago, sum(revenue) AS amount, sum(units) AS units
 FROM score_history GROUP BY ALL;
 
+-- first/last_purchase: of the lines with a positive quantity.
 CREATE OR REPLACE TEMP TABLE score_dates AS
 SELECT partner_id,
-       min(invoice_date) FILTER (WHERE quantity > 0) AS first_purchase,
-       max(invoice_date) FILTER (WHERE quantity > 0) AS last_purchase,
+       min(first_purchase) AS first_purchase,
+       max(last_purchase) AS last_purchase,
        count(DISTINCT product_family) FILTER (WHERE ago < 12 AND family_net > 0) AS families_t12m
-FROM (SELECT *, sum(amount) OVER (PARTITION BY partner_id, product_family, ago < 12) AS family_net FROM score_history)
+FROM (SELECT *, sum(revenue) OVER (PARTITION BY partner_id, product_family, ago < 12) AS family_net FROM score_history)
 GROUP BY ALL;
 
 -- The master, typed; department and region by the longest postcode prefix.

@@ -1,0 +1,132 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/lake"
+	"github.com/channelscope/channelscope/pipeline"
+	"github.com/channelscope/channelscope/synth"
+)
+
+// The history aggregates account for every sales_out line: per period, the
+// lines, revenue and units of partner_months are those of sales_out, and
+// its purchase dates bound the positive lines' dates.
+func TestPartnerMonthsReconcile(t *testing.T) {
+	t.Parallel()
+	_, out := aggregatesLake(t)
+	pm := filepath.Join(out, "parquet", "partner_months", "*", "*.parquet")
+	so := filepath.Join(out, "parquet", "sales_out", "*", "*.parquet")
+	got := query(t, `
+		WITH a AS (SELECT period, sum(lines) AS lines, sum(revenue) AS revenue, sum(units) AS units,
+		                  count(DISTINCT partner_id) AS partners, min(first_purchase) AS first, max(last_purchase) AS last
+		           FROM read_parquet(?) GROUP BY period),
+		     s AS (SELECT period, count(*) AS lines, sum(amount) AS revenue, sum(quantity) AS units,
+		                  count(DISTINCT partner_id) AS partners,
+		                  min(invoice_date) FILTER (WHERE quantity > 0) AS first,
+		                  max(invoice_date) FILTER (WHERE quantity > 0) AS last
+		           FROM read_parquet(?) GROUP BY period)
+		SELECT count(*) AS periods, count(*) FILTER (WHERE a IS DISTINCT FROM s) AS differ,
+		       count(*) FILTER (WHERE a.lines IS NULL) AS missing
+		FROM s FULL JOIN a USING (period)`, pm, so)
+	if want := "periods|differ|missing\n4|0|0\n"; got != want {
+		t.Errorf("partner_months against sales_out:\n%s\nwant\n%s", got, want)
+	}
+	if got := query(t, "SELECT count(*) > 0 AS has_rows FROM read_parquet(?)",
+		filepath.Join(out, "parquet", "launch_sales", "*", "*.parquet")); got != "has_rows\ntrue\n" {
+		t.Errorf("launch_sales is empty: the fixture exercises no launch\n%s", got)
+	}
+}
+
+// A lake written before the history aggregates existed (partitions of
+// sales_out without partner_months or launch_sales) gives the same results:
+// a rerun of the last period derives the earlier periods' aggregates from
+// their sales_out, and publishes what the run over the aggregates did.
+func TestLegacyLakeDerivesAggregates(t *testing.T) {
+	t.Parallel()
+	cfg, out := aggregatesLake(t)
+	const last = "2026-03"
+	tables := []string{"partner_scores", "kpis", "product_launches", "region_coverage", "recruitment_targets",
+		"partner_months", "launch_sales"}
+	before := lastTables(t, out, last, tables)
+	l, err := lake.Open(out, lake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan, err := l.Scan("partner_scores", last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := query(t, "SELECT max(months_active_t12m) AS m FROM "+scan); got != "m\n4\n" {
+		t.Fatalf("no partner active in all 4 months: the fixture shows no history\n%s", got)
+	}
+	for _, table := range []string{"partner_months", "launch_sales"} {
+		if err := os.RemoveAll(filepath.Join(out, "parquet", table)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Files(table, "2026-02"); err == nil {
+			t.Fatalf("%s of 2026-02 still in the lake", table)
+		}
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: last}); err != nil {
+		t.Fatal(err)
+	}
+	after := lastTables(t, out, last, tables)
+	for _, table := range tables {
+		if after[table] != before[table] {
+			t.Errorf("%s of %s over a legacy lake differs:\n%s\nwant\n%s", table, last, after[table], before[table])
+		}
+	}
+}
+
+// aggregatesLake runs four generated months (launches included) and
+// returns the configuration and its output folder.
+func aggregatesLake(t *testing.T) (*config.Config, string) {
+	t.Helper()
+	ws := t.TempDir()
+	if _, err := synth.Generate(ws, synth.Options{Seed: 5, Partners: 60, Months: 4, Lines: 300, End: "2026-03"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(ws, "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 4 {
+		t.Fatalf("want 4 runs, got %d", len(ms))
+	}
+	return cfg, cfg.Output
+}
+
+// lastTables renders each table's partition of period, run_id excluded.
+func lastTables(t *testing.T, out, period string, tables []string) map[string]string {
+	t.Helper()
+	l, err := lake.Open(out, lake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, table := range tables {
+		scan, err := l.Scan(table, period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[table] = query(t, "SELECT * EXCLUDE (run_id) FROM "+scan+" ORDER BY ALL")
+	}
+	return got
+}
