@@ -52,10 +52,12 @@ INSERT INTO history
 CREATE TABLE lines AS
 SELECT strftime(DATE '2026-10-01' - INTERVAL (ago) MONTH, '%Y-%m') AS period, partner_id,
        CAST(DATE '2026-10-15' - INTERVAL (ago) MONTH AS DATE) AS invoice_date, 'toner' AS product_family,
-       CAST(1 AS DECIMAL(18, 3)) AS quantity, amount
+       CAST(1 AS DECIMAL(18, 3)) AS quantity, amount, 'fixture' AS run_id
 FROM history;
-CREATE TABLE sales_out AS SELECT * FROM lines WHERE period = '2026-10';
+CREATE TABLE lines_now AS SELECT * FROM lines WHERE period = '2026-10';
+CREATE TABLE lines_before AS SELECT * FROM lines WHERE period < '2026-10';
 `
+
 
 type scoreRow struct {
 	partner, loyalty, mode                                  string
@@ -82,8 +84,20 @@ func scoreConn(t *testing.T, conn *sql.Conn, withHistory bool, overrides map[str
 	if _, err := conn.ExecContext(ctx, "DROP TABLE ref_partners;"+scoreFixture); err != nil {
 		t.Fatal(err)
 	}
+	// partner_months (and lake_partner_months) with the prelude's macro, as
+	// the channel stage and the lake give them to the score stage
+	for _, st := range embeddedStages(t) { // the prelude
+		for _, stmt := range st.Statements {
+			if _, err := conn.ExecContext(ctx, stmt.SQL); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE partner_months AS SELECT * FROM partner_months_of('lines_now')"); err != nil {
+		t.Fatal(err)
+	}
 	if withHistory {
-		if _, err := conn.ExecContext(ctx, "CREATE TABLE lake_sales_out AS SELECT * FROM lines WHERE period < '2026-10'"); err != nil {
+		if _, err := conn.ExecContext(ctx, "CREATE TABLE lake_partner_months AS SELECT * FROM partner_months_of('lines_before')"); err != nil {
 			t.Fatal(err)
 		}
 	}
