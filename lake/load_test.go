@@ -3,6 +3,8 @@ package lake_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/channelscope/channelscope/lake"
@@ -62,5 +64,52 @@ func TestLoadShaped(t *testing.T) {
 	}
 	if got, want := read("2024-03", 1), cols+"no rows"; got != want {
 		t.Errorf("history of one month: %q, want %q", got, want)
+	}
+}
+
+// Lacking names the periods of a window where the source table is
+// published and the derived one is not (an empty folder counts as not),
+// with the source's files for them; periods outside the window, or where
+// the source is absent too, are not named.
+func TestLacking(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	l, err := lake.Open(dir, lake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	write := func(table, period string) {
+		t.Helper()
+		part := filepath.Join(dir, "parquet", table, "period="+period)
+		if err := l.MkdirAll(part); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("COPY (SELECT ? AS period) TO "+lake.Quote(filepath.Join(part, "part-0.parquet"))+" (FORMAT parquet)", period); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"2024-01", "2024-02", "2024-03", "2024-04", "2024-06"} {
+		write("sales", p)
+	}
+	write("months", "2024-03")
+	write("months", "2024-05") // derived without its source: not named
+	if err := l.MkdirAll(filepath.Join(dir, "parquet", "months", "period=2024-04")); err != nil {
+		t.Fatal(err) // an empty folder holds no partition
+	}
+	periods, files, err := l.Lacking("months", "sales", "2024-02", "2024-05")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(periods, " "), "2024-02 2024-04"; got != want {
+		t.Errorf("periods %q, want %q", got, want)
+	}
+	want := []string{filepath.Join(dir, "parquet", "sales", "period=2024-02", "part-0.parquet"),
+		filepath.Join(dir, "parquet", "sales", "period=2024-04", "part-0.parquet")}
+	if !slices.Equal(files, want) {
+		t.Errorf("files %q, want %q", files, want)
+	}
+	if _, _, err := l.Lacking("months", "sales", "2024-2", "2024-05"); err == nil {
+		t.Error("a malformed period is accepted")
 	}
 }

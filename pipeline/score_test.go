@@ -58,7 +58,6 @@ CREATE TABLE lines_now AS SELECT * FROM lines WHERE period = '2026-10';
 CREATE TABLE lines_before AS SELECT * FROM lines WHERE period < '2026-10';
 `
 
-
 type scoreRow struct {
 	partner, loyalty, mode                                  string
 	status, plan, coverage, source, abc                     sql.NullString
