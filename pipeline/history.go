@@ -45,10 +45,12 @@ func deriveLacking(ctx context.Context, conn lake.Execer, lk *lake.Lake, log *sl
 	}
 	log.Info("deriving a history aggregate from sales_out (lake written before it existed)",
 		"table", t, "periods", strings.Join(periods, ","))
+	// A view, not a table: the aggregate reads only the columns it needs of
+	// what may be 23 months of lines.
 	for _, q := range []string{
-		"CREATE OR REPLACE TEMP TABLE legacy_sales_out AS SELECT * FROM " + lake.ReadParquet(files),
+		"CREATE OR REPLACE TEMP VIEW legacy_sales_out AS SELECT * FROM " + lake.ReadParquet(files),
 		"INSERT INTO lake_" + t + " BY NAME " + query,
-		"DROP TABLE legacy_sales_out",
+		"DROP VIEW legacy_sales_out",
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("derive lake %s of %s from sales_out: %w", t, strings.Join(periods, ","), err)
