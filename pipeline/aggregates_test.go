@@ -2,12 +2,14 @@ package pipeline_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
@@ -18,7 +20,7 @@ import (
 // its purchase dates bound the positive lines' dates.
 func TestPartnerMonthsReconcile(t *testing.T) {
 	t.Parallel()
-	_, out := aggregatesLake(t)
+	_, out := aggregatesLake(t, false)
 	pm := filepath.Join(out, "parquet", "partner_months", "*", "*.parquet")
 	so := filepath.Join(out, "parquet", "sales_out", "*", "*.parquet")
 	got := query(t, `
@@ -48,7 +50,7 @@ func TestPartnerMonthsReconcile(t *testing.T) {
 // their sales_out, and publishes what the run over the aggregates did.
 func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	t.Parallel()
-	cfg, out := aggregatesLake(t)
+	cfg, out := aggregatesLake(t, true)
 	const last = "2026-03"
 	tables := []string{"partner_scores", "kpis", "product_launches", "region_coverage", "recruitment_targets",
 		"partner_months", "launch_sales"}
@@ -87,29 +89,42 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	}
 }
 
-// aggregatesLake runs four generated months (launches included) and
-// returns the configuration and its output folder.
-func aggregatesLake(t *testing.T) (*config.Config, string) {
+// aggregatesLake is a generated workspace whose four months (launches
+// included) are published, built once for the tests of this file; a test
+// that writes passes own to get its own copy. It returns the configuration
+// and its output folder.
+func aggregatesLake(t *testing.T, own bool) (*config.Config, string) {
 	t.Helper()
-	ws := t.TempDir()
-	if _, err := synth.Generate(ws, synth.Options{Seed: 5, Partners: 60, Months: 4, Lines: 300, End: "2026-03"}); err != nil {
-		t.Fatal(err)
+	dir := shared.Dir(t, "aggregates", func(dir string) error {
+		if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 60, Months: 4, Lines: 300, End: "2026-03"}); err != nil {
+			return err
+		}
+		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+		if err != nil {
+			return err
+		}
+		cfg.DuckDB.Threads = fixture.DuckDBThreads
+		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ms) != 4 {
+			return fmt.Errorf("want 4 runs, got %d", len(ms))
+		}
+		return nil
+	})
+	if own {
+		dir = fixture.Copy(t, dir)
 	}
-	cfg, err := config.Load(filepath.Join(ws, "channelscope.yaml"))
+	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) != 4 {
-		t.Fatalf("want 4 runs, got %d", len(ms))
-	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
 	return cfg, cfg.Output
 }
 
