@@ -13,41 +13,6 @@
 -- base_currency, run_id; the guard's guard_* variables (see the guard block
 -- at the end).
 
-CREATE OR REPLACE TEMP TABLE cleanse_src AS
-SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count,
-       r.detail AS ingest_detail,
-       ff.fields AS expected_fields, ff.header_raw,
-       f.source_line IS NOT NULL AS parsed,
-       nullif(trim(f.invoice_id), '') AS invoice_id,
-       nullif(trim(f.invoice_line), '') AS invoice_line,
-       nullif(trim(regexp_replace(f.invoice_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS invoice_date_text,
-       nullif(trim(regexp_replace(f.reseller_account, '\s+', ' ', 'g')), '') AS reseller_account,
-       nullif(trim(regexp_replace(f.reseller_name, '\s+', ' ', 'g')), '') AS reseller_name,
-       nullif(upper(regexp_replace(f.reseller_tax_id, '[^0-9A-Za-z]', '', 'g')), '') AS reseller_tax_id,
-       nullif(trim(regexp_replace(f.reseller_address, '\s+', ' ', 'g')), '') AS reseller_address,
-       norm_postcode(f.reseller_postcode) AS reseller_postcode,
-       nullif(trim(regexp_replace(f.reseller_city, '\s+', ' ', 'g')), '') AS reseller_city,
-       nullif(upper(trim(f.sku)), '') AS distributor_sku,
-       -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
-       nullif(trim(regexp_replace(f.quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text,
-       nullif(trim(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS amount_text,
-       nullif(upper(trim(f.currency)), '') AS currency_text,
-       l.decimal_mark, l.thousands, l.date_format, l.date_regex, l.date_rewrite, l.month_names,
-       l.currency AS default_currency,
-       -- A record of one field where the header has several, that splits
-       -- into the header's width on another delimiter: the delimiter changed.
-       CASE WHEN ff.format = 'csv' AND r.kind = 'data' AND r.field_count = 1 AND ff.fields > 1 THEN
-         CASE WHEN l.delimiter <> ';' AND length(r.raw) - length(replace(r.raw, ';', '')) + 1 = ff.fields THEN ';'
-              WHEN l.delimiter <> ',' AND length(r.raw) - length(replace(r.raw, ',', '')) + 1 = ff.fields THEN ','
-              WHEN l.delimiter <> chr(9) AND length(r.raw) - length(replace(r.raw, chr(9), '')) + 1 = ff.fields THEN 'tab'
-              WHEN l.delimiter <> '|' AND length(r.raw) - length(replace(r.raw, '|', '')) + 1 = ff.fields THEN '|'
-         END END AS other_delimiter,
-       CASE WHEN l.delimiter = chr(9) THEN 'tab' ELSE l.delimiter END AS layout_delimiter
-FROM raw_lines r
-JOIN feed_files ff ON ff.source_file = r.source_file
-JOIN layouts l ON l.distributor = r.distributor
-LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line;
-
 -- Numbers. Plain forms (1234, -12,5 with the layout's decimal mark) take
 -- the fast path; the others are split by one constant pattern into an
 -- optional sign, parentheses, a currency sign or ISO code before or after,
@@ -96,124 +61,172 @@ SELECT DISTINCT currency FROM (
   SELECT currency FROM ref_fx_rates UNION ALL SELECT currency FROM layouts
   UNION ALL SELECT getvariable('base_currency'));
 
--- Dates: a month holds few distinct date texts, so each is parsed once with
--- its layout's pattern (DuckDB's strptime wants a constant format). Month
--- names are looked up in the layout's locale; a five-digit value that
--- does not match the format is an Excel serial day (1927 to 2173).
-CREATE OR REPLACE TEMP TABLE cleanse_dates AS
-WITH texts AS (
-  SELECT DISTINCT distributor, invoice_date_text, date_format, date_regex, date_rewrite, month_names
-  FROM cleanse_src WHERE invoice_date_text IS NOT NULL
-), rewritten AS (
-  SELECT *, CASE WHEN date_format <> 'excel' AND regexp_full_match(invoice_date_text, date_regex)
-                 THEN regexp_replace(invoice_date_text, date_regex, date_rewrite) END AS iso
-  FROM texts
+-- Every record once, typed and checked, in one pass. A month holds few
+-- distinct reseller descriptions, dates, quantities, skus and currencies:
+-- each distinct value of the feed is normalised once (the *_map CTEs, keyed
+-- by distributor and the value as ingested) and joined back, rather than
+-- running the regular expressions on every line. Amounts, mostly distinct,
+-- are read per line. Dates are parsed with their layout's pattern (DuckDB's
+-- strptime wants a constant format); month names are looked up in the
+-- layout's locale; a five-digit value that does not match the format is an
+-- Excel serial day (1927 to 2173).
+CREATE OR REPLACE TEMP TABLE cleanse_lines AS
+WITH ids_map AS (
+  SELECT *, distributor || ':' || CASE
+           WHEN reseller_account IS NOT NULL THEN 'acct:' || reseller_account
+           WHEN reseller_tax_id IS NOT NULL THEN 'tax:' || reseller_tax_id
+           ELSE 'name:' || trim(regexp_replace(lower(strip_accents(reseller_name)), '[^a-z0-9]+', ' ', 'g'))
+                || '@' || coalesce(reseller_postcode, '')
+         END AS reseller_key
+  FROM (SELECT distributor, f_account, f_name, f_tax_id, f_address, f_postcode, f_city,
+               nullif(trim(regexp_replace(f_account, '\s+', ' ', 'g')), '') AS reseller_account,
+               nullif(trim(regexp_replace(f_name, '\s+', ' ', 'g')), '') AS reseller_name,
+               nullif(upper(regexp_replace(f_tax_id, '[^0-9A-Za-z]', '', 'g')), '') AS reseller_tax_id,
+               nullif(trim(regexp_replace(f_address, '\s+', ' ', 'g')), '') AS reseller_address,
+               norm_postcode(f_postcode) AS reseller_postcode,
+               nullif(trim(regexp_replace(f_city, '\s+', ' ', 'g')), '') AS reseller_city
+        FROM (SELECT DISTINCT distributor, reseller_account AS f_account, reseller_name AS f_name,
+                     reseller_tax_id AS f_tax_id, reseller_address AS f_address,
+                     reseller_postcode AS f_postcode, reseller_city AS f_city
+              FROM feed_fields))
+), date_texts AS (
+  SELECT t.*, l.date_format, l.month_names,
+         CASE WHEN l.date_format <> 'excel' AND regexp_full_match(t.invoice_date_text, l.date_regex)
+              THEN regexp_replace(t.invoice_date_text, l.date_regex, l.date_rewrite) END AS iso
+  FROM (SELECT distributor, f_date,
+               nullif(trim(regexp_replace(f_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS invoice_date_text
+        FROM (SELECT DISTINCT distributor, invoice_date AS f_date FROM feed_fields)) t
+  JOIN layouts l USING (distributor)
+), dates_map AS (
+  SELECT r.distributor, r.f_date, r.invoice_date_text,
+         CASE WHEN r.date_format = 'excel'
+              THEN CASE WHEN regexp_full_match(r.invoice_date_text, '\d{1,6}(\.\d+)?')
+                        THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER) END
+              WHEN r.iso IS NOT NULL AND r.month_names
+              THEN TRY_CAST(split_part(r.iso, '-', 1) || '-' || m.month || '-' || split_part(r.iso, '-', 3) AS DATE)
+              WHEN r.iso IS NOT NULL THEN TRY_CAST(r.iso AS DATE)
+              WHEN regexp_full_match(r.invoice_date_text, '\d{5}(\.\d+)?')
+              THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER)
+         END AS invoice_date
+  FROM date_texts r
+  LEFT JOIN month_names m ON r.month_names AND m.distributor = r.distributor
+                         AND m.name = lower(strip_accents(rtrim(split_part(r.iso, '-', 2), '.')))
+), quantities_map AS (
+  SELECT distributor, f_quantity, quantity_text,
+         cleanse_value(quantity_text,
+                       -- a currency in a quantity makes it no number
+                       CASE WHEN qp0.pcur <> '' OR qp0.scur <> '' THEN {'lsign': '', 'lparen': '', 'pcur': '', 'isign': '',
+                            'num': '', 'scur': '', 'rparen': '', 'tsign': ''} ELSE qp0 END,
+                       thousands, decimal_mark) AS quantity
+  FROM (SELECT t.*, l.thousands, l.decimal_mark, cleanse_parts(t.quantity_text) AS qp0
+        FROM (SELECT distributor, f_quantity,
+                     -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
+                     nullif(trim(regexp_replace(f_quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text
+              FROM (SELECT DISTINCT distributor, quantity AS f_quantity FROM feed_fields)) t
+        JOIN layouts l USING (distributor))
+), skus_map AS (
+  SELECT t.distributor, t.f_sku, t.distributor_sku, p.sku, p.product_family
+  FROM (SELECT distributor, f_sku, nullif(upper(trim(f_sku)), '') AS distributor_sku
+        FROM (SELECT DISTINCT distributor, sku AS f_sku FROM feed_fields)) t
+  LEFT JOIN ref_sku_aliases a ON a.distributor = t.distributor AND a.distributor_sku = t.distributor_sku
+  LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, t.distributor_sku)
+), currencies_map AS (
+  SELECT t.distributor, t.f_currency, t.currency_text,
+         CASE WHEN coalesce(t.currency_text, l.currency) = getvariable('base_currency') THEN 1
+              ELSE x.rate END AS fx_rate
+  FROM (SELECT distributor, f_currency, nullif(upper(trim(f_currency)), '') AS currency_text
+        FROM (SELECT DISTINCT distributor, currency AS f_currency FROM feed_fields)) t
+  JOIN layouts l USING (distributor)
+  LEFT JOIN ref_fx_rates x ON x.month = getvariable('period') AND x.currency = coalesce(t.currency_text, l.currency)
+), src AS (
+  SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count,
+         r.detail AS ingest_detail,
+         ff.fields AS expected_fields, ff.header_raw,
+         f.source_line IS NOT NULL AS parsed,
+         nullif(trim(f.invoice_id), '') AS invoice_id,
+         nullif(trim(f.invoice_line), '') AS invoice_line,
+         d.invoice_date_text, d.invoice_date,
+         i.reseller_key, i.reseller_account, i.reseller_name, i.reseller_tax_id, i.reseller_address,
+         i.reseller_postcode, i.reseller_city,
+         k.distributor_sku, k.sku, k.product_family,
+         q.quantity_text, q.quantity,
+         -- plain amounts hold no space to normalise
+         CASE WHEN cleanse_is_plain(f.amount) THEN f.amount
+              ELSE nullif(trim(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') END AS amount_text,
+         c.currency_text, coalesce(c.currency_text, l.currency) AS currency, c.fx_rate,
+         l.decimal_mark, l.thousands, l.date_format,
+         -- A record of one field where the header has several, that splits
+         -- into the header's width on another delimiter: the delimiter changed.
+         CASE WHEN ff.format = 'csv' AND r.kind = 'data' AND r.field_count = 1 AND ff.fields > 1 THEN
+           CASE WHEN l.delimiter <> ';' AND length(r.raw) - length(replace(r.raw, ';', '')) + 1 = ff.fields THEN ';'
+                WHEN l.delimiter <> ',' AND length(r.raw) - length(replace(r.raw, ',', '')) + 1 = ff.fields THEN ','
+                WHEN l.delimiter <> chr(9) AND length(r.raw) - length(replace(r.raw, chr(9), '')) + 1 = ff.fields THEN 'tab'
+                WHEN l.delimiter <> '|' AND length(r.raw) - length(replace(r.raw, '|', '')) + 1 = ff.fields THEN '|'
+           END END AS other_delimiter,
+         CASE WHEN l.delimiter = chr(9) THEN 'tab' ELSE l.delimiter END AS layout_delimiter
+  FROM raw_lines r
+  JOIN feed_files ff ON ff.source_file = r.source_file
+  JOIN layouts l ON l.distributor = r.distributor
+  LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line
+  LEFT JOIN ids_map i ON i.distributor = f.distributor
+        AND i.f_account IS NOT DISTINCT FROM f.reseller_account AND i.f_name IS NOT DISTINCT FROM f.reseller_name
+        AND i.f_tax_id IS NOT DISTINCT FROM f.reseller_tax_id AND i.f_address IS NOT DISTINCT FROM f.reseller_address
+        AND i.f_postcode IS NOT DISTINCT FROM f.reseller_postcode AND i.f_city IS NOT DISTINCT FROM f.reseller_city
+  LEFT JOIN dates_map d ON d.distributor = f.distributor AND d.f_date = f.invoice_date
+  LEFT JOIN quantities_map q ON q.distributor = f.distributor AND q.f_quantity = f.quantity
+  LEFT JOIN skus_map k ON k.distributor = f.distributor AND k.f_sku = f.sku
+  LEFT JOIN currencies_map c ON c.distributor = f.distributor AND c.f_currency IS NOT DISTINCT FROM f.currency
+), typed AS (
+  SELECT * EXCLUDE (ap),
+         CASE WHEN amount_marker IS NULL OR amount_marker IN ('€', '$', '£')
+                   OR list_contains((SELECT list(currency) FROM cleanse_currencies), amount_marker)
+              THEN cleanse_value(amount_text, ap, thousands, decimal_mark) END AS amount_orig
+  FROM (SELECT *, upper(nullif(ap.pcur || ap.scur, '')) AS amount_marker
+        FROM (SELECT *, cleanse_parts(amount_text) AS ap FROM src))
+), checked AS (
+  -- The first failing check names the reason; order goes from the shape of
+  -- the line to its content.
+  SELECT *,
+    CASE
+      WHEN kind = 'preamble' THEN 'preamble'
+      WHEN kind = 'unterminated_quote' THEN 'unterminated_quote'
+      WHEN regexp_full_match(raw, '[\s[:punct:]]*') THEN 'blank_line'
+      WHEN raw = header_raw THEN 'repeated_header'
+      WHEN distributor_sku IS NULL
+           AND regexp_matches(coalesce(invoice_id, raw), '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i')
+           THEN 'summary_line'
+      WHEN kind = 'formula_without_value' THEN 'formula_without_value'
+      WHEN other_delimiter IS NOT NULL THEN 'delimiter_changed'
+      WHEN field_count <> expected_fields THEN 'ragged_row'
+      WHEN NOT parsed THEN 'unparsable_row'
+      WHEN reseller_account IS NULL AND reseller_name IS NULL AND reseller_tax_id IS NULL THEN 'missing_reseller'
+      WHEN invoice_id IS NULL THEN 'missing_invoice'
+      WHEN quantity IS NULL THEN 'bad_quantity'
+      WHEN amount_orig IS NULL THEN 'bad_amount'
+      WHEN amount_marker IS NOT NULL AND NOT cleanse_currency_agrees(amount_marker, currency) THEN 'currency_mismatch'
+      WHEN invoice_date IS NULL THEN 'bad_date'
+      WHEN invoice_date < getvariable('period_start') OR invoice_date >= getvariable('period_end') THEN 'date_out_of_period'
+      WHEN sku IS NULL THEN 'unknown_sku'
+      WHEN fx_rate IS NULL THEN 'missing_fx_rate'
+    END AS reason
+  FROM typed
 )
-SELECT r.distributor, r.invoice_date_text,
-       CASE WHEN r.date_format = 'excel'
-            THEN CASE WHEN regexp_full_match(r.invoice_date_text, '\d{1,6}(\.\d+)?')
-                      THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER) END
-            WHEN r.iso IS NOT NULL AND r.month_names
-            THEN TRY_CAST(split_part(r.iso, '-', 1) || '-' || m.month || '-' || split_part(r.iso, '-', 3) AS DATE)
-            WHEN r.iso IS NOT NULL THEN TRY_CAST(r.iso AS DATE)
-            WHEN regexp_full_match(r.invoice_date_text, '\d{5}(\.\d+)?')
-            THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER)
-       END AS invoice_date
-FROM rewritten r
-LEFT JOIN month_names m ON r.month_names AND m.distributor = r.distributor
-                       AND m.name = lower(strip_accents(rtrim(split_part(r.iso, '-', 2), '.')));
-
-CREATE OR REPLACE TEMP TABLE cleanse_typed AS
-SELECT s.*,
-       cleanse_value(quantity_text, qp, thousands, decimal_mark) AS quantity,
-       CASE WHEN amount_marker IS NULL OR amount_marker IN ('€', '$', '£')
-                 OR amount_marker IN (SELECT currency FROM cleanse_currencies)
-            THEN cleanse_value(amount_text, ap, thousands, decimal_mark) END AS amount_orig,
-       d.invoice_date,
-       coalesce(currency_text, default_currency) AS currency,
-       p.sku, p.product_family,
-       CASE WHEN coalesce(currency_text, default_currency) = getvariable('base_currency') THEN 1
-            ELSE x.rate END AS fx_rate
-FROM (SELECT *,
-             -- a currency in a quantity makes it no number
-             CASE WHEN qp0.pcur <> '' OR qp0.scur <> '' THEN {'lsign': '', 'lparen': '', 'pcur': '', 'isign': '',
-                  'num': '', 'scur': '', 'rparen': '', 'tsign': ''} ELSE qp0 END AS qp,
-             upper(nullif(ap.pcur || ap.scur, '')) AS amount_marker
-      FROM (SELECT *, cleanse_parts(quantity_text) AS qp0, cleanse_parts(amount_text) AS ap FROM cleanse_src)) s
-LEFT JOIN cleanse_dates d ON d.distributor = s.distributor AND d.invoice_date_text = s.invoice_date_text
-LEFT JOIN ref_sku_aliases a ON a.distributor = s.distributor AND a.distributor_sku = s.distributor_sku
-LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, s.distributor_sku)
-LEFT JOIN ref_fx_rates x ON x.month = getvariable('period')
-                        AND x.currency = coalesce(s.currency_text, s.default_currency);
-
--- The first failing check names the reason; order goes from the shape of
--- the line to its content.
-CREATE OR REPLACE TEMP TABLE cleanse_checked AS
-SELECT *,
-  CASE
-    WHEN kind = 'preamble' THEN 'preamble'
-    WHEN kind = 'unterminated_quote' THEN 'unterminated_quote'
-    WHEN regexp_full_match(raw, '[\s[:punct:]]*') THEN 'blank_line'
-    WHEN raw = header_raw THEN 'repeated_header'
-    WHEN distributor_sku IS NULL
-         AND regexp_matches(coalesce(invoice_id, raw), '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i')
-         THEN 'summary_line'
-    WHEN kind = 'formula_without_value' THEN 'formula_without_value'
-    WHEN other_delimiter IS NOT NULL THEN 'delimiter_changed'
-    WHEN field_count <> expected_fields THEN 'ragged_row'
-    WHEN NOT parsed THEN 'unparsable_row'
-    WHEN reseller_account IS NULL AND reseller_name IS NULL AND reseller_tax_id IS NULL THEN 'missing_reseller'
-    WHEN invoice_id IS NULL THEN 'missing_invoice'
-    WHEN quantity IS NULL THEN 'bad_quantity'
-    WHEN amount_orig IS NULL THEN 'bad_amount'
-    WHEN amount_marker IS NOT NULL AND NOT cleanse_currency_agrees(amount_marker, currency) THEN 'currency_mismatch'
-    WHEN invoice_date IS NULL THEN 'bad_date'
-    WHEN invoice_date < getvariable('period_start') OR invoice_date >= getvariable('period_end') THEN 'date_out_of_period'
-    WHEN sku IS NULL THEN 'unknown_sku'
-    WHEN fx_rate IS NULL THEN 'missing_fx_rate'
-  END AS reason
-FROM cleanse_typed;
-
--- Duplicates: the same distributor, invoice and line; without a line
--- number, the same invoice, reseller, product and quantity. A credit note
--- reversing a line has the opposite quantity, so it is never one.
-CREATE OR REPLACE TEMP TABLE cleanse_deduped AS
-SELECT *,
-  CASE WHEN reason IS NULL AND row_number() OVER w > 1 THEN 'duplicate' ELSE reason END AS final_reason,
-  first_value(source_file || ':' || source_line) OVER w AS first_seen
-FROM cleanse_checked
-WINDOW w AS (
-  PARTITION BY reason IS NULL, distributor, invoice_id,
-               coalesce('#' || invoice_line,
-                        coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity)
-  ORDER BY source_file, source_line);
-
-CREATE OR REPLACE TABLE clean_lines AS
-SELECT getvariable('period') AS period,
-       distributor, source_file, source_line,
-       invoice_id, invoice_line, invoice_date,
-       distributor || ':' || CASE
-         WHEN reseller_account IS NOT NULL THEN 'acct:' || reseller_account
-         WHEN reseller_tax_id IS NOT NULL THEN 'tax:' || reseller_tax_id
-         ELSE 'name:' || trim(regexp_replace(lower(strip_accents(reseller_name)), '[^a-z0-9]+', ' ', 'g'))
-              || '@' || coalesce(reseller_postcode, '')
-       END AS reseller_key,
+-- The columns of clean_lines, then what rejects and the duplicate check need.
+SELECT distributor, source_file, source_line,
+       invoice_id, invoice_line, invoice_date, reseller_key,
        reseller_account, reseller_name, reseller_tax_id, reseller_address, reseller_postcode, reseller_city,
        distributor_sku, sku, product_family,
-       CAST(quantity AS DECIMAL(18, 3)) AS quantity,
-       CAST(round(amount_orig * fx_rate, 2) AS DECIMAL(18, 2)) AS amount,
+       CASE WHEN reason IS NULL THEN CAST(quantity AS DECIMAL(18, 3)) END AS quantity,
+       CASE WHEN reason IS NULL THEN CAST(round(amount_orig * fx_rate, 2) AS DECIMAL(18, 2)) END AS amount,
        currency,
-       CAST(amount_orig AS DECIMAL(18, 4)) AS amount_orig,
-       CAST(fx_rate AS DECIMAL(18, 8)) AS fx_rate,
-       getvariable('run_id') AS run_id
-FROM cleanse_deduped
-WHERE final_reason IS NULL;
-
-CREATE OR REPLACE TABLE rejects AS
-SELECT getvariable('period') AS period,
-       distributor, source_file, source_line,
-       final_reason AS reason,
-       CASE final_reason
+       CASE WHEN reason IS NULL THEN CAST(amount_orig AS DECIMAL(18, 4)) END AS amount_orig,
+       CASE WHEN reason IS NULL THEN CAST(fx_rate AS DECIMAL(18, 8)) END AS fx_rate,
+       reason,
+       -- duplicates: the same distributor, invoice and line; without a line
+       -- number, the same invoice, reseller, product and quantity
+       CASE WHEN reason IS NULL THEN coalesce('#' || invoice_line,
+              coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity) END AS dup_key,
+       CASE reason
          WHEN 'ragged_row' THEN NULL
          WHEN 'missing_reseller' THEN 'reseller'
          WHEN 'missing_invoice' THEN 'invoice_id'
@@ -225,7 +238,7 @@ SELECT getvariable('period') AS period,
          WHEN 'missing_fx_rate' THEN 'currency'
          WHEN 'currency_mismatch' THEN 'amount'
        END AS field,
-       CASE final_reason
+       CASE reason
          WHEN 'ragged_row' THEN field_count || ' fields where the header has ' || expected_fields
          WHEN 'unparsable_row' THEN 'the CSV reader could not split this record'
          WHEN 'preamble' THEN 'line before the header line'
@@ -246,12 +259,40 @@ SELECT getvariable('period') AS period,
          WHEN 'date_out_of_period' THEN 'invoice date ' || strftime(invoice_date, '%Y-%m-%d') || ' is outside ' || getvariable('period')
          WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || left(distributor_sku, 200) || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
          WHEN 'missing_fx_rate' THEN 'no ' || currency || ' rate for ' || getvariable('period')
-         WHEN 'duplicate' THEN 'duplicate of ' || first_seen
        END AS detail,
-       raw,
+       CASE WHEN reason IS NOT NULL THEN raw END AS raw
+FROM checked;
+
+-- Duplicates: the same distributor, invoice and line; without a line
+-- number, the same invoice, reseller, product and quantity. A credit note
+-- reversing a line has the opposite quantity, so it is never one. The
+-- first occurrence (by file, line) is kept; only keys seen twice are
+-- joined back.
+CREATE OR REPLACE TEMP TABLE cleanse_duplicates AS
+SELECT c.source_file, c.source_line, g.first_seen.f || ':' || g.first_seen.l AS first_seen
+FROM cleanse_lines c
+JOIN (SELECT distributor, invoice_id, dup_key, min({'f': source_file, 'l': source_line}) AS first_seen
+      FROM cleanse_lines WHERE reason IS NULL
+      GROUP BY ALL HAVING count(*) > 1) g
+  ON g.distributor = c.distributor AND g.invoice_id IS NOT DISTINCT FROM c.invoice_id
+ AND g.dup_key IS NOT DISTINCT FROM c.dup_key
+WHERE c.reason IS NULL AND (c.source_file, c.source_line) <> (g.first_seen.f, g.first_seen.l);
+
+CREATE OR REPLACE TABLE clean_lines AS
+SELECT getvariable('period') AS period,
+       c.* EXCLUDE (reason, dup_key, field, detail, raw),
        getvariable('run_id') AS run_id
-FROM cleanse_deduped
-WHERE final_reason IS NOT NULL;
+FROM cleanse_lines c ANTI JOIN cleanse_duplicates d USING (source_file, source_line)
+WHERE c.reason IS NULL;
+
+CREATE OR REPLACE TABLE rejects AS
+SELECT getvariable('period') AS period, distributor, source_file, source_line, reason, field, detail, raw,
+       getvariable('run_id') AS run_id
+FROM cleanse_lines WHERE reason IS NOT NULL
+UNION ALL
+SELECT getvariable('period'), r.distributor, d.source_file, d.source_line, 'duplicate', NULL,
+       'duplicate of ' || d.first_seen, r.raw, getvariable('run_id')
+FROM cleanse_duplicates d JOIN raw_lines r USING (source_file, source_line);
 
 -- ===========================================================================
 -- Guard: a file broken as a whole is held, never published as data.
