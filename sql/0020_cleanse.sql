@@ -70,7 +70,11 @@ SELECT DISTINCT currency FROM (
 -- strptime wants a constant format); month names are looked up in the
 -- layout's locale; a five-digit value that does not match the format is an
 -- Excel serial day (1927 to 2173).
-CREATE OR REPLACE TEMP TABLE cleanse_lines AS
+-- The table holds every record: a rejected one carries its reason in
+-- `rejected`, a clean one the key of the duplicate check in `dup`. Rejects
+-- are copied out, then rejected records and duplicates are deleted and the
+-- two helper columns dropped: cheaper than copying the clean lines out.
+CREATE OR REPLACE TABLE clean_lines AS
 WITH ids_map AS (
   SELECT *, distributor || ':' || CASE
            WHEN reseller_account IS NOT NULL THEN 'acct:' || reseller_account
@@ -211,8 +215,8 @@ WITH ids_map AS (
     END AS reason
   FROM typed
 )
--- The columns of clean_lines, then what rejects and the duplicate check need.
-SELECT distributor, source_file, source_line,
+SELECT getvariable('period') AS period,
+       distributor, source_file, source_line,
        invoice_id, invoice_line, invoice_date, reseller_key,
        reseller_account, reseller_name, reseller_tax_id, reseller_address, reseller_postcode, reseller_city,
        distributor_sku, sku, product_family,
@@ -221,78 +225,86 @@ SELECT distributor, source_file, source_line,
        currency,
        CASE WHEN reason IS NULL THEN CAST(amount_orig AS DECIMAL(18, 4)) END AS amount_orig,
        CASE WHEN reason IS NULL THEN CAST(fx_rate AS DECIMAL(18, 8)) END AS fx_rate,
-       reason,
+       getvariable('run_id') AS run_id,
        -- duplicates: the same distributor, invoice and line; without a line
-       -- number, the same invoice, reseller, product and quantity
-       CASE WHEN reason IS NULL THEN coalesce('#' || invoice_line,
-              coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity) END AS dup_key,
-       CASE reason
-         WHEN 'ragged_row' THEN NULL
-         WHEN 'missing_reseller' THEN 'reseller'
-         WHEN 'missing_invoice' THEN 'invoice_id'
-         WHEN 'bad_quantity' THEN 'quantity'
-         WHEN 'bad_amount' THEN 'amount'
-         WHEN 'bad_date' THEN 'invoice_date'
-         WHEN 'date_out_of_period' THEN 'invoice_date'
-         WHEN 'unknown_sku' THEN 'sku'
-         WHEN 'missing_fx_rate' THEN 'currency'
-         WHEN 'currency_mismatch' THEN 'amount'
-       END AS field,
-       CASE reason
-         WHEN 'ragged_row' THEN field_count || ' fields where the header has ' || expected_fields
-         WHEN 'unparsable_row' THEN 'the CSV reader could not split this record'
-         WHEN 'preamble' THEN 'line before the header line'
-         WHEN 'blank_line' THEN 'no value on the line'
-         WHEN 'repeated_header' THEN 'the header line again'
-         WHEN 'summary_line' THEN 'a total, not a sale'
-         WHEN 'missing_reseller' THEN 'no reseller account, name or tax id'
-         WHEN 'missing_invoice' THEN 'no invoice id'
-         WHEN 'unterminated_quote' THEN 'a quote opened here never closes, or closes lines later into a record of the wrong width: this line alone is rejected'
-         WHEN 'bad_quantity' THEN 'quantity ' || coalesce('"' || left(quantity_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
+       -- number, the same invoice, reseller, product and quantity (at the
+       -- quantity's full precision); the hash only narrows the candidates
+       CASE WHEN reason IS NULL THEN {'hash': hash(distributor, invoice_id, dup_key), 'key': dup_key} END AS dup,
+       CASE WHEN reason IS NOT NULL THEN {
+         'reason': reason,
+         'field': CASE reason
+           WHEN 'ragged_row' THEN NULL
+           WHEN 'missing_reseller' THEN 'reseller'
+           WHEN 'missing_invoice' THEN 'invoice_id'
+           WHEN 'bad_quantity' THEN 'quantity'
+           WHEN 'bad_amount' THEN 'amount'
+           WHEN 'bad_date' THEN 'invoice_date'
+           WHEN 'date_out_of_period' THEN 'invoice_date'
+           WHEN 'unknown_sku' THEN 'sku'
+           WHEN 'missing_fx_rate' THEN 'currency'
+           WHEN 'currency_mismatch' THEN 'amount'
+         END,
+         'detail': CASE reason
+           WHEN 'ragged_row' THEN field_count || ' fields where the header has ' || expected_fields
+           WHEN 'unparsable_row' THEN 'the CSV reader could not split this record'
+           WHEN 'preamble' THEN 'line before the header line'
+           WHEN 'blank_line' THEN 'no value on the line'
+           WHEN 'repeated_header' THEN 'the header line again'
+           WHEN 'summary_line' THEN 'a total, not a sale'
+           WHEN 'missing_reseller' THEN 'no reseller account, name or tax id'
+           WHEN 'missing_invoice' THEN 'no invoice id'
+           WHEN 'unterminated_quote' THEN 'a quote opened here never closes, or closes lines later into a record of the wrong width: this line alone is rejected'
+           WHEN 'bad_quantity' THEN 'quantity ' || coalesce('"' || left(quantity_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
+                                    || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
+           WHEN 'bad_amount' THEN 'amount ' || coalesce('"' || left(amount_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
                                   || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
-         WHEN 'bad_amount' THEN 'amount ' || coalesce('"' || left(amount_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
-                                || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
-         WHEN 'currency_mismatch' THEN 'amount "' || left(amount_text, 200) || '" is marked ' || amount_marker || ' but the line''s currency is ' || currency
-         WHEN 'formula_without_value' THEN ingest_detail
-         WHEN 'delimiter_changed' THEN 'one field on delimiter "' || layout_delimiter || '" but ' || expected_fields || ' on "' || other_delimiter || '": the delimiter changed within the file'
-         WHEN 'bad_date' THEN 'date ' || coalesce('"' || left(invoice_date_text, 200) || '"', 'empty') || ' does not match ' || date_format
-         WHEN 'date_out_of_period' THEN 'invoice date ' || strftime(invoice_date, '%Y-%m-%d') || ' is outside ' || getvariable('period')
-         WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || left(distributor_sku, 200) || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
-         WHEN 'missing_fx_rate' THEN 'no ' || currency || ' rate for ' || getvariable('period')
-       END AS detail,
-       CASE WHEN reason IS NOT NULL THEN raw END AS raw
-FROM checked;
+           WHEN 'currency_mismatch' THEN 'amount "' || left(amount_text, 200) || '" is marked ' || amount_marker || ' but the line''s currency is ' || currency
+           WHEN 'formula_without_value' THEN ingest_detail
+           WHEN 'delimiter_changed' THEN 'one field on delimiter "' || layout_delimiter || '" but ' || expected_fields || ' on "' || other_delimiter || '": the delimiter changed within the file'
+           WHEN 'bad_date' THEN 'date ' || coalesce('"' || left(invoice_date_text, 200) || '"', 'empty') || ' does not match ' || date_format
+           WHEN 'date_out_of_period' THEN 'invoice date ' || strftime(invoice_date, '%Y-%m-%d') || ' is outside ' || getvariable('period')
+           WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || left(distributor_sku, 200) || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
+           WHEN 'missing_fx_rate' THEN 'no ' || currency || ' rate for ' || getvariable('period')
+         END,
+         'raw': raw} END AS rejected
+FROM (SELECT *, CASE WHEN reason IS NULL THEN coalesce('#' || invoice_line,
+              coalesce(reseller_account, reseller_tax_id, reseller_name) || '|' || sku || '|' || quantity) END AS dup_key
+      FROM checked);
 
 -- Duplicates: the same distributor, invoice and line; without a line
 -- number, the same invoice, reseller, product and quantity. A credit note
 -- reversing a line has the opposite quantity, so it is never one. The
--- first occurrence (by file, line) is kept; only keys seen twice are
--- joined back.
+-- first occurrence (by file, line) is kept. Only lines whose key hash is
+-- seen twice are compared on the key itself.
 CREATE OR REPLACE TEMP TABLE cleanse_duplicates AS
-SELECT c.source_file, c.source_line, g.first_seen.f || ':' || g.first_seen.l AS first_seen
-FROM cleanse_lines c
-JOIN (SELECT distributor, invoice_id, dup_key, min({'f': source_file, 'l': source_line}) AS first_seen
-      FROM cleanse_lines WHERE reason IS NULL
-      GROUP BY ALL HAVING count(*) > 1) g
-  ON g.distributor = c.distributor AND g.invoice_id IS NOT DISTINCT FROM c.invoice_id
- AND g.dup_key IS NOT DISTINCT FROM c.dup_key
-WHERE c.reason IS NULL AND (c.source_file, c.source_line) <> (g.first_seen.f, g.first_seen.l);
-
-CREATE OR REPLACE TABLE clean_lines AS
-SELECT getvariable('period') AS period,
-       c.* EXCLUDE (reason, dup_key, field, detail, raw),
-       getvariable('run_id') AS run_id
-FROM cleanse_lines c ANTI JOIN cleanse_duplicates d USING (source_file, source_line)
-WHERE c.reason IS NULL;
+WITH candidates AS (
+  SELECT rowid AS row_id, source_file, source_line, distributor, invoice_id, dup.key AS dup_key
+  FROM clean_lines
+  WHERE dup.hash IN (SELECT dup.hash FROM clean_lines WHERE dup IS NOT NULL GROUP BY dup.hash HAVING count(*) > 1)
+), firsts AS (
+  SELECT distributor, invoice_id, dup_key, min({'f': source_file, 'l': source_line}) AS first_seen
+  FROM candidates GROUP BY ALL HAVING count(*) > 1
+)
+SELECT c.row_id, c.source_file, c.source_line, g.first_seen.f || ':' || g.first_seen.l AS first_seen
+FROM candidates c
+JOIN firsts g ON g.distributor = c.distributor AND g.invoice_id IS NOT DISTINCT FROM c.invoice_id
+               AND g.dup_key IS NOT DISTINCT FROM c.dup_key
+WHERE (c.source_file, c.source_line) <> (g.first_seen.f, g.first_seen.l);
 
 CREATE OR REPLACE TABLE rejects AS
-SELECT getvariable('period') AS period, distributor, source_file, source_line, reason, field, detail, raw,
+SELECT getvariable('period') AS period, distributor, source_file, source_line,
+       rejected.reason AS reason, rejected.field AS field, rejected.detail AS detail, rejected.raw AS raw,
        getvariable('run_id') AS run_id
-FROM cleanse_lines WHERE reason IS NOT NULL
+FROM clean_lines WHERE rejected IS NOT NULL
 UNION ALL
 SELECT getvariable('period'), r.distributor, d.source_file, d.source_line, 'duplicate', NULL,
        'duplicate of ' || d.first_seen, r.raw, getvariable('run_id')
 FROM cleanse_duplicates d JOIN raw_lines r USING (source_file, source_line);
+
+-- row_id: the duplicates were read from this very table, unchanged since.
+DELETE FROM clean_lines WHERE rejected IS NOT NULL OR rowid IN (SELECT row_id FROM cleanse_duplicates);
+ALTER TABLE clean_lines DROP COLUMN dup;
+ALTER TABLE clean_lines DROP COLUMN rejected;
 
 -- ===========================================================================
 -- Guard: a file broken as a whole is held, never published as data.
