@@ -85,16 +85,16 @@ WHERE nullif(trim(o.partner_id), '') IS NOT NULL;
 -- The distinct identities of the period: one per reseller_key, described by
 -- its first line (by file and line number, so reruns agree).
 CREATE OR REPLACE TEMP TABLE match_ids AS
-SELECT reseller_key,
-       first(distributor ORDER BY source_file, source_line) AS distributor,
-       first(reseller_account ORDER BY source_file, source_line) AS account,
-       first(reseller_name ORDER BY source_file, source_line) AS name,
-       first(reseller_tax_id ORDER BY source_file, source_line) AS tax_id,
-       first(reseller_address ORDER BY source_file, source_line) AS address,
-       first(reseller_postcode ORDER BY source_file, source_line) AS postcode,
-       first(reseller_city ORDER BY source_file, source_line) AS city,
-       count(*) AS lines, sum(amount) AS amount
-FROM clean_lines GROUP BY reseller_key;
+SELECT reseller_key, first.distributor, first.account, first.name, first.tax_id, first.address, first.postcode, first.city,
+       lines, amount
+FROM (
+  -- (file, line) is unique and leads the struct: its minimum is the first line
+  SELECT reseller_key,
+         min({'f': source_file, 'l': source_line, 'distributor': distributor, 'account': reseller_account,
+              'name': reseller_name, 'tax_id': reseller_tax_id, 'address': reseller_address,
+              'postcode': reseller_postcode, 'city': reseller_city}) AS first,
+         count(*) AS lines, sum(amount) AS amount
+  FROM clean_lines GROUP BY reseller_key);
 
 CREATE OR REPLACE TEMP TABLE match_idn AS
 SELECT *, match_norm(name) AS name_norm, match_tokens(name) AS tokens,
