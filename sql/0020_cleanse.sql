@@ -116,18 +116,17 @@ WITH ids_map AS (
   LEFT JOIN month_names m ON r.month_names AND m.distributor = r.distributor
                          AND m.name = lower(strip_accents(rtrim(split_part(r.iso, '-', 2), '.')))
 ), quantities_map AS (
-  SELECT distributor, f_quantity, quantity_text,
-         cleanse_value(quantity_text,
-                       -- a currency in a quantity makes it no number
-                       CASE WHEN qp0.pcur <> '' OR qp0.scur <> '' THEN {'lsign': '', 'lparen': '', 'pcur': '', 'isign': '',
-                            'num': '', 'scur': '', 'rparen': '', 'tsign': ''} ELSE qp0 END,
-                       thousands, decimal_mark) AS quantity
-  FROM (SELECT t.*, l.thousands, l.decimal_mark, cleanse_parts(t.quantity_text) AS qp0
-        FROM (SELECT distributor, f_quantity,
-                     -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
-                     nullif(trim(regexp_replace(f_quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text
-              FROM (SELECT DISTINCT distributor, quantity AS f_quantity FROM feed_fields)) t
-        JOIN layouts l USING (distributor))
+  SELECT distributor, f_quantity, quantity_text, cleanse_value(quantity_text, qp, thousands, decimal_mark) AS quantity
+  FROM (SELECT *,
+               -- a currency in a quantity makes it no number
+               CASE WHEN qp0.pcur <> '' OR qp0.scur <> '' THEN {'lsign': '', 'lparen': '', 'pcur': '', 'isign': '',
+                    'num': '', 'scur': '', 'rparen': '', 'tsign': ''} ELSE qp0 END AS qp
+        FROM (SELECT t.*, l.thousands, l.decimal_mark, cleanse_parts(t.quantity_text) AS qp0
+              FROM (SELECT distributor, f_quantity,
+                           -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
+                           nullif(trim(regexp_replace(f_quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text
+                    FROM (SELECT DISTINCT distributor, quantity AS f_quantity FROM feed_fields)) t
+              JOIN layouts l USING (distributor)))
 ), skus_map AS (
   SELECT t.distributor, t.f_sku, t.distributor_sku, p.sku, p.product_family
   FROM (SELECT distributor, f_sku, nullif(upper(trim(f_sku)), '') AS distributor_sku
