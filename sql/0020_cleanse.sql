@@ -153,8 +153,9 @@ WITH ids_map AS (
          i.reseller_postcode, i.reseller_city,
          k.distributor_sku, k.sku, k.product_family,
          q.quantity_text, q.quantity,
-         -- plain amounts hold no space to normalise
-         CASE WHEN cleanse_is_plain(f.amount) THEN f.amount
+         -- plain amounts hold no space to normalise, and no parts to split
+         cleanse_is_plain(f.amount) AS amount_plain,
+         CASE WHEN amount_plain THEN f.amount
               ELSE nullif(trim(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') END AS amount_text,
          c.currency_text, coalesce(c.currency_text, l.currency) AS currency, c.fx_rate,
          l.decimal_mark, l.thousands, l.date_format,
@@ -168,9 +169,9 @@ WITH ids_map AS (
            END END AS other_delimiter,
          CASE WHEN l.delimiter = chr(9) THEN 'tab' ELSE l.delimiter END AS layout_delimiter
   FROM raw_lines r
+  LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line
   JOIN feed_files ff ON ff.source_file = r.source_file
   JOIN layouts l ON l.distributor = r.distributor
-  LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line
   LEFT JOIN ids_map i ON i.distributor = f.distributor
         AND i.f_account IS NOT DISTINCT FROM f.reseller_account AND i.f_name IS NOT DISTINCT FROM f.reseller_name
         AND i.f_tax_id IS NOT DISTINCT FROM f.reseller_tax_id AND i.f_address IS NOT DISTINCT FROM f.reseller_address
@@ -185,7 +186,8 @@ WITH ids_map AS (
                    OR list_contains((SELECT list(currency) FROM cleanse_currencies), amount_marker)
               THEN cleanse_value(amount_text, ap, thousands, decimal_mark) END AS amount_orig
   FROM (SELECT *, upper(nullif(ap.pcur || ap.scur, '')) AS amount_marker
-        FROM (SELECT *, cleanse_parts(amount_text) AS ap FROM src))
+        FROM (SELECT * EXCLUDE (amount_plain),
+                     CASE WHEN amount_plain IS NOT TRUE THEN cleanse_parts(amount_text) END AS ap FROM src))
 ), checked AS (
   -- The first failing check names the reason; order goes from the shape of
   -- the line to its content.
