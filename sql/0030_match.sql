@@ -64,16 +64,21 @@ CREATE OR REPLACE MACRO match_siret(t) AS
     CASE WHEN regexp_full_match(t, '[0-9]{14}') AND match_luhn(t) AND match_luhn(t[1:9]) THEN t END;
 
 -- The master, normalised once.
+-- Each name is tokenised once (match_norm is its tokens joined): the
+-- macros are large, and every use expands them again.
 CREATE OR REPLACE TEMP TABLE match_master AS
 SELECT partner_id, legal_name, trade_name,
-       match_norm(legal_name) AS legal_norm, match_norm(trade_name) AS trade_norm,
-       list_distinct(list_concat(match_tokens(legal_name), match_tokens(trade_name))) AS tokens,
-       nullif(match_addr(address), '') AS addr_norm,
-       norm_postcode(postcode) AS postcode,
-       nullif(match_norm(city), '') AS city_norm,
-       coalesce(match_siren(match_digits(siren)), match_siren(match_digits(siret)), match_siren(match_digits(vat_id))) AS siren,
-       match_siret(match_digits(siret)) AS siret
-FROM ref_partners;
+       array_to_string(legal_tokens, ' ') AS legal_norm, array_to_string(trade_tokens, ' ') AS trade_norm,
+       list_distinct(list_concat(legal_tokens, trade_tokens)) AS tokens,
+       addr_norm, postcode, city_norm, siren, siret
+FROM (SELECT partner_id, legal_name, trade_name,
+             match_tokens(legal_name) AS legal_tokens, match_tokens(trade_name) AS trade_tokens,
+             nullif(match_addr(address), '') AS addr_norm,
+             norm_postcode(postcode) AS postcode,
+             nullif(match_norm(city), '') AS city_norm,
+             coalesce(match_siren(match_digits(siren)), match_siren(match_digits(siret)), match_siren(match_digits(vat_id))) AS siren,
+             match_siret(match_digits(siret)) AS siret
+      FROM ref_partners);
 
 SELECT CASE WHEN count(*) > 0 THEN error('reference partners: duplicate partner_id ' || string_agg(partner_id, ', ' ORDER BY partner_id)) END
 FROM (SELECT partner_id FROM match_master GROUP BY ALL HAVING count(*) > 1);
@@ -97,10 +102,11 @@ FROM (
   FROM clean_lines GROUP BY reseller_key);
 
 CREATE OR REPLACE TEMP TABLE match_idn AS
-SELECT *, match_norm(name) AS name_norm, match_tokens(name) AS tokens,
-       nullif(match_addr(address), '') AS addr_norm, nullif(match_norm(city), '') AS city_norm,
-       match_siren(match_digits(tax_id)) AS siren, match_siret(match_digits(tax_id)) AS siret
-FROM match_ids;
+SELECT * EXCLUDE (tokens, addr_norm, city_norm, digits), array_to_string(tokens, ' ') AS name_norm, tokens,
+       addr_norm, city_norm, match_siren(digits) AS siren, match_siret(digits) AS siret
+FROM (SELECT *, match_tokens(name) AS tokens, nullif(match_addr(address), '') AS addr_norm,
+             nullif(match_norm(city), '') AS city_norm, match_digits(tax_id) AS digits
+      FROM match_ids);
 
 -- 1. Overrides, by account or by whole reseller key. An empty partner_id
 -- means "not in the master".
