@@ -93,11 +93,11 @@ CREATE OR REPLACE TEMP TABLE match_ids AS
 SELECT reseller_key, first.distributor, first.account, first.name, first.tax_id, first.address, first.postcode, first.city,
        lines, amount
 FROM (
-  -- (file, line) is unique and leads the struct: its minimum is the first line
+  -- (file, line) is unique: the description at its minimum is the first line's
   SELECT reseller_key,
-         min({'f': source_file, 'l': source_line, 'distributor': distributor, 'account': reseller_account,
-              'name': reseller_name, 'tax_id': reseller_tax_id, 'address': reseller_address,
-              'postcode': reseller_postcode, 'city': reseller_city}) AS first,
+         arg_min({'distributor': distributor, 'account': reseller_account, 'name': reseller_name,
+                  'tax_id': reseller_tax_id, 'address': reseller_address, 'postcode': reseller_postcode,
+                  'city': reseller_city}, {'f': source_file, 'l': source_line}) AS first,
          count(*) AS lines, sum(amount) AS amount
   FROM clean_lines GROUP BY reseller_key);
 
