@@ -75,7 +75,18 @@ SELECT DISTINCT currency FROM (
 -- are copied out, then rejected records and duplicates are deleted and the
 -- two helper columns dropped: cheaper than copying the clean lines out.
 CREATE OR REPLACE TABLE clean_lines AS
-WITH ids_map AS (
+WITH feed_values AS MATERIALIZED (
+  -- the distinct values of each kind, in one read of feed_fields (a view
+  -- that splits the records: every read splits them again)
+  SELECT CASE WHEN grouping(reseller_account) = 0 THEN 'reseller' WHEN grouping(invoice_date) = 0 THEN 'date'
+              WHEN grouping(quantity) = 0 THEN 'quantity' WHEN grouping(sku) = 0 THEN 'sku' ELSE 'currency' END AS kind,
+         distributor, reseller_account, reseller_name, reseller_tax_id, reseller_address, reseller_postcode,
+         reseller_city, invoice_date, quantity, sku, currency
+  FROM feed_fields
+  GROUP BY GROUPING SETS ((distributor, reseller_account, reseller_name, reseller_tax_id, reseller_address,
+                           reseller_postcode, reseller_city),
+                          (distributor, invoice_date), (distributor, quantity), (distributor, sku), (distributor, currency))
+), ids_map AS (
   SELECT *, distributor || ':' || CASE
            WHEN reseller_account IS NOT NULL THEN 'acct:' || reseller_account
            WHEN reseller_tax_id IS NOT NULL THEN 'tax:' || reseller_tax_id
@@ -89,17 +100,17 @@ WITH ids_map AS (
                nullif(trim(regexp_replace(f_address, '\s+', ' ', 'g')), '') AS reseller_address,
                norm_postcode(f_postcode) AS reseller_postcode,
                nullif(trim(regexp_replace(f_city, '\s+', ' ', 'g')), '') AS reseller_city
-        FROM (SELECT DISTINCT distributor, reseller_account AS f_account, reseller_name AS f_name,
+        FROM (SELECT distributor, reseller_account AS f_account, reseller_name AS f_name,
                      reseller_tax_id AS f_tax_id, reseller_address AS f_address,
                      reseller_postcode AS f_postcode, reseller_city AS f_city
-              FROM feed_fields))
+              FROM feed_values WHERE kind = 'reseller'))
 ), date_texts AS (
   SELECT t.*, l.date_format, l.month_names,
          CASE WHEN l.date_format <> 'excel' AND regexp_full_match(t.invoice_date_text, l.date_regex)
               THEN regexp_replace(t.invoice_date_text, l.date_regex, l.date_rewrite) END AS iso
   FROM (SELECT distributor, f_date,
                nullif(trim(regexp_replace(f_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS invoice_date_text
-        FROM (SELECT DISTINCT distributor, invoice_date AS f_date FROM feed_fields)) t
+        FROM (SELECT distributor, invoice_date AS f_date FROM feed_values WHERE kind = 'date')) t
   JOIN layouts l USING (distributor)
 ), dates_map AS (
   SELECT r.distributor, r.f_date, r.invoice_date_text,
@@ -125,12 +136,12 @@ WITH ids_map AS (
               FROM (SELECT distributor, f_quantity,
                            -- Every kind of space (no-break U+00A0, narrow no-break U+202F) becomes one plain space.
                            nullif(trim(regexp_replace(f_quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS quantity_text
-                    FROM (SELECT DISTINCT distributor, quantity AS f_quantity FROM feed_fields)) t
+                    FROM (SELECT distributor, quantity AS f_quantity FROM feed_values WHERE kind = 'quantity')) t
               JOIN layouts l USING (distributor)))
 ), skus_map AS (
   SELECT t.distributor, t.f_sku, t.distributor_sku, p.sku, p.product_family
   FROM (SELECT distributor, f_sku, nullif(upper(trim(f_sku)), '') AS distributor_sku
-        FROM (SELECT DISTINCT distributor, sku AS f_sku FROM feed_fields)) t
+        FROM (SELECT distributor, sku AS f_sku FROM feed_values WHERE kind = 'sku')) t
   LEFT JOIN ref_sku_aliases a ON a.distributor = t.distributor AND a.distributor_sku = t.distributor_sku
   LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, t.distributor_sku)
 ), currencies_map AS (
@@ -138,7 +149,7 @@ WITH ids_map AS (
          CASE WHEN coalesce(t.currency_text, l.currency) = getvariable('base_currency') THEN 1
               ELSE x.rate END AS fx_rate
   FROM (SELECT distributor, f_currency, nullif(upper(trim(f_currency)), '') AS currency_text
-        FROM (SELECT DISTINCT distributor, currency AS f_currency FROM feed_fields)) t
+        FROM (SELECT distributor, currency AS f_currency FROM feed_values WHERE kind = 'currency')) t
   JOIN layouts l USING (distributor)
   LEFT JOIN ref_fx_rates x ON x.month = getvariable('period') AND x.currency = coalesce(t.currency_text, l.currency)
 ), src AS (
