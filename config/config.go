@@ -43,6 +43,7 @@ type Config struct {
 	Reference     Reference     `yaml:"reference"`
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
+	Review        Review        `yaml:"review"`
 	// OutputPermissions are the modes of what is written under Output.
 	OutputPermissions OutputPermissions `yaml:"output_permissions"`
 
@@ -275,6 +276,7 @@ func Default() Config {
 			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
 		},
 		Schedule: defaultSchedule(),
+		Review:   defaultReview(),
 
 		OutputPermissions: defaultOutputPermissions(),
 		XLSX:              DefaultXLSX(),
@@ -323,6 +325,7 @@ func (c *Config) derive() {
 
 func (c *Config) validate(p *checker) {
 	c.Schedule.validate(p)
+	c.Review.validate(p)
 	c.OutputPermissions.validate(p)
 	if !currencyPattern.MatchString(c.BaseCurrency) {
 		p.add("base_currency", "must be an ISO 4217 code such as EUR, got %q", c.BaseCurrency)

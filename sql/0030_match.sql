@@ -1,5 +1,5 @@
 -- stage: match
--- version: 2
+-- version: 3
 -- reads: clean_lines, ref_partners, ref_match_overrides
 -- writes: sales_out, reseller_matches, match_review, unknown_resellers, match_memory
 -- publish: sales_out, reseller_matches, match_review, unknown_resellers, match_memory
@@ -83,9 +83,10 @@ FROM (SELECT partner_id, legal_name, trade_name,
 SELECT CASE WHEN count(*) > 0 THEN error('reference partners: duplicate partner_id ' || string_agg(partner_id, ', ' ORDER BY partner_id)) END
 FROM (SELECT partner_id FROM match_master GROUP BY ALL HAVING count(*) > 1);
 
+-- '(auto)' is not a partner: it undoes the rows before it (see below).
 SELECT CASE WHEN count(*) > 0 THEN error('reference match_overrides: unknown partner_id ' || string_agg(DISTINCT o.partner_id, ', ')) END
 FROM ref_match_overrides o ANTI JOIN match_master m USING (partner_id)
-WHERE nullif(trim(o.partner_id), '') IS NOT NULL;
+WHERE nullif(trim(o.partner_id), '') IS NOT NULL AND trim(o.partner_id) <> '(auto)';
 
 -- The distinct identities of the period: one per reseller_key, described by
 -- its first line (by file and line number, so reruns agree).
@@ -109,12 +110,18 @@ FROM (SELECT *, match_tokens(name) AS tokens, nullif(match_addr(address), '') AS
       FROM match_ids);
 
 -- 1. Overrides, by account or by whole reseller key. An empty partner_id
--- means "not in the master".
+-- means "not in the master". The file is a log the steward (or the review
+-- page) only appends to: of the rows naming an identity, the last one in
+-- the file wins, and a last row '(auto)' undoes the earlier ones, giving
+-- the identity back to the automatic steps below. rowid is the file's row
+-- order: the reference stage creates the table from the file in order.
 CREATE OR REPLACE TEMP TABLE match_by_override AS
-SELECT i.reseller_key, nullif(trim(min(o.partner_id)), '') AS partner_id
-FROM match_idn i JOIN ref_match_overrides o
-  ON trim(o.distributor) = i.distributor AND trim(o.reseller_account) IN (i.account, i.reseller_key)
-GROUP BY i.reseller_key;
+SELECT reseller_key, nullif(partner_id, '') AS partner_id FROM (
+  SELECT i.reseller_key, trim(coalesce(o.partner_id, '')) AS partner_id
+  FROM match_idn i JOIN (SELECT rowid AS file_row, * FROM ref_match_overrides) o
+    ON trim(o.distributor) = i.distributor AND trim(o.reseller_account) IN (i.account, i.reseller_key)
+  QUALIFY row_number() OVER (PARTITION BY i.reseller_key ORDER BY o.file_row DESC) = 1)
+WHERE partner_id <> '(auto)';
 
 -- 2. Tax ids: the SIRET itself, else the one partner with that SIREN.
 CREATE OR REPLACE TEMP TABLE match_by_tax AS
@@ -316,7 +323,11 @@ SELECT getvariable('period') AS period, r.reseller_key, r.partner_id, round(r.sc
          || CASE WHEN d.match_method <> 'review' THEN '' 
                  WHEN r.score >= getvariable('match_accept') THEN '; too close to the runner-up to decide'
                  ELSE '; below the accept threshold' END AS reason,
-       r.rank, getvariable('run_id') AS run_id
+       r.rank,
+       -- the evidence per field, for the steward's review page
+       round(r.name_score, 4) AS name_score, round(r.address_score, 4) AS address_score,
+       r.postcode_match, r.city_match,
+       getvariable('run_id') AS run_id
 FROM match_ranked r JOIN match_decided d USING (reseller_key)
 WHERE d.match_method = 'review' AND r.rank <= 3 AND r.score >= getvariable('match_review');
 

@@ -29,6 +29,7 @@ func commands() []command {
 		{name: "status", summary: "last runs, what is due or waiting and why, next tick, deliveries", run: cmdStatus},
 		{name: "send", summary: "email the period's reports, once", run: cmdSend},
 		{name: "stages", summary: "list SQL stages with version and checksum", run: cmdStages},
+		{name: "review", summary: "the steward's page: decide the review queue and unknown resellers", run: cmdReview},
 		{name: "onboard", operands: "FILE", summary: "propose a distributor layout from a sample feed", run: cmdOnboard},
 	}
 }
