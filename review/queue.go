@@ -3,6 +3,7 @@ package review
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"strings"
 )
 
@@ -160,6 +161,7 @@ func buildQueue(period string, pub *published, rows []Override, m *master) (*Que
 		q.Open++
 		q.Unmatched += i.Amount
 	}
+	q.Unmatched = math.Round(q.Unmatched*100) / 100 // a sum of cents, without float noise
 	return q, nil
 }
 
