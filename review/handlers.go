@@ -18,7 +18,8 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, http.StatusOK, "page.html", map[string]any{
 		"Q": q, "CSRF": s.csrf, "Steward": s.opts.Steward,
-		"Rerun": s.opts.RunCommand + " --period " + q.Period,
+		"Command":  s.opts.RunCommand + " --period " + q.Period,
+		"CanRerun": s.opts.Rerun != nil, "Rerun": s.rerunState(),
 	})
 }
 

@@ -17,6 +17,9 @@ type Queue struct {
 	Review    []Item    `json:"review"`           // largest amount first
 	Unknown   []Item    `json:"unknown"`          // largest amount first
 	Decisions []Decided `json:"decisions"`        // the effective decision of each identity of the period
+	// Stale: a run holds the lake; this is the last read of the period
+	// (decisions taken since are not in it).
+	Stale bool `json:"stale"`
 }
 
 // Item is a reseller identity waiting for a decision.

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/channelscope/channelscope/lake"
@@ -46,8 +47,12 @@ type Options struct {
 	// RunCommand is the command shown to rerun a period, before its
 	// --period flag; default "channelscope run".
 	RunCommand string
-	Now        func() time.Time // default time.Now
-	Logger     *slog.Logger     // default: discard
+	// Rerun, when set, reruns a period in-process (under the lake's lock,
+	// as channelscope run does), reporting its steps to progress: the page
+	// then offers a button instead of only the command.
+	Rerun  func(ctx context.Context, period string, progress func(step string)) error
+	Now    func() time.Time // default time.Now
+	Logger *slog.Logger     // default: discard
 }
 
 // Server is the review page's HTTP handler.
@@ -60,6 +65,13 @@ type Server struct {
 	hosts  map[string]bool // accepted Host headers; nil: any (a wildcard address, behind the token)
 	mux    *http.ServeMux
 	log    *slog.Logger
+
+	ctx    context.Context // of the reruns, cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the rerun in progress
+	mu     sync.Mutex     // guards rerun and cache
+	rerun  RerunState
+	cache  map[string]*Queue // the last queue read per period, shown while a run holds the lake
 }
 
 // New checks the options and opens an in-memory DuckDB to read the lake.
@@ -95,7 +107,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, store: store, master: &master{path: o.PartnersFile}, log: o.Logger}
+	s := &Server{opts: o, store: store, master: &master{path: o.PartnersFile}, log: o.Logger, cache: map[string]*Queue{}}
 	if host != "" && (ip == nil || !ip.IsUnspecified()) { // a wildcard address has no one name to check
 		_, port, _ := net.SplitHostPort(o.Addr)
 		s.hosts = map[string]bool{o.Addr: true}
@@ -118,14 +130,21 @@ func New(o Options) (*Server, error) {
 	s.mux.HandleFunc("POST /decisions", s.decide)
 	s.mux.HandleFunc("GET /api/review", s.apiReview)
 	s.mux.HandleFunc("GET /api/partners", s.apiPartners)
+	s.mux.HandleFunc("POST /rerun", s.startRerun)
+	s.mux.HandleFunc("GET /api/rerun", s.apiRerun)
 	s.mux.HandleFunc("GET /login", s.loginForm)
 	s.mux.HandleFunc("POST /login", s.login)
 	s.mux.Handle("GET /static/", http.FileServerFS(staticRoot))
+	s.ctx, s.cancel = background()
 	return s, nil
 }
 
-// Close releases the DuckDB connection.
-func (s *Server) Close() error { return s.db.Close() }
+// Close cancels a rerun in progress, waits for it, and releases DuckDB.
+func (s *Server) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	return s.db.Close()
+}
 
 const cookieName = "channelscope_review"
 
@@ -198,18 +217,11 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // queue reads the period's queue under the read lock; period "" is the
 // latest published.
 func (s *Server) queue(ctx context.Context, period string) (*Queue, int, error) {
-	if s.opts.ReadLock != nil {
-		unlock, err := s.opts.ReadLock()
-		if err != nil {
-			return nil, http.StatusServiceUnavailable, fmt.Errorf("the lake is being published, try again in a moment: %w", err)
-		}
-		defer unlock()
-	}
 	if period == "" {
 		period = s.opts.Period
 	}
 	if period == "" {
-		p, err := latestPeriod(s.opts.Lake)
+		p, err := latestPeriod(s.opts.Lake) // a listing: a folder renamed in or out, never half of one
 		if err != nil {
 			return nil, http.StatusInternalServerError, err
 		}
@@ -220,6 +232,16 @@ func (s *Server) queue(ctx context.Context, period string) (*Queue, int, error) 
 	}
 	if !lake.IsPeriod(period) {
 		return nil, http.StatusBadRequest, fmt.Errorf("period %q: want YYYY-MM", period)
+	}
+	if s.opts.ReadLock != nil {
+		unlock, err := s.opts.ReadLock()
+		if err != nil {
+			if q, ok := s.cached(period); ok {
+				return q, http.StatusOK, nil
+			}
+			return nil, http.StatusServiceUnavailable, fmt.Errorf("a run holds the lake, try again in a moment: %w", err)
+		}
+		defer unlock()
 	}
 	pub, err := readPeriod(ctx, s.db, s.opts.Lake, period)
 	if errors.Is(err, errNotPublished) {
@@ -236,5 +258,6 @@ func (s *Server) queue(ctx context.Context, period string) (*Queue, int, error) 
 	if err != nil {
 		return nil, http.StatusInternalServerError, err
 	}
+	s.remember(q)
 	return q, http.StatusOK, nil
 }

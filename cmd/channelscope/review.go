@@ -8,8 +8,11 @@ import (
 	"net/http"
 	"os"
 	"os/user"
+	"sync/atomic"
 	"time"
 
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/review"
@@ -54,6 +57,7 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 		Period:     *period,
 		ReadLock:   func() (func(), error) { return pipeline.LockShared(cfg.Output) },
 		RunCommand: "channelscope run --config " + cfg.File,
+		Rerun:      e.rerun(cfg),
 		Logger:     e.log,
 	})
 	if err != nil {
@@ -75,5 +79,36 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		return nil
+	}
+}
+
+// rerun is the page's in-process rerun: channelscope run --period P,
+// reports included, with its steps reported to the page.
+func (e *env) rerun(cfg *config.Config) func(ctx context.Context, period string, progress func(string)) error {
+	return func(ctx context.Context, period string, progress func(string)) error {
+		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Logger: e.log,
+			Progress: func(period string, total int64) (func(int64), func()) {
+				var loaded atomic.Int64
+				progress("loading the feeds")
+				return func(n int64) {
+						if total > 0 {
+							progress(fmt.Sprintf("loading the feeds: %d%%", 100*loaded.Add(n)/total))
+						}
+					}, func() {
+						progress("running the stages and publishing")
+					}
+			}})
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(ctx, pipeline.RunOptions{Period: period})
+		if err != nil {
+			return err
+		}
+		if n := heldCount(ms); n > 0 {
+			progress(fmt.Sprintf("published with %d held file(s): see channelscope status", n))
+		}
+		progress("rendering the reports")
+		return e.renderReports(ctx, cfg, period, "")
 	}
 }

@@ -64,6 +64,19 @@
       e.preventDefault();
       focusItem(a.closest("article.item")); move(1);
     }));
+    // A rerun in progress: show its step, reload when it is over.
+    const banner = document.getElementById("rerun");
+    if (banner) {
+      const step = document.getElementById("rerun-step");
+      const poll = async () => {
+        const res = await fetch("/api/rerun", { credentials: "same-origin" }).catch(() => null);
+        const st = res && res.ok ? await res.json() : null;
+        if (st && !st.running) { location.reload(); return; }
+        if (st) step.textContent = st.step;
+        setTimeout(poll, 1000);
+      };
+      setTimeout(poll, 1000);
+    }
     const target = location.hash && document.getElementById(location.hash.slice(1));
     focusItem(target && target.matches("article.item") ? target : items()[0]);
   });
