@@ -39,8 +39,9 @@ func chromium(t *testing.T) string {
 }
 
 // A steward, in a real browser, decides one review item by clicking its
-// first candidate and assigns one unknown reseller through the partner
-// search; the next run of the period applies both decisions.
+// first candidate, assigns one unknown reseller through the partner
+// search, and marks the next one "not in the master" with the n key; the
+// next run of the period applies the three decisions.
 func TestBrowser(t *testing.T) {
 	t.Parallel()
 	exe := chromium(t)
@@ -56,7 +57,7 @@ func TestBrowser(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 
 	q := httpQueue(t, base)
-	item, unknown := q.Review[0], q.Unknown[0]
+	item, unknown, byKey := q.Review[0], q.Unknown[0], q.Unknown[1]
 	chosen := item.Candidates[0].ID
 	// The partner given to the unknown reseller: another review item's
 	// candidate, searched by its name.
@@ -96,6 +97,9 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(result),
 		chromedp.WaitVisible(decided(unknown.Key)),
 		chromedp.WaitVisible(chromedp.CSS(`#pending`)),
+		// the keyboard: the page opened at the next item; n is "not in the master"
+		chromedp.KeyEvent("n"),
+		chromedp.WaitVisible(decided(byKey.Key)),
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)
@@ -112,8 +116,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	rows := overrideRows(t, readOverrides(t, cfg))
-	if len(rows) != 2 || rows[0][1] != item.Key || rows[0][2] != chosen || rows[1][1] != unknown.Key || rows[1][2] != target.ID {
-		t.Fatalf("overrides after the two clicks: %v", rows)
+	if len(rows) != 3 || rows[0][1] != item.Key || rows[0][2] != chosen || rows[1][1] != unknown.Key || rows[1][2] != target.ID ||
+		rows[2][1] != byKey.Key || rows[2][2] != "" {
+		t.Fatalf("overrides after two clicks and a key: %v", rows)
 	}
 
 	// The next run applies both.
@@ -144,7 +149,13 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s: %d of its %d lines in sales_out carry %s by override", key, right, lines, want)
 		}
 	}
-	if q := httpQueue(t, base); q.Pending != 0 || q.Decided != 2 {
+	var method string
+	var partner sql.NullString
+	if err := db.QueryRow(`SELECT any_value(match_method), any_value(partner_id) FROM `+lake.ReadParquet(files)+` WHERE reseller_key = ?`,
+		byKey.Key).Scan(&method, &partner); err != nil || method != "override" || partner.Valid {
+		t.Errorf("%s, not in the master by key: %s %v (%v)", byKey.Key, method, partner, err)
+	}
+	if q := httpQueue(t, base); q.Pending != 0 || q.Decided != 3 {
 		t.Errorf("after the run: pending %d, decided %d", q.Pending, q.Decided)
 	}
 }
