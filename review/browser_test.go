@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +90,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("browser: %v", err)
 	}
 	err = chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS(itemSel+` input.note`), "same SIREN on the invoice"),
 		// the first candidate's button
 		chromedp.Click(chromedp.CSS(itemSel+` button.pick`)),
 		chromedp.WaitVisible(decided(item.Key)),
@@ -117,7 +119,7 @@ func TestBrowser(t *testing.T) {
 
 	rows := overrideRows(t, readOverrides(t, cfg))
 	if len(rows) != 3 || rows[0][1] != item.Key || rows[0][2] != chosen || rows[1][1] != unknown.Key || rows[1][2] != target.ID ||
-		rows[2][1] != byKey.Key || rows[2][2] != "" {
+		rows[2][1] != byKey.Key || rows[2][2] != "" || !strings.HasSuffix(rows[0][3], ": same SIREN on the invoice") {
 		t.Fatalf("overrides after two clicks and a key: %v", rows)
 	}
 

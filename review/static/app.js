@@ -49,7 +49,7 @@
           // textContent: names are shown as text, never as markup
           b.textContent = p.partner_id + " · " + p.legal_name + (p.trade_name ? " (" + p.trade_name + ")" : "") +
             " · " + [p.postcode, p.city].filter(Boolean).join(" ") + (p.siren ? " · " + p.siren : "");
-          b.addEventListener("click", () => { input.value = p.partner_id; form.submit(); });
+          b.addEventListener("click", () => { input.value = p.partner_id; form.requestSubmit(); });
           li.append(b);
           return li;
         }));
@@ -59,6 +59,12 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("input.partner-search").forEach(search);
+    // the item's note goes with whichever decision is posted
+    document.querySelectorAll("article.item form").forEach((f) => f.addEventListener("submit", () => {
+      const note = f.closest("article.item").querySelector("input.note");
+      const copy = f.querySelector("input.note-copy");
+      if (note && copy) copy.value = note.value;
+    }));
     items().forEach((el) => el.addEventListener("focusin", () => { if (current !== el) { if (current) current.classList.remove("current"); current = el; el.classList.add("current"); } }));
     document.querySelectorAll("a.skip").forEach((a) => a.addEventListener("click", (e) => {
       e.preventDefault();
