@@ -80,6 +80,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad currency", "base_currency: euro\n" + minimal, "cs.yaml:1:16: base_currency: must be an ISO 4217 code"},
 		{"syntax", "distributors: [\n", "cs.yaml:1:1: did not find expected node content"},
 		{"empty", "", "cs.yaml: empty configuration"},
+		{"steward on two lines", "review:\n  steward: \"Ann\\nBob\"\n" + minimal, "cs.yaml:2:12: review.steward: must be one line of printable text"},
 		{"question mark in output", "output: out?x\n" + minimal, "cs.yaml:1:9: output: the output folder"},
 	}
 	for _, tt := range tests {
