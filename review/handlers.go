@@ -60,7 +60,7 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	it, next, decision, ok := find(q, key)
 	if !ok {
-		http.Error(w, fmt.Sprintf("reseller %q is not an identity of period %s", key, period), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("reseller %q is not in the review queue, the unknown resellers or the decisions of period %s", key, period), http.StatusNotFound)
 		return
 	}
 	row := Override{Distributor: it.Distributor, Account: key}
