@@ -1,8 +1,6 @@
 package delivery
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/renameio/v2"
 )
 
 // Statuses of a delivery.
@@ -91,25 +91,9 @@ func (l *Ledger) write(output string) error {
 	if err != nil {
 		return err
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	tmp := filepath.Join(filepath.Dir(path), "."+l.Period+"."+hex.EncodeToString(b[:])+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("write delivery ledger: %w", err)
-	}
-	_, err = f.Write(append(data, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
+	// renameio: a synced temporary file renamed over the ledger, so a
+	// crash leaves the old ledger or the new one, never half of one.
+	if err := renameio.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write delivery ledger %s: %w", path, err)
 	}
 	return nil

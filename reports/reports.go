@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/renameio/v2"
+
 	cslake "github.com/channelscope/channelscope/lake"
 )
 
@@ -253,12 +255,5 @@ func writeInside(dir, sub, id string, data []byte, mode fs.FileMode) error {
 	if err != nil || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
 		return fmt.Errorf("report for %q would leave %s", id, dir)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, mode); err != nil { // whatever the umask
-		return err
-	}
-	return os.Rename(tmp, path)
+	return renameio.WriteFile(path, data, mode, renameio.IgnoreUmask()) // the mode whatever the umask
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/renameio/v2"
+
 	"github.com/gofrs/flock"
 )
 
@@ -143,32 +145,14 @@ func (s *Store) Append(ctx context.Context, rows []Override) error {
 	return replaceFile(s.path, buf.Bytes(), mode)
 }
 
-// replaceFile writes data to a temporary file beside path, syncs it and
-// renames it over path, then syncs the folder.
+// replaceFile replaces path atomically with data (renameio: a synced
+// temporary file beside it, renamed over it), then syncs the folder so the
+// rename itself survives a crash.
 func replaceFile(path string, data []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write overrides: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after the rename: nothing there
-	if _, err = f.Write(data); err == nil {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
+	if err := renameio.WriteFile(path, data, mode, renameio.IgnoreUmask()); err != nil {
 		return fmt.Errorf("write overrides %s: %w", path, err)
 	}
-	if d, err := os.Open(dir); err == nil {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
