@@ -87,6 +87,43 @@ SELECT distributor, source_file, source_line, s[invoice_id], s[invoice_line], s[
 FROM (SELECT f.*, r.source_line, string_split(r.raw, f.delimiter) AS s
       FROM csv_records r JOIN ingest_files f USING (file_no)
       WHERE r.kind = 0 AND r.field_count = f.width AND NOT contains(r.raw, f.quote));
+-- feed_records is raw_lines with each record's fields (parsed false and
+-- NULL fields where feed_fields has no row): what raw_lines LEFT JOIN
+-- feed_fields gives, without joining the month's records to themselves
+-- nor splitting them twice. The cleanse stage reads it once.
+CREATE VIEW feed_records AS
+SELECT l.*, x.source_line IS NOT NULL AS parsed, x.invoice_id, x.invoice_line, x.invoice_date,
+  x.reseller_account, x.reseller_name, x.reseller_tax_id, x.reseller_address, x.reseller_postcode,
+  x.reseller_city, x.sku, x.quantity, x.amount, x.currency
+FROM xlsx_lines l LEFT JOIN xlsx_fields x USING (source_file, source_line)
+UNION ALL
+SELECT distributor, source_file, source_line, line_count, raw, field_count,
+  CASE kind WHEN 0 THEN 'data' WHEN 1 THEN 'preamble' ELSE 'unterminated_quote' END, NULL,
+  quoted OR s IS NOT NULL,
+  CASE WHEN quoted THEN q_invoice_id ELSE s[invoice_id] END,
+  CASE WHEN quoted THEN q_invoice_line ELSE s[invoice_line] END,
+  CASE WHEN quoted THEN q_invoice_date ELSE s[invoice_date] END,
+  CASE WHEN quoted THEN q_reseller_account ELSE s[reseller_account] END,
+  CASE WHEN quoted THEN q_reseller_name ELSE s[reseller_name] END,
+  CASE WHEN quoted THEN q_reseller_tax_id ELSE s[reseller_tax_id] END,
+  CASE WHEN quoted THEN q_reseller_address ELSE s[reseller_address] END,
+  CASE WHEN quoted THEN q_reseller_postcode ELSE s[reseller_postcode] END,
+  CASE WHEN quoted THEN q_reseller_city ELSE s[reseller_city] END,
+  CASE WHEN quoted THEN q_sku ELSE s[sku] END,
+  CASE WHEN quoted THEN q_quantity ELSE s[quantity] END,
+  CASE WHEN quoted THEN q_amount ELSE s[amount] END,
+  CASE WHEN quoted THEN q_currency ELSE s[currency] END
+FROM (SELECT f.*, r.source_line, r.line_count, r.raw, r.field_count, r.kind,
+        q.source_line IS NOT NULL AS quoted,
+        CASE WHEN r.kind = 0 AND r.field_count = f.width AND NOT contains(r.raw, f.quote)
+             THEN string_split(r.raw, f.delimiter) END AS s,
+        q.invoice_id AS q_invoice_id, q.invoice_line AS q_invoice_line, q.invoice_date AS q_invoice_date,
+        q.reseller_account AS q_reseller_account, q.reseller_name AS q_reseller_name,
+        q.reseller_tax_id AS q_reseller_tax_id, q.reseller_address AS q_reseller_address,
+        q.reseller_postcode AS q_reseller_postcode, q.reseller_city AS q_reseller_city, q.sku AS q_sku,
+        q.quantity AS q_quantity, q.amount AS q_amount, q.currency AS q_currency
+      FROM csv_records r JOIN ingest_files f USING (file_no)
+      LEFT JOIN csv_quoted q ON q.file_no = r.file_no AND q.source_line = r.source_line);
 `
 
 // Record kinds in raw_lines; the cleanse stage rejects all but data.

@@ -1,6 +1,6 @@
 -- stage: cleanse
 -- version: 4
--- reads: raw_lines, feed_fields, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
+-- reads: raw_lines, feed_records, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
 -- writes: clean_lines, rejects, held_files
 -- publish: rejects, held_files
 -- lake: distributor_scorecard
@@ -75,14 +75,18 @@ SELECT DISTINCT currency FROM (
 -- are copied out, then rejected records and duplicates are deleted and the
 -- two helper columns dropped: cheaper than copying the clean lines out.
 CREATE OR REPLACE TABLE clean_lines AS
-WITH feed_values AS MATERIALIZED (
-  -- the distinct values of each kind, in one read of feed_fields (a view
-  -- that splits the records: every read splits them again)
+WITH recs AS MATERIALIZED (
+  -- every record with its fields, read once: feed_records is a view that
+  -- splits the records, and every read would split them again. f_distributor
+  -- is NULL for a record without fields, so that it joins no value below.
+  SELECT *, CASE WHEN parsed THEN distributor END AS f_distributor FROM feed_records
+), feed_values AS MATERIALIZED (
+  -- the distinct values of each kind
   SELECT CASE WHEN grouping(reseller_account) = 0 THEN 'reseller' WHEN grouping(invoice_date) = 0 THEN 'date'
               WHEN grouping(quantity) = 0 THEN 'quantity' WHEN grouping(sku) = 0 THEN 'sku' ELSE 'currency' END AS kind,
          distributor, reseller_account, reseller_name, reseller_tax_id, reseller_address, reseller_postcode,
          reseller_city, invoice_date, quantity, sku, currency
-  FROM feed_fields
+  FROM recs WHERE parsed
   GROUP BY GROUPING SETS ((distributor, reseller_account, reseller_name, reseller_tax_id, reseller_address,
                            reseller_postcode, reseller_city),
                           (distributor, invoice_date), (distributor, quantity), (distributor, sku), (distributor, currency))
@@ -156,18 +160,18 @@ WITH feed_values AS MATERIALIZED (
   SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count,
          r.detail AS ingest_detail,
          ff.fields AS expected_fields, ff.header_raw,
-         f.source_line IS NOT NULL AS parsed,
-         nullif(trim(f.invoice_id), '') AS invoice_id,
-         nullif(trim(f.invoice_line), '') AS invoice_line,
+         r.parsed,
+         nullif(trim(r.invoice_id), '') AS invoice_id,
+         nullif(trim(r.invoice_line), '') AS invoice_line,
          d.invoice_date_text, d.invoice_date,
          i.reseller_key, i.reseller_account, i.reseller_name, i.reseller_tax_id, i.reseller_address,
          i.reseller_postcode, i.reseller_city,
          k.distributor_sku, k.sku, k.product_family,
          q.quantity_text, q.quantity,
          -- plain amounts hold no space to normalise, and no parts to split
-         cleanse_is_plain(f.amount) AS amount_plain,
-         CASE WHEN amount_plain THEN f.amount
-              ELSE nullif(trim(regexp_replace(f.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') END AS amount_text,
+         cleanse_is_plain(r.amount) AS amount_plain,
+         CASE WHEN amount_plain THEN r.amount
+              ELSE nullif(trim(regexp_replace(r.amount, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') END AS amount_text,
          c.currency_text, coalesce(c.currency_text, l.currency) AS currency, c.fx_rate,
          l.decimal_mark, l.thousands, l.date_format,
          -- A record of one field where the header has several, that splits
@@ -179,18 +183,17 @@ WITH feed_values AS MATERIALIZED (
                 WHEN l.delimiter <> '|' AND length(r.raw) - length(replace(r.raw, '|', '')) + 1 = ff.fields THEN '|'
            END END AS other_delimiter,
          CASE WHEN l.delimiter = chr(9) THEN 'tab' ELSE l.delimiter END AS layout_delimiter
-  FROM raw_lines r
-  LEFT JOIN feed_fields f ON f.source_file = r.source_file AND f.source_line = r.source_line
+  FROM recs r
   JOIN feed_files ff ON ff.source_file = r.source_file
   JOIN layouts l ON l.distributor = r.distributor
-  LEFT JOIN ids_map i ON i.distributor = f.distributor
-        AND i.f_account IS NOT DISTINCT FROM f.reseller_account AND i.f_name IS NOT DISTINCT FROM f.reseller_name
-        AND i.f_tax_id IS NOT DISTINCT FROM f.reseller_tax_id AND i.f_address IS NOT DISTINCT FROM f.reseller_address
-        AND i.f_postcode IS NOT DISTINCT FROM f.reseller_postcode AND i.f_city IS NOT DISTINCT FROM f.reseller_city
-  LEFT JOIN dates_map d ON d.distributor = f.distributor AND d.f_date = f.invoice_date
-  LEFT JOIN quantities_map q ON q.distributor = f.distributor AND q.f_quantity = f.quantity
-  LEFT JOIN skus_map k ON k.distributor = f.distributor AND k.f_sku = f.sku
-  LEFT JOIN currencies_map c ON c.distributor = f.distributor AND c.f_currency IS NOT DISTINCT FROM f.currency
+  LEFT JOIN ids_map i ON i.distributor = r.f_distributor
+        AND i.f_account IS NOT DISTINCT FROM r.reseller_account AND i.f_name IS NOT DISTINCT FROM r.reseller_name
+        AND i.f_tax_id IS NOT DISTINCT FROM r.reseller_tax_id AND i.f_address IS NOT DISTINCT FROM r.reseller_address
+        AND i.f_postcode IS NOT DISTINCT FROM r.reseller_postcode AND i.f_city IS NOT DISTINCT FROM r.reseller_city
+  LEFT JOIN dates_map d ON d.distributor = r.f_distributor AND d.f_date = r.invoice_date
+  LEFT JOIN quantities_map q ON q.distributor = r.f_distributor AND q.f_quantity = r.quantity
+  LEFT JOIN skus_map k ON k.distributor = r.f_distributor AND k.f_sku = r.sku
+  LEFT JOIN currencies_map c ON c.distributor = r.f_distributor AND c.f_currency IS NOT DISTINCT FROM r.currency
 ), typed AS (
   SELECT * EXCLUDE (ap),
          CASE WHEN amount_marker IS NULL OR amount_marker IN ('€', '$', '£')
