@@ -37,6 +37,26 @@ func (l *Lake) LoadShaped(ctx context.Context, conn Execer, period string, month
 		return err
 	}
 	from, _ := AddMonths(period, 1-months)
+	return l.loadShaped(ctx, conn, from, to, months > 1, tables, shapePrefix)
+}
+
+// LoadShapedBack is LoadShaped of one table reading only the period back
+// months before period: inside the window of months periods, or none.
+func (l *Lake) LoadShapedBack(ctx context.Context, conn Execer, period string, months, back int, table, shapePrefix string) error {
+	if months < 1 || back < 1 {
+		return fmt.Errorf("load lake %s of %s: %d months, %d back, want at least 1", table, period, months, back)
+	}
+	at, err := AddMonths(period, -back)
+	if err != nil {
+		return err
+	}
+	return l.loadShaped(ctx, conn, at, at, back <= months-1, []string{table}, shapePrefix)
+}
+
+// loadShaped builds lake_<t> for each table from its partitions from..to
+// (none when read is false: the shape alone).
+func (l *Lake) loadShaped(ctx context.Context, conn Execer, from, to string, read bool, tables []string, shapePrefix string) error {
+	var err error
 	for _, t := range tables {
 		if !identifier.MatchString(t) {
 			return fmt.Errorf("lake table %q: not an identifier", t)
@@ -48,7 +68,7 @@ func (l *Lake) LoadShaped(ctx context.Context, conn Execer, period string, month
 			return fmt.Errorf("drop lake_%s: %w", t, err)
 		}
 		var files []string
-		if months > 1 {
+		if read {
 			if files, err = l.Window(t, from, to); err != nil {
 				return err
 			}

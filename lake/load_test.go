@@ -65,6 +65,26 @@ func TestLoadShaped(t *testing.T) {
 	if got, want := read("2024-03", 1), cols+"no rows"; got != want {
 		t.Errorf("history of one month: %q, want %q", got, want)
 	}
+	// One period back: only it, and only inside the window.
+	readBack := func(months, back int) string {
+		t.Helper()
+		if err := l.LoadShapedBack(ctx, conn, "2024-03", months, back, "card", "shape_"); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := conn.QueryRowContext(ctx, `SELECT coalesce(string_agg(period, ' ' ORDER BY period), 'no rows') FROM lake_card`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, c := range []struct {
+		months, back int
+		want         string
+	}{{3, 2, "2024-01"}, {3, 1, "2024-02"}, {2, 2, "no rows"}, {24, 3, "no rows"}} {
+		if got := readBack(c.months, c.back); got != c.want {
+			t.Errorf("%d months, %d back: %q, want %q", c.months, c.back, got, c.want)
+		}
+	}
 }
 
 // Lacking names the periods of a window where the source table is

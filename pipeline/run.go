@@ -203,21 +203,30 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	}
 	// Stages never change lake_* tables (LoadStages rejects it), so each
 	// history table is read from Parquet once per run, by the first stage
-	// that names it. History aggregates a lake written before them lacks
+	// that names it (again if a later one names another span: `t` for the
+	// window, `t@N` for the one period N months back). History aggregates a lake written before them lacks
 	// are derived from sales_out (deriveLacking).
-	loaded := map[string]bool{}
+	loaded := map[string]int{} // table: months back it was loaded at (0: the window)
 	prepare := func(ctx context.Context, st Stage) error {
-		var tables []string
+		var window []string
 		for _, t := range st.Lake {
-			if !loaded[t] {
-				tables = append(tables, t)
-				loaded[t] = true
+			back := st.LakeAt[t]
+			if at, ok := loaded[t]; ok && at == back {
+				continue
 			}
+			loaded[t] = back
+			if back > 0 {
+				if err := p.lake.LoadShapedBack(ctx, conn, period, p.cfg.HistoryMonths, back, t, ShapePrefix); err != nil {
+					return err
+				}
+				continue
+			}
+			window = append(window, t)
 		}
-		if err := p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, tables, ShapePrefix); err != nil {
+		if err := p.lake.LoadShaped(ctx, conn, period, p.cfg.HistoryMonths, window, ShapePrefix); err != nil {
 			return err
 		}
-		for _, t := range tables {
+		for _, t := range window {
 			if err := deriveLacking(ctx, conn, p.lake, log, period, p.cfg.HistoryMonths, t); err != nil {
 				return err
 			}

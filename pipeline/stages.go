@@ -29,7 +29,11 @@ type Stage struct {
 	Writes   []string
 	Publish  []string // tables published to the lake for the period
 	Lake     []string // lake tables read as lake_<table>: earlier periods' partitions
-	SQL      string
+	// LakeAt holds, for a lake table declared `table@N`, the one period it
+	// reads: N months before P (a stage that needs only last year's scores
+	// should not load two years of them).
+	LakeAt map[string]int
+	SQL    string
 	// Statements are the SQL split at top-level semicolons, each with the
 	// line it starts on, run one by one so an error names file:line.
 	Statements []Statement
@@ -144,7 +148,19 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 		case "publish":
 			st.Publish = splitList(value)
 		case "lake":
-			st.Lake = splitList(value)
+			for _, item := range splitList(value) {
+				t, back, err := splitLakeItem(item)
+				if err != nil {
+					return Stage{}, stageErr(file, i+1, "lake %q: %v", item, err)
+				}
+				st.Lake = append(st.Lake, t)
+				if back > 0 {
+					if st.LakeAt == nil {
+						st.LakeAt = map[string]int{}
+					}
+					st.LakeAt[t] = back
+				}
+			}
 		default:
 			return Stage{}, stageErr(file, i+1, "unknown header key %q (known: stage, version, reads, writes, publish, lake)", key)
 		}
@@ -162,6 +178,19 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 	}
 	st.Statements = splitStatements(st.SQL)
 	return st, nil
+}
+
+// splitLakeItem reads `table` or `table@N` (N months before P, N >= 1).
+func splitLakeItem(item string) (string, int, error) {
+	t, n, ok := strings.Cut(item, "@")
+	if !ok {
+		return t, 0, nil
+	}
+	back, err := strconv.Atoi(n)
+	if err != nil || back < 1 {
+		return "", 0, fmt.Errorf("want table@N with N a number of months of at least 1")
+	}
+	return t, back, nil
 }
 
 func splitList(s string) []string {

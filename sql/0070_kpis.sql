@@ -3,7 +3,7 @@
 -- reads: partner_scores
 -- writes: kpis
 -- publish: kpis
--- lake: partner_scores
+-- lake: partner_scores@12
 --
 -- The figures the case reported, every month, as (period, kpi, value) rows:
 -- sizes of every class and plan (zeros included), and, against the scores
