@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,5 +226,79 @@ func TestReloadKeepsGoodConfig(t *testing.T) {
 	// February 31st never comes: only the cut-off wake-ups remain.
 	if got, want := d.Next(from), time.Date(2025, 7, 16, 0, 0, 0, 0, d.Config().Schedule.Location()); !got.Equal(want) {
 		t.Errorf("next %v, want %v", got, want)
+	}
+}
+
+// onMessage calls fn once, the first time the daemon logs msg.
+type onMessage struct {
+	slog.Handler
+	msg  string
+	once *sync.Once
+	fn   func()
+}
+
+func (h onMessage) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.once.Do(h.fn)
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h onMessage) WithAttrs(as []slog.Attr) slog.Handler {
+	return onMessage{h.Handler.WithAttrs(as), h.msg, h.once, h.fn}
+}
+
+// A scheduled tick that finds the lake held waits and tries again, so a
+// manual run or a page reading the lake at the scheduled minute does not
+// put the month off to the next tick.
+func TestScheduledTickRetriesWhenBusy(t *testing.T) {
+	t.Parallel()
+	cfgPath := workspace(t)
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := pipeline.Lock(cfg.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var busy atomic.Int32
+	log := slog.New(onMessage{slog.NewTextHandler(io.Discard, nil), "lake busy", &sync.Once{}, func() {
+		busy.Add(1)
+		unlock() // the other holder is done
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var ran []string
+	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
+	d, err := scheduler.New(scheduler.Options{
+		Load: func() (*config.Config, error) {
+			cfg, err := config.Load(cfgPath)
+			if err == nil {
+				cfg.DuckDB.Threads = fixture.DuckDBThreads
+			}
+			return cfg, err
+		},
+		NewRunner: func(cfg *config.Config) (scheduler.Runner, error) {
+			return pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: c.Now})
+		},
+		Now: c.Now, Logger: log, BusyRetry: 10 * time.Millisecond,
+		AfterRun: func(_ context.Context, ms []*pipeline.Manifest) error {
+			ran = periods(ms)
+			cancel()
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if busy.Load() != 1 || len(ran) == 0 {
+		t.Fatalf("busy %d times, then ran %v: want one busy tick, then the due periods", busy.Load(), ran)
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		t.Fatal("the retried tick never ran")
 	}
 }

@@ -33,6 +33,11 @@ type Options struct {
 	// AfterRun, when set, gets the manifests of every tick that ran
 	// something (published or not): reports, then email delivery.
 	AfterRun func(ctx context.Context, ms []*pipeline.Manifest) error
+	// BusyRetry is how long a scheduled tick that found the lake held
+	// (a manual run, a report, a steward's page reading it) waits before
+	// trying again, for up to BusyFor; the next tick may be a month away.
+	// Defaults: 1 minute, for 1 hour; a negative BusyFor never retries.
+	BusyRetry, BusyFor time.Duration
 }
 
 // Daemon ticks a lake on its configured schedule.
@@ -63,6 +68,12 @@ func New(opts Options) (*Daemon, error) {
 	}
 	if d.now == nil {
 		d.now = time.Now
+	}
+	if d.opts.BusyRetry <= 0 {
+		d.opts.BusyRetry = time.Minute
+	}
+	if d.opts.BusyFor == 0 {
+		d.opts.BusyFor = time.Hour
 	}
 	cfg, runner, sched, err := d.load()
 	if err != nil {
@@ -143,7 +154,7 @@ func (d *Daemon) Tick(ctx context.Context) ([]*pipeline.Manifest, error) {
 		d.log.Info("tick stopped", "runs", len(ms))
 		return ms, err
 	case errors.Is(err, pipeline.ErrBusy):
-		d.log.Warn("lake busy: will try again at the next tick", "err", err)
+		d.log.Warn("lake busy", "err", err)
 		return ms, err
 	case err != nil:
 		d.log.Error("tick failed", "runs", len(ms), "err", err)
@@ -165,7 +176,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	cl := cronLogger{d.log}
 	c := cron.New(cron.WithLogger(cl), cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)))
 	d.mu.Lock()
-	d.job = cron.FuncJob(func() { _, _ = d.Tick(ctx) })
+	d.job = cron.FuncJob(func() { d.tickRetrying(ctx) })
 	d.entry = c.Schedule(d.sched, d.job)
 	d.cron = c
 	wrapped := c.Entry(d.entry).WrappedJob
@@ -183,6 +194,24 @@ func (d *Daemon) Run(ctx context.Context) error {
 	<-c.Stop().Done() // wait for a running tick to give up
 	d.log.Info("daemon stopped")
 	return nil
+}
+
+// tickRetrying is a scheduled tick: Tick, tried again every BusyRetry
+// for up to BusyFor while the lake is held by someone else. Wall time,
+// not the clock of Options.Now: it measures a wait, not a schedule.
+func (d *Daemon) tickRetrying(ctx context.Context) {
+	deadline := time.Now().Add(d.opts.BusyFor)
+	for {
+		_, err := d.Tick(ctx)
+		if !errors.Is(err, pipeline.ErrBusy) || ctx.Err() != nil || !time.Now().Add(d.opts.BusyRetry).Before(deadline) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d.opts.BusyRetry):
+		}
+	}
 }
 
 // cronLogger passes robfig/cron's logging to slog.
