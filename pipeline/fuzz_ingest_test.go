@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/channelscope/channelscope/config"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // FuzzIngestCSV runs the whole CSV ingest of a small file into DuckDB:
@@ -41,22 +40,9 @@ func FuzzIngestCSV(f *testing.F) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		connector, err := duckdb.NewConnector("", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := sql.OpenDB(connector)
-		defer db.Close()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if err := createIngestTables(ctx, conn, []config.Distributor{d}); err != nil {
-			t.Fatal(err)
-		}
+		connector, conn := ingestTestDB(t, []config.Distributor{d})
 		in := &ingester{conn: conn, scratch: dir, xlsx: config.DefaultXLSX()}
-		err = in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.csv"}})
+		err := in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.csv"}})
 		var fe *FileError
 		if err != nil {
 			if !errors.As(err, &fe) {

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/xlsxstream"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // The row log gives back what was added, in order, whether it stayed in
@@ -129,24 +127,11 @@ func FuzzIngestXLSX(f *testing.F) {
 		path := filepath.Join(t.TempDir(), "f.xlsx")
 		writeWorkbook(t, path, sheet, sst)
 		ctx := context.Background()
-		connector, err := duckdb.NewConnector("", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db := sql.OpenDB(connector)
-		defer db.Close()
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if err := createIngestTables(ctx, conn, []config.Distributor{d}); err != nil {
-			t.Fatal(err)
-		}
+		connector, conn := ingestTestDB(t, []config.Distributor{d})
 		in := &ingester{conn: conn, scratch: t.TempDir(), xlsx: config.DefaultXLSX()}
 		// ingestFiles runs ingestXLSX with appenders to the tables behind
 		// the raw_lines and feed_fields views.
-		err = in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.xlsx"}})
+		err := in.ingestFiles(ctx, connector, []FeedFile{{Distributor: d, Path: path, Rel: "f.xlsx"}})
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
