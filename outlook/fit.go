@@ -1,0 +1,111 @@
+package outlook
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/optimize"
+)
+
+// gradTolerance is the largest gradient component (of the mean
+// log-likelihood per customer, in log-parameters) accepted as converged.
+const gradTolerance = 1e-5
+
+type optimum struct {
+	x     []float64 // log-parameters
+	f     float64   // total log-likelihood
+	evals int
+}
+
+// maximize maximises n times the mean log-likelihood ll (which fills grad
+// when it is not nil) over log-parameters from start with BFGS, and checks
+// that it converged: a stop other than a small gradient is an error that
+// carries the numbers.
+func maximize(model string, n int, start []float64, ll func(p, grad []float64) float64) (optimum, error) {
+	// Func and Grad are asked at the same point one after the other; compute
+	// both once.
+	var lastX, lastG []float64
+	var lastF float64
+	eval := func(x []float64) {
+		if lastX != nil && slices.Equal(x, lastX) {
+			return
+		}
+		if lastG == nil {
+			lastG = make([]float64, len(x))
+		}
+		lastF = ll(x, lastG)
+		lastX = append(lastX[:0], x...)
+	}
+	p := optimize.Problem{
+		Func: func(x []float64) float64 {
+			eval(x)
+			if math.IsNaN(lastF) {
+				return math.Inf(1) // outside the domain: the line search backs off
+			}
+			return -lastF
+		},
+		Grad: func(grad, x []float64) {
+			eval(x)
+			for i, g := range lastG {
+				grad[i] = -g
+			}
+		},
+	}
+	settings := &optimize.Settings{
+		GradientThreshold: gradTolerance / 10,
+		MajorIterations:   500,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Iterations: 20},
+	}
+	// On a flat ridge (a dropout going to zero: b grows without bound) the
+	// line search can give up short of the tolerance; BFGS restarted from
+	// where it stopped, with a fresh Hessian estimate, gets there.
+	var res *optimize.Result
+	var err error
+	var g []float64
+	var f, worst float64
+	evals := 0
+	for attempt := 0; attempt < 4; attempt++ {
+		res, err = optimize.Minimize(p, start, settings, &optimize.BFGS{})
+		if res == nil {
+			break
+		}
+		evals += res.FuncEvaluations
+		g = make([]float64, len(res.X))
+		f = ll(res.X, g)
+		worst = 0
+		for _, v := range g {
+			worst = math.Max(worst, math.Abs(v))
+		}
+		if worst <= gradTolerance || math.IsNaN(f) || math.IsInf(f, 0) {
+			break
+		}
+		start = res.X
+	}
+	fail := func(why string) (optimum, error) {
+		var loc []float64
+		var f float64
+		if res != nil {
+			loc, f = res.X, -res.F*float64(n)
+		}
+		exp := make([]float64, len(loc))
+		for i, v := range loc {
+			exp[i] = math.Exp(v)
+		}
+		return optimum{}, fmt.Errorf("fit %s on %d customers: %s (parameters %.6g, log-likelihood %.6g)", model, n, why, exp, f)
+	}
+	if res == nil {
+		return fail(fmt.Sprintf("optimiser failed: %v", err))
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return fail(fmt.Sprintf("log-likelihood %g at the end", f))
+	}
+	if worst > gradTolerance || math.IsNaN(worst) {
+		why := fmt.Sprintf("did not converge: stopped with %v after %d iterations, gradient %.3g", res.Status, res.MajorIterations, g)
+		if err != nil {
+			why += fmt.Sprintf(" (%v)", err)
+		}
+		return fail(why)
+	}
+	return optimum{x: res.X, f: f * float64(n), evals: evals}, nil
+}
