@@ -74,15 +74,15 @@ type bgnbdRow struct {
 }
 
 type bgnbdData struct {
-	rows   []bgnbdRow
-	xs     []float64 // distinct x
-	times  []float64 // distinct t_x and T values
-	n      int
-	meanT  float64
-	meanX  float64
-	logAT  []float64 // scratch: log(alpha + times[i])
-	invAT  []float64 // scratch: 1/(alpha + times[i])
-	perX   []xTerms  // scratch: per distinct x
+	rows  []bgnbdRow
+	xs    []float64 // distinct x
+	times []float64 // distinct t_x and T values
+	n     int
+	meanT float64
+	meanX float64
+	logAT []float64 // scratch: log(alpha + times[i])
+	invAT []float64 // scratch: 1/(alpha + times[i])
+	perX  []xTerms  // scratch: per distinct x
 }
 
 type xTerms struct {
