@@ -41,11 +41,13 @@ const (
 	qRejectsByReason   = "rejects_by_reason"
 	qMovers            = "movers"
 	qHeldFiles         = "held_files"
+	qDepartmentShades  = "department_shades"
 )
 
 var queryNames = []string{qPartners, qPartnerMonthly, qPartnerFamilies, qProfileMedians, qRegions, qRegionRollup,
 	qRegionDepartments, qRegionTopPartners, qRegionPlans, qRegionTargets, qRegionMovements, qKPIs, qScorecard,
-	qRejectsByReason, qMovers, qHeldFiles}
+	qRejectsByReason, qMovers, qHeldFiles,
+	qDepartmentShades}
 
 // queries are the parsed query templates by name.
 type queries map[string]*template.Template

@@ -15,6 +15,7 @@ func drawRegion(loc *locale, r regionData, period, created time.Time) ([]byte, e
 	d := newDoc(loc, loc.T("region_report")+" "+name, month+" · "+loc.T("region")+" "+r.Code, created)
 	d.banner(loc.T("region_report"), month, name, loc.T("region")+" "+r.Code)
 	d.regionFigures(r.Rollup)
+	d.regionMap(r.Departments)
 	d.regionDepartments(r.Departments)
 	d.regionTopPartners(r.TopPartners)
 	d.regionPlans(r.Plans)

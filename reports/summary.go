@@ -22,6 +22,7 @@ func drawSummary(loc *locale, s summaryData, created time.Time) ([]byte, error) 
 	d.summaryHeld(s.Held, s.Period)
 	k := s.KPIs
 	d.summaryKPIs(k)
+	d.summaryMaps(s.Departments)
 	d.summaryTransitions(k[0])
 	d.summaryPlans(k)
 	d.summaryScorecard(s.Scorecard)

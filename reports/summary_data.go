@@ -16,6 +16,8 @@ type summaryData struct {
 	Scorecard []scorecardRow
 	Rejects   []rejectCount // most frequent first
 	Movers    []moverRow    // gainers then losers, each largest first
+	// Departments are the maps' figures, by department code.
+	Departments []departmentShade
 }
 
 // kpiSet is one period's kpis by name; a NULL value is a nil pointer.
@@ -74,6 +76,9 @@ func (l *lake) summary(ctx context.Context) (summaryData, error) {
 	d := summaryData{Period: l.start}
 	var err error
 	if d.Held, err = l.heldFiles(ctx); err != nil {
+		return d, err
+	}
+	if d.Departments, err = l.departmentShades(ctx); err != nil {
 		return d, err
 	}
 	for i := range d.KPIs {

