@@ -39,11 +39,11 @@ const (
 
 // summaryMaps draws the choropleth of coverage flags with the overseas
 // departments as insets, and a smaller map of the share of wallet; it
-// returns the view of the coverage map (tests sample its pixels).
-func (d *doc) summaryMaps(deps []departmentShade) (mapView, bool) {
+// returns the views of both maps (tests sample their pixels).
+func (d *doc) summaryMaps(deps []departmentShade) (coverage, share mapView) {
 	m, err := mapdata.France()
 	if err != nil || len(deps) == 0 {
-		return mapView{}, false // the geometry is embedded and tested: only no data lands here
+		return mapView{}, mapView{} // the geometry is embedded and tested: only no data lands here
 	}
 	pdf := d.pdf
 	loc := d.loc
@@ -59,8 +59,8 @@ func (d *doc) summaryMaps(deps []departmentShade) (mapView, bool) {
 	top := pdf.GetY() + 1
 	// The coverage map: the flags, uncovered hatched.
 	cx, cw := margin+insetCol, coverageMapW
-	cov := fitView(m.View, cx, top, cw, summaryMapsH)
-	d.drawMap(m, cov, cx, top, cw, summaryMapsH, func(code string) (shade, bool) { return flagShade(byCode[code].Flag) })
+	coverage = fitView(m.View, cx, top, cw, summaryMapsH)
+	d.drawMap(m, coverage, cx, top, cw, summaryMapsH, func(code string) (shade, bool) { return flagShade(byCode[code].Flag) })
 	for i, dep := range overseas {
 		sh, ok := flagShade(dep.Flag)
 		if !ok {
@@ -73,11 +73,11 @@ func (d *doc) summaryMaps(deps []departmentShade) (mapView, bool) {
 	d.font("B", 8.5, ink)
 	pdf.SetXY(sx, top)
 	pdf.CellFormat(sw, 4, d.tr(mapT(loc, "share_map")), "", 0, "L", false, 0, "")
-	sh := sw * m.View.H() / m.View.W()
-	share := fitView(m.View, sx, top+6, sw, sh)
-	d.drawMap(m, share, sx, top+6, sw, sh, func(code string) (shade, bool) { return shareShade(byCode[code].Share) })
+	shareH := sw * m.View.H() / m.View.W()
+	share = fitView(m.View, sx, top+6, sw, shareH)
+	d.drawMap(m, share, sx, top+6, sw, shareH, func(code string) (shade, bool) { return shareShade(byCode[code].Share) })
 	// Share legend, one class a line under the share map.
-	y := top + 6 + sh + summaryLegendGap
+	y := top + 6 + shareH + summaryLegendGap
 	lower := 0.0
 	for i, c := range sharePalette {
 		text := loc.Percent(lower, 0) + " +"
@@ -101,6 +101,6 @@ func (d *doc) summaryMaps(deps []departmentShade) (mapView, bool) {
 		x = d.legendItem(x, y, sh, flagLabel(loc, f)+" "+loc.Number(float64(count[f]), 0))
 	}
 	d.mapCredit()
-	pdf.SetXY(margin, max(y+6, top+6+sh+summaryLegendGap+6*4.2))
-	return cov, true
+	pdf.SetXY(margin, max(y+6, top+6+shareH+summaryLegendGap+6*4.2))
+	return coverage, share
 }
