@@ -49,13 +49,23 @@ func flagShade(flag string) (shade, bool) {
 	return shade{fill: c, hatch: flag == "uncovered"}, ok
 }
 
+// mapDetail is the shortest line drawn (mm): shorter steps of the outline
+// are merged, which keeps a small map small in the file and quick to draw
+// without a visible change.
+const mapDetail = 0.25
+
 // tracePath makes the rings of s the current path.
 func (d *doc) tracePath(s mapdata.Shape, v mapView) {
 	pdf := d.pdf
 	for _, r := range s.Rings {
-		pdf.MoveTo(v.at(r.Start))
-		for _, g := range r.Segs {
+		lx, ly := v.at(r.Start)
+		pdf.MoveTo(lx, ly)
+		for i, g := range r.Segs {
 			x, y := v.at(g.To)
+			if !g.Cubic && i < len(r.Segs)-1 && math.Abs(x-lx) < mapDetail && math.Abs(y-ly) < mapDetail {
+				continue
+			}
+			lx, ly = x, y
 			if g.Cubic {
 				ax, ay := v.at(g.C1)
 				bx, by := v.at(g.C2)
@@ -93,6 +103,9 @@ func (d *doc) hatch(s mapdata.Shape, v mapView) {
 		pts = append(pts, fpdf.PointType{X: x, Y: y})
 		for _, g := range r.Segs {
 			x, y := v.at(g.To)
+			if last := pts[len(pts)-1]; math.Abs(x-last.X) < mapDetail && math.Abs(y-last.Y) < mapDetail {
+				continue
+			}
 			pts = append(pts, fpdf.PointType{X: x, Y: y})
 		}
 		pdf.ClipPolygon(pts, false)
