@@ -84,8 +84,8 @@ func (d *doc) regionMap(rows []departmentRow) mapView {
 	}
 	// France, the region in the accent colour, the zoom's frame.
 	lx := margin + contentW - locatorW
-	lh := locatorW * m.View.H() / m.View.W()
-	france := fitView(m.View, lx, y, locatorW, lh)
+	lh := locatorW * m.Bounds.H() / m.Bounds.W()
+	france := fitView(m.Bounds, lx, y, locatorW, lh)
 	d.drawMap(m, france, lx, y, locatorW, lh, func(code string) (shade, bool) {
 		_, ok := flags[code]
 		return shade{fill: accent}, ok

@@ -59,7 +59,7 @@ func (d *doc) summaryMaps(deps []departmentShade) (coverage, share mapView) {
 	top := pdf.GetY() + 1
 	// The coverage map: the flags, uncovered hatched.
 	cx, cw := margin+insetCol, coverageMapW
-	coverage = fitView(m.View, cx, top, cw, summaryMapsH)
+	coverage = fitView(m.Bounds, cx, top, cw, summaryMapsH)
 	d.drawMap(m, coverage, cx, top, cw, summaryMapsH, func(code string) (shade, bool) { return flagShade(byCode[code].Flag) })
 	for i, dep := range overseas {
 		sh, ok := flagShade(dep.Flag)
@@ -73,8 +73,8 @@ func (d *doc) summaryMaps(deps []departmentShade) (coverage, share mapView) {
 	d.font("B", 8.5, ink)
 	pdf.SetXY(sx, top)
 	pdf.CellFormat(sw, 4, d.tr(mapT(loc, "share_map")), "", 0, "L", false, 0, "")
-	shareH := sw * m.View.H() / m.View.W()
-	share = fitView(m.View, sx, top+6, sw, shareH)
+	shareH := sw * m.Bounds.H() / m.Bounds.W()
+	share = fitView(m.Bounds, sx, top+6, sw, shareH)
 	d.drawMap(m, share, sx, top+6, sw, shareH, func(code string) (shade, bool) { return shareShade(byCode[code].Share) })
 	// Share legend, one class a line under the share map.
 	y := top + 6 + shareH + summaryLegendGap

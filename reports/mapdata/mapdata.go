@@ -63,6 +63,7 @@ type Shape struct {
 // Map is a set of shapes in a common frame.
 type Map struct {
 	View   Box // the SVG viewBox
+	Bounds Box // the smallest box holding every shape
 	Shapes []Shape
 	byCode map[string]int
 }
@@ -108,6 +109,7 @@ func Parse(file, text string, view Box) (*Map, error) {
 		}
 		s := Shape{Code: f[0], Name: f[1], Rings: rings}
 		s.Box, s.Label = measure(rings)
+		m.Bounds = m.Bounds.Union(s.Box)
 		m.byCode[s.Code] = len(m.Shapes)
 		m.Shapes = append(m.Shapes, s)
 	}
