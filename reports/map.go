@@ -95,8 +95,6 @@ func (d *doc) hatch(s mapdata.Shape, v mapView) {
 	pdf := d.pdf
 	x1, y1 := v.at(s.Box.Min)
 	x2, y2 := v.at(s.Box.Max)
-	pdf.SetDrawColor(mapBorder[0], mapBorder[1], mapBorder[2])
-	pdf.SetLineWidth(0.3)
 	for _, r := range s.Rings {
 		pts := make([]fpdf.PointType, 0, len(r.Segs)+1)
 		x, y := v.at(r.Start)
@@ -109,12 +107,29 @@ func (d *doc) hatch(s mapdata.Shape, v mapView) {
 			pts = append(pts, fpdf.PointType{X: x, Y: y})
 		}
 		pdf.ClipPolygon(pts, false)
-		const step = 1.3
-		for c := x1 - (y2 - y1); c < x2; c += step {
-			pdf.Line(c, y2, c+(y2-y1), y1)
-		}
+		d.hatchLines(x1, y1, x2-x1, y2-y1)
 		pdf.ClipEnd()
 	}
+}
+
+// hatchStep is the horizontal distance between hatching lines (mm).
+const hatchStep = 1.3
+
+// hatchLines draws white diagonal lines over a rectangle, within the
+// current clip.
+func (d *doc) hatchLines(x, y, w, h float64) {
+	d.pdf.SetDrawColor(mapBorder[0], mapBorder[1], mapBorder[2])
+	d.pdf.SetLineWidth(0.3)
+	for c := x - h; c < x+w; c += hatchStep {
+		d.pdf.Line(c, y+h, c+h, y)
+	}
+}
+
+// hatchRect hatches a rectangle.
+func (d *doc) hatchRect(x, y, w, h float64) {
+	d.pdf.ClipRect(x, y, w, h, false)
+	d.hatchLines(x, y, w, h)
+	d.pdf.ClipEnd()
 }
 
 // drawMap paints every shape of m that shows in the page rectangle, each
@@ -145,13 +160,7 @@ func (d *doc) legendBox(x, y float64, sh shade) {
 	pdf.SetFillColor(sh.fill[0], sh.fill[1], sh.fill[2])
 	pdf.Rect(x, y, 3.5, 3, "F")
 	if sh.hatch {
-		pdf.SetDrawColor(mapBorder[0], mapBorder[1], mapBorder[2])
-		pdf.SetLineWidth(0.3)
-		pdf.ClipRect(x, y, 3.5, 3, false)
-		for c := x - 3; c < x+3.5; c += 1.3 {
-			pdf.Line(c, y+3, c+3, y)
-		}
-		pdf.ClipEnd()
+		d.hatchRect(x, y, 3.5, 3)
 	}
 }
 
@@ -174,12 +183,7 @@ func (d *doc) insetBox(x, y, w, h float64, code, name string, sh shade) {
 	pdf.SetFillColor(sh.fill[0], sh.fill[1], sh.fill[2])
 	pdf.Rect(x, y, w, h, "F")
 	if sh.hatch {
-		pdf.ClipRect(x, y, w, h, false)
-		pdf.SetLineWidth(0.3)
-		for c := x - h; c < x+w; c += 1.3 {
-			pdf.Line(c, y+h, c+h, y)
-		}
-		pdf.ClipEnd()
+		d.hatchRect(x, y, w, h)
 	}
 	d.font("B", 6.5, ink)
 	d.centredText(x+w/2, y+h/2+1, code, true)

@@ -16,6 +16,7 @@ import (
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
+	"github.com/channelscope/channelscope/reports/mapdata"
 	"github.com/channelscope/channelscope/synth"
 	_ "github.com/duckdb/duckdb-go/v2"
 )
@@ -138,11 +139,14 @@ func TestReports(t *testing.T) {
 		}
 	}
 	idf := pdftotext(t, filepath.Join(res.Dir, "regions", "11.pdf"))
-	if !strings.Contains(idf, "Île-de-France") {
-		t.Errorf("region 11 lacks Île-de-France:\n%s", idf)
+	for _, frag := range []string{"Île-de-France", "Carte de la région", mapdata.Credit} {
+		if !strings.Contains(idf, frag) {
+			t.Errorf("region 11 lacks %q:\n%s", frag, idf)
+		}
 	}
 	summary := pdftotext(t, filepath.Join(res.Dir, "summary.pdf"))
-	for _, frag := range []string{"Synthèse mensuelle", "octobre 2026", "fidèle"} {
+	for _, frag := range []string{"Synthèse mensuelle", "octobre 2026", "fidèle", "Couverture par département",
+		"Part de portefeuille par département", mapdata.Credit} {
 		if !strings.Contains(summary, frag) {
 			t.Errorf("summary lacks %q", frag)
 		}
