@@ -67,11 +67,7 @@ func (d *doc) regionMap(rows []departmentRow) mapView {
 			pdf.DrawPath("D")
 		}
 		pdf.SetLineJoinStyle("miter")
-		d.font("B", 6.5, ink)
-		for _, s := range shapes {
-			lx, ly := zoom.at(s.Label)
-			d.centredText(lx, ly+1, s.Code, true)
-		}
+		d.regionLabels(shapes, zoom)
 		pdf.ClipEnd()
 	}
 	// Overseas departments: labelled boxes in the zoom's frame.
@@ -108,6 +104,36 @@ func (d *doc) regionMap(rows []departmentRow) mapView {
 	d.mapCredit()
 	pdf.SetXY(margin, y+h+3)
 	return zoom
+}
+
+// regionLabels writes each department's code on its label point, moved
+// up or down when it would cover a code already written (small
+// departments side by side, as around Paris).
+func (d *doc) regionLabels(shapes []mapdata.Shape, v mapView) {
+	d.font("B", 6.5, ink)
+	const h = 2.6 // a plate's height
+	var placed [][4]float64
+	free := func(x, y, w float64) bool {
+		for _, p := range placed {
+			if x-w/2 < p[0]+p[2]/2 && p[0]-p[2]/2 < x+w/2 && y-h < p[1] && p[1]-h < y {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range shapes {
+		x, y := v.at(s.Label)
+		y++
+		w := d.pdf.GetStringWidth(s.Code) + 1
+		for _, dy := range []float64{0, h, -h, 2 * h, -2 * h} {
+			if free(x, y+dy, w) {
+				y += dy
+				break
+			}
+		}
+		placed = append(placed, [4]float64{x, y, w})
+		d.centredText(x, y, s.Code, true)
+	}
 }
 
 // overseasMap draws a region with no shape (overseas) as one labelled
