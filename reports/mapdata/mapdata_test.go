@@ -137,3 +137,24 @@ func TestParseNamesPosition(t *testing.T) {
 		t.Errorf("shapes %v, label %v", codes, m.Shapes[0].Label)
 	}
 }
+
+// Whatever the path data, ParsePath returns rings or a *PathError with a
+// column inside the data, never panics.
+func FuzzParsePath(f *testing.F) {
+	for _, seed := range []string{"m 1,2 3,4 z", "M0 0C1 0 2 1 2 2z", "M.5.5L1e1-2.5", "z", "M 1 2 Q 3 4", "m1-2h3v4Z l1 1", "M1e", "M-.e5"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, d string) {
+		rings, err := ParsePath(d)
+		if err != nil {
+			pe, ok := err.(*PathError)
+			if !ok || pe.Col < 1 || pe.Col > len(d)+1 {
+				t.Fatalf("ParsePath(%q): %v, want a *PathError within the data", d, err)
+			}
+			return
+		}
+		if len(rings) == 0 {
+			t.Fatalf("ParsePath(%q): no ring and no error", d)
+		}
+	})
+}
