@@ -42,9 +42,12 @@ func (l *Lake) LoadShaped(ctx context.Context, conn Execer, period string, month
 
 // LoadShapedBack is LoadShaped of one table reading only the period back
 // months before period: inside the window of months periods, or none.
+// Back 0 reads period itself: the partition a run of period is about to
+// replace (the shape alone before its first publication), so a rerun can
+// compare what it computed with what was published.
 func (l *Lake) LoadShapedBack(ctx context.Context, conn Execer, period string, months, back int, table, shapePrefix string) error {
-	if months < 1 || back < 1 {
-		return fmt.Errorf("load lake %s of %s: %d months, %d back, want at least 1", table, period, months, back)
+	if months < 1 || back < 0 {
+		return fmt.Errorf("load lake %s of %s: %d months, %d back, want at least 1 month and 0 back", table, period, months, back)
 	}
 	at, err := AddMonths(period, -back)
 	if err != nil {

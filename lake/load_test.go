@@ -85,6 +85,14 @@ func TestLoadShaped(t *testing.T) {
 			t.Errorf("%d months, %d back: %q, want %q", c.months, c.back, got, c.want)
 		}
 	}
+	// Zero back is the period itself as published, before a rerun replaces it.
+	if got := readBack(3, 0); got != "no rows" {
+		t.Errorf("0 back, unpublished: %q, want no rows", got)
+	}
+	write("2024-03", "SELECT '2024-03' AS period, CAST(4 AS BIGINT) AS files")
+	if got := readBack(3, 0); got != "2024-03" {
+		t.Errorf("0 back: %q, want 2024-03", got)
+	}
 }
 
 // Lacking names the periods of a window where the source table is

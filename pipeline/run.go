@@ -206,16 +206,19 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 	// that names it (again if a later one names another span: `t` for the
 	// window, `t@N` for the one period N months back). History aggregates a lake written before them lacks
 	// are derived from sales_out (deriveLacking).
-	loaded := map[string]int{} // table: months back it was loaded at (0: the window)
+	loaded := map[string]int{} // table: months back it was loaded at (-1: the window, 0: P as published)
 	prepare := func(ctx context.Context, st Stage) error {
 		var window []string
 		for _, t := range st.Lake {
-			back := st.LakeAt[t]
+			back, one := st.LakeAt[t]
+			if !one {
+				back = -1
+			}
 			if at, ok := loaded[t]; ok && at == back {
 				continue
 			}
 			loaded[t] = back
-			if back > 0 {
+			if back >= 0 {
 				if err := p.lake.LoadShapedBack(ctx, conn, period, p.cfg.HistoryMonths, back, t, ShapePrefix); err != nil {
 					return err
 				}

@@ -31,7 +31,8 @@ type Stage struct {
 	Lake     []string // lake tables read as lake_<table>: earlier periods' partitions
 	// LakeAt holds, for a lake table declared `table@N`, the one period it
 	// reads: N months before P (a stage that needs only last year's scores
-	// should not load two years of them).
+	// should not load two years of them). N = 0 is P itself as published,
+	// before this run replaces it (restatements compare with it).
 	LakeAt map[string]int
 	SQL    string
 	// Statements are the SQL split at top-level semicolons, each with the
@@ -154,7 +155,7 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 					return Stage{}, stageErr(file, i+1, "lake %q: %v", item, err)
 				}
 				st.Lake = append(st.Lake, t)
-				if back > 0 {
+				if back >= 0 {
 					if st.LakeAt == nil {
 						st.LakeAt = map[string]int{}
 					}
@@ -180,15 +181,16 @@ func parseStage(file, name string, number int, data []byte) (Stage, error) {
 	return st, nil
 }
 
-// splitLakeItem reads `table` or `table@N` (N months before P, N >= 1).
+// splitLakeItem reads `table` (back -1: the history window) or `table@N`
+// (N months before P; 0 is P as published before this run).
 func splitLakeItem(item string) (string, int, error) {
 	t, n, ok := strings.Cut(item, "@")
 	if !ok {
-		return t, 0, nil
+		return t, -1, nil
 	}
 	back, err := strconv.Atoi(n)
-	if err != nil || back < 1 {
-		return "", 0, fmt.Errorf("want table@N with N a number of months of at least 1")
+	if err != nil || back < 0 || n != strconv.Itoa(back) {
+		return "", 0, fmt.Errorf("want table@N with N a number of months of at least 0")
 	}
 	return t, back, nil
 }

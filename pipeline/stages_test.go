@@ -80,7 +80,7 @@ func TestLoadStagesErrors(t *testing.T) {
 			"0020_b.sql": "-- version: 1\n-- reads: t\n-- writes: u\nCREATE TABLE u AS SELECT * FROM t;\nDELETE FROM t WHERE x = 1;\n"},
 			"stage 0020_b.sql:5: changes table t, which 0010_a.sql owns"},
 		{"lake span not a number", map[string]string{"0010_a.sql": "-- version: 1\n-- lake: t@x\n"},
-			"stage 0010_a.sql:2: lake \"t@x\": want table@N with N a number of months of at least 1"},
+			"stage 0010_a.sql:2: lake \"t@x\": want table@N with N a number of months of at least 0"},
 		{"lake without shape", map[string]string{
 			"0010_a.sql": "-- version: 1\n-- lake: t\nSELECT * FROM lake_t;\n"},
 			"stage 0010_a.sql: reads lake: t but no prelude (0000_*.sql) declares its shape shape_t"},

@@ -1,5 +1,5 @@
 -- stage: macros
--- version: 2
+-- version: 3
 --
 -- The prelude: runs before every stage, on the same connection. It holds
 -- what several stages share, written once: macros, and the shape of each
@@ -121,3 +121,7 @@ CREATE OR REPLACE TEMP TABLE shape_partner_scores (
 CREATE OR REPLACE TEMP TABLE shape_unknown_resellers (
   period VARCHAR, reseller_key VARCHAR, distributor VARCHAR, name VARCHAR, postcode VARCHAR, city VARCHAR,
   lines BIGINT, amount DECIMAL(38, 2), reason VARCHAR, run_id VARCHAR);
+
+-- The restate stage compares a rerun with the partition it replaces.
+CREATE OR REPLACE TEMP TABLE shape_distributor_totals (
+  period VARCHAR, distributor VARCHAR, lines BIGINT, amount DECIMAL(38, 2), run_id VARCHAR);
