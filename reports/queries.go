@@ -42,11 +42,13 @@ const (
 	qMovers            = "movers"
 	qHeldFiles         = "held_files"
 	qDepartmentShades  = "department_shades"
+	qRestatedCounts    = "restated_counts"
+	qRestatedMovements = "restated_movements"
 )
 
 var queryNames = []string{qPartners, qPartnerMonthly, qPartnerFamilies, qProfileMedians, qRegions, qRegionRollup,
 	qRegionDepartments, qRegionTopPartners, qRegionPlans, qRegionTargets, qRegionMovements, qKPIs, qScorecard,
-	qRejectsByReason, qMovers, qHeldFiles,
+	qRejectsByReason, qMovers, qHeldFiles, qRestatedCounts, qRestatedMovements,
 	qDepartmentShades}
 
 // queries are the parsed query templates by name.

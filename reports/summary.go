@@ -20,6 +20,7 @@ func drawSummary(loc *locale, s summaryData, created time.Time) ([]byte, error) 
 		loc.T("last_month")+colon+loc.Month(s.Period.AddDate(0, -1, 0))+" · "+loc.T("last_year")+colon+loc.Month(s.Period.AddDate(0, -12, 0)))
 	// Held files first: they make every figure below incomplete.
 	d.summaryHeld(s.Held, s.Period)
+	d.summaryRestated(s.Restated) // corrections come before the figures too
 	k := s.KPIs
 	d.summaryKPIs(k)
 	d.summaryMaps(s.Departments)

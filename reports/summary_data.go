@@ -18,6 +18,7 @@ type summaryData struct {
 	Movers    []moverRow    // gainers then losers, each largest first
 	// Departments are the maps' figures, by department code.
 	Departments []departmentShade
+	Restated    restatedData // periods recomputed since the last report (restated.go)
 }
 
 // kpiSet is one period's kpis by name; a NULL value is a nil pointer.
@@ -79,6 +80,9 @@ func (l *lake) summary(ctx context.Context) (summaryData, error) {
 		return d, err
 	}
 	if d.Departments, err = l.departmentShades(ctx); err != nil {
+		return d, err
+	}
+	if d.Restated, err = l.restated(ctx); err != nil {
 		return d, err
 	}
 	for i := range d.KPIs {

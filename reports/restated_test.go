@@ -1,0 +1,121 @@
+package reports_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	channelscope "github.com/channelscope/channelscope"
+	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
+	"github.com/channelscope/channelscope/pipeline"
+	"github.com/channelscope/channelscope/reports"
+)
+
+// The summary of the latest month says which months were recomputed since
+// the last report, why (the changed feed with its sha256 before and after,
+// as the manifests hold them) and what moved; the first report says
+// nothing of it.
+func TestSummaryRestatedSinceLastReport(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{
+		"cs.yaml": "workspace: .\noutput: out\ndistributors:\n  - id: dist\n    name: Dist SA\n" +
+			"    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}\n",
+		"reference/products.csv":    "sku,family,description,list_price,launch_date\nA1,toner,Toner,10.00,2020-01-01\n",
+		"reference/partners.csv":    "partner_id,legal_name,trade_name,siren,siret,vat_id,address,postcode,city\nP1,Client 1 SAS,,,,,,,\n",
+		"reference/sku_aliases.csv": "distributor,distributor_sku,sku\n",
+		"reference/fx_rates.csv":    "month,currency,rate\n",
+	}
+	for _, period := range []string{"2025-01", "2025-02"} {
+		var b strings.Builder
+		b.WriteString("invoice,date,customer,sku,qty,amount\n")
+		for i := range 20 {
+			fmt.Fprintf(&b, "I%d,%s-%02d,Client %d,A1,1,10.00\n", i, period, 1+i, i%3)
+		}
+		files["feeds/"+period+"/dist/sales.csv"] = b.String()
+	}
+	for rel, text := range files {
+		path := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(want int) []*pipeline.Manifest {
+		t.Helper()
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+		if err != nil || len(ms) != want {
+			t.Fatalf("run: %d periods, %v; want %d", len(ms), err, want)
+		}
+		return ms
+	}
+	r, err := reports.New(reports.Options{Output: cfg.Output, Language: "en", BaseCurrency: "EUR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := func() string {
+		t.Helper()
+		res, err := r.Render(context.Background(), "2025-02", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(pdftotext(t, filepath.Join(res.Dir, "summary.pdf"))), " ")
+	}
+	first := run(2)
+	if text := summary(); strings.Contains(text, "Restated") {
+		t.Errorf("first report mentions a restatement:\n%s", text)
+	}
+
+	// January is re-sent with one amount changed: 10.00 -> 12.50.
+	feed := filepath.Join(dir, "feeds", "2025-01", "dist", "sales.csv")
+	sum := func() string {
+		t.Helper()
+		data, err := os.ReadFile(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sha256.Sum256(data)
+		return hex.EncodeToString(s[:])
+	}
+	before := sum()
+	data, _ := os.ReadFile(feed)
+	if err := os.WriteFile(feed, []byte(strings.Replace(string(data), "I0,2025-01-01,Client 0,A1,1,10.00", "I0,2025-01-01,Client 0,A1,1,12.50", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after := sum()
+	again := run(2)
+	text := summary()
+	for _, want := range []string{
+		"Restated since last report",
+		fmt.Sprintf("January 2025: run %s replaces run %s (input changed: feeds/2025-01/dist/sales.csv).", again[0].RunID, first[0].RunID),
+		fmt.Sprintf("feeds/2025-01/dist/sales.csv: sha256 %s…, now %s…", before[:12], after[:12]),
+		fmt.Sprintf("February 2025: run %s replaces run %s (inside the history window of 2025-01, due too).", again[1].RunID, first[1].RunID),
+		"Largest movements",
+		"2025-01 Dist SA dist Sales-out amount €200.00 €202.50 +€2.50",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+}
