@@ -247,6 +247,7 @@ func changes(l lang, f *facts, group string) []string {
 		if len(c.added)+len(c.changed)+len(c.removed)+len(c.stages) == 0 {
 			out = append(out, l.t("window_rerun"))
 		}
+		out = append(out, movedLine(l, f.moved)...)
 	}
 	if len(f.missing) > 0 && group != "stewards" { // the stewards' notice lists them already
 		out = append(out, l.t("incomplete", strings.Join(f.missing, ", ")))

@@ -564,7 +564,9 @@ func TestRestated(t *testing.T) {
 		if !strings.HasPrefix(m.Subject, "Correction: ") || !strings.HasSuffix(m.Subject, " (restated)") {
 			t.Errorf("subject %q", m.Subject)
 		}
-		for _, want := range []string{"This message corrects the one sent on ", "October 2026 was restated: run ", changed} {
+		// what moved, counted from the restatements table
+		for _, want := range []string{"This message corrects the one sent on ", "October 2026 was restated: run ", changed,
+			"moved against the replaced run"} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("%q lacks %q:\n%s", m.Subject, want, m.Text)
 			}

@@ -28,6 +28,7 @@ type facts struct {
 	unknown      int64
 	unknownAmt   float64
 	held         []string
+	moved        *moved // restatements of a restated period (restated.go)
 	missing      []string
 }
 
@@ -98,6 +99,11 @@ func readFacts(ctx context.Context, output, period string) (*facts, error) {
 		return nil, err
 	}
 	f.missing = m.MissingDistributors
+	if m.PreviousRunID != "" {
+		if f.moved, err = readMoved(ctx, db, output, period, m.RunID); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 

@@ -28,6 +28,7 @@ func goldenFacts() *facts {
 		reviewQueue: 17, unknown: 9, unknownAmt: 23456.7,
 		held:    []string{"feeds/2026-10/nordis/broken.csv (most lines rejected)"},
 		missing: []string{"alpinet"},
+		moved:   &moved{partners: 2, distributors: 1, rows: 5},
 	}
 }
 
