@@ -227,7 +227,8 @@ func printRuns(w io.Writer, ms []*pipeline.Manifest) {
 			fmt.Fprintf(w, "note: %s ran without feeds from %s\n", m.Period, strings.Join(m.MissingDistributors, ", "))
 		}
 		if m.Restated && m.Status.Published() {
-			fmt.Fprintf(w, "note: %s restated (%s): replaces run %s\n", m.Period, m.DueReason, m.PreviousRunID)
+			fmt.Fprintf(w, "note: %s restated (%s): replaces run %s; %d figures moved (table restatements)\n",
+				m.Period, m.DueReason, m.PreviousRunID, m.Tables["restatements"])
 		}
 	}
 }
