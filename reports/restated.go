@@ -13,7 +13,7 @@ var restatedLabels = map[string]map[string]string{
 	"en": {
 		"restated_title":    "Restated since last report",
 		"restated_period":   "%s: run %s replaces run %s (%s).",
-		"restated_moved":    "Moved: partners %s, distributors %s; figures %s.",
+		"restated_moved":    "Moved by the latest run: partners %s, distributors %s; figures %s.",
 		"restated_no_move":  "No published figure moved.",
 		"restated_changed":  "%s: sha256 %s, now %s",
 		"restated_added":    "%s: new, sha256 %s",
@@ -31,7 +31,7 @@ var restatedLabels = map[string]map[string]string{
 	"fr": {
 		"restated_title":    "Republié depuis le dernier rapport",
 		"restated_period":   "%s\u00a0: l'exécution %s remplace l'exécution %s (%s).",
-		"restated_moved":    "Ont bougé\u00a0: partenaires %s, distributeurs %s\u00a0; chiffres %s.",
+		"restated_moved":    "Ont bougé à la dernière exécution\u00a0: partenaires %s, distributeurs %s\u00a0; chiffres %s.",
 		"restated_no_move":  "Aucun chiffre publié n'a bougé.",
 		"restated_changed":  "%s\u00a0: sha256 %s, désormais %s",
 		"restated_added":    "%s\u00a0: nouveau, sha256 %s",
@@ -71,28 +71,16 @@ func (d *doc) summaryRestated(r restatedData) {
 		if t, err := time.Parse("2006-01", p.Period); err == nil {
 			month = loc.Month(t)
 		}
-		d.text(fmt.Sprintf(rt(loc, "restated_period"), month, p.RunID, p.PreviousRunID, p.Reason), 8.5)
-		var lines []string
-		for _, f := range p.Files {
-			switch {
-			case f.Before == "":
-				lines = append(lines, fmt.Sprintf(rt(loc, "restated_added"), f.Path, short(f.After)))
-			case f.After == "":
-				lines = append(lines, fmt.Sprintf(rt(loc, "restated_removed"), f.Path, short(f.Before)))
-			default:
-				lines = append(lines, fmt.Sprintf(rt(loc, "restated_changed"), f.Path, short(f.Before), short(f.After)))
+		for _, r := range p.Runs {
+			d.text(fmt.Sprintf(rt(loc, "restated_period"), month, r.RunID, r.PreviousRunID, r.Reason), 8.5)
+			for _, l := range runLines(loc, r) {
+				d.text("   "+l, 7.5)
 			}
 		}
-		if len(p.Stages) > 0 {
-			lines = append(lines, fmt.Sprintf(rt(loc, "restated_stages"), strings.Join(p.Stages, ", ")))
-		}
 		if p.Rows == 0 {
-			lines = append(lines, rt(loc, "restated_no_move"))
+			d.text("   "+rt(loc, "restated_no_move"), 7.5)
 		} else {
-			lines = append(lines, fmt.Sprintf(rt(loc, "restated_moved"), count(p.Partners), count(p.Distributors), count(p.Rows)))
-		}
-		for _, l := range lines {
-			d.text("   "+l, 7.5)
+			d.text("   "+fmt.Sprintf(rt(loc, "restated_moved"), count(p.Partners), count(p.Distributors), count(p.Rows)), 7.5)
 		}
 	}
 	if len(r.Movements) > 0 {
@@ -110,6 +98,26 @@ func (d *doc) summaryRestated(r restatedData) {
 			rt(loc, "restated_after"), loc.T("change")}, cells, []float64{0.09, 0.22, 0.09, 0.21, 0.14, 0.14, 0.11}, "LLLLRRR", -1, nil)
 	}
 	d.text(rt(loc, "restated_where"), 7)
+}
+
+// runLines says what a restating run changed: each input with its sha256
+// before and after, and the SQL stages.
+func runLines(loc *locale, r restatingRun) []string {
+	var lines []string
+	for _, f := range r.Files {
+		switch {
+		case f.Before == "":
+			lines = append(lines, fmt.Sprintf(rt(loc, "restated_added"), f.Path, short(f.After)))
+		case f.After == "":
+			lines = append(lines, fmt.Sprintf(rt(loc, "restated_removed"), f.Path, short(f.Before)))
+		default:
+			lines = append(lines, fmt.Sprintf(rt(loc, "restated_changed"), f.Path, short(f.Before), short(f.After)))
+		}
+	}
+	if len(r.Stages) > 0 {
+		lines = append(lines, fmt.Sprintf(rt(loc, "restated_stages"), strings.Join(r.Stages, ", ")))
+	}
+	return lines
 }
 
 // short abridges a sha256 for the page.

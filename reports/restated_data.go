@@ -23,13 +23,21 @@ type restatedData struct {
 	Movements []restatedRow // largest numeric movements first, then class changes
 }
 
-// restatedPeriod is a period whose latest run replaced a published one.
+// restatedPeriod is a period whose runs since the last report replaced
+// published ones, oldest first. Its restatements partition holds what the
+// latest moved against the one before: the counts are of that run.
 type restatedPeriod struct {
-	Period, RunID, PreviousRunID string
-	Reason                       string        // the manifest's due reason
-	Files                        []changedFile // inputs that differ from the replaced run's
-	Stages                       []string      // SQL stages that differ
-	Partners, Distributors, Rows int64         // what moved, from restatements
+	Period                       string
+	Runs                         []restatingRun
+	Partners, Distributors, Rows int64 // what the latest run moved, from restatements
+}
+
+// restatingRun is one run that replaced a published run of the period.
+type restatingRun struct {
+	RunID, PreviousRunID string
+	Reason               string        // the manifest's due reason
+	Files                []changedFile // inputs that differ from the replaced run's
+	Stages               []string      // SQL stages that differ
 }
 
 // changedFile is an input of a restated period with its sha256 in the
@@ -47,9 +55,11 @@ type restatedRow struct {
 }
 
 // restated finds the periods restated since the last report: up to this
-// one, whose latest published run replaced another and finished after the
-// first published run of the month before (that run made the last
-// report) and no later than this period's own run.
+// one, with the published runs that replaced another and finished after
+// the first published run of the month before (that run made the last
+// report) and no later than this period's own run. Two restatements of a
+// month between reports (a re-sent feed, then a steward's decision) are
+// both named.
 func (l *lake) restated(ctx context.Context) (restatedData, error) {
 	var d restatedData
 	output := l.lake.Dir()
@@ -79,23 +89,31 @@ func (l *lake) restated(ctx context.Context) (restatedData, error) {
 		if err != nil {
 			return d, fmt.Errorf("runs of %s: %w", period, err)
 		}
-		m := pipeline.LastSuccess(ms)
-		if m == nil || m.PreviousRunID == "" || !m.FinishedAt.After(since) || m.FinishedAt.After(this.FinishedAt) {
+		p := restatedPeriod{Period: period}
+		latest := ""
+		for _, m := range ms { // oldest first
+			if !m.Status.Published() || m.DryRun || m.PreviousRunID == "" || !m.FinishedAt.After(since) || m.FinishedAt.After(this.FinishedAt) {
+				continue
+			}
+			r := restatingRun{RunID: m.RunID, PreviousRunID: m.PreviousRunID, Reason: m.DueReason}
+			var old *pipeline.Manifest
+			for _, o := range ms {
+				if o.RunID == m.PreviousRunID {
+					old = o
+				}
+			}
+			r.Files = changedFiles(old, m)
+			if m.Changes != nil {
+				r.Stages = m.Changes.StagesChanged
+			}
+			p.Runs = append(p.Runs, r)
+			latest = m.RunID
+		}
+		if latest == "" {
 			continue
 		}
-		p := restatedPeriod{Period: period, RunID: m.RunID, PreviousRunID: m.PreviousRunID, Reason: m.DueReason}
-		var old *pipeline.Manifest
-		for _, o := range ms {
-			if o.RunID == m.PreviousRunID {
-				old = o
-			}
-		}
-		p.Files = changedFiles(old, m)
-		if m.Changes != nil {
-			p.Stages = m.Changes.StagesChanged
-		}
 		d.Periods = append(d.Periods, p)
-		runs = append(runs, m.RunID)
+		runs = append(runs, latest)
 	}
 	if len(runs) == 0 {
 		return d, nil
@@ -111,7 +129,7 @@ func (l *lake) restated(ctx context.Context) (restatedData, error) {
 		if err := rows.Scan(&run, &partners, &distributors, &n); err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(d.Periods, func(p restatedPeriod) bool { return p.RunID == run }); i >= 0 {
+		if i := slices.IndexFunc(d.Periods, func(p restatedPeriod) bool { return p.Runs[len(p.Runs)-1].RunID == run }); i >= 0 {
 			d.Periods[i].Partners, d.Periods[i].Distributors, d.Periods[i].Rows = partners, distributors, n
 		}
 		return nil

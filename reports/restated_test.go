@@ -21,7 +21,7 @@ import (
 // The summary of the latest month says which months were recomputed since
 // the last report, why (the changed feed with its sha256 before and after,
 // as the manifests hold them) and what moved; the first report says
-// nothing of it.
+// nothing of it. A month re-sent twice names both runs.
 func TestSummaryRestatedSinceLastReport(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
@@ -98,24 +98,53 @@ func TestSummaryRestatedSinceLastReport(t *testing.T) {
 		s := sha256.Sum256(data)
 		return hex.EncodeToString(s[:])
 	}
-	before := sum()
-	data, _ := os.ReadFile(feed)
-	if err := os.WriteFile(feed, []byte(strings.Replace(string(data), "I0,2025-01-01,Client 0,A1,1,10.00", "I0,2025-01-01,Client 0,A1,1,12.50", 1)), 0o644); err != nil {
-		t.Fatal(err)
+	change := func(from, to string) {
+		t.Helper()
+		data, err := os.ReadFile(feed)
+		if err != nil || !strings.Contains(string(data), from) {
+			t.Fatalf("%s lacks %q: %v", feed, from, err)
+		}
+		if err := os.WriteFile(feed, []byte(strings.Replace(string(data), from, to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	after := sum()
+	sum0 := sum()
+	change("I0,2025-01-01,Client 0,A1,1,10.00", "I0,2025-01-01,Client 0,A1,1,12.50")
+	sum1 := sum()
 	again := run(2)
 	text := summary()
 	for _, want := range []string{
 		"Restated since last report",
 		fmt.Sprintf("January 2025: run %s replaces run %s (input changed: feeds/2025-01/dist/sales.csv).", again[0].RunID, first[0].RunID),
-		fmt.Sprintf("feeds/2025-01/dist/sales.csv: sha256 %s…, now %s…", before[:12], after[:12]),
+		fmt.Sprintf("feeds/2025-01/dist/sales.csv: sha256 %s…, now %s…", sum0[:12], sum1[:12]),
 		fmt.Sprintf("February 2025: run %s replaces run %s (inside the history window of 2025-01, due too).", again[1].RunID, first[1].RunID),
+		"Moved by the latest run: partners", "distributors 1; figures",
 		"Largest movements",
 		"2025-01 Dist SA dist Sales-out amount €200.00 €202.50 +€2.50",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
+	}
+
+	// Re-sent once more before the next report: both runs are named, the
+	// movements are the latest run's.
+	change("I1,2025-01-02,Client 1,A1,1,10.00", "I1,2025-01-02,Client 1,A1,1,11.00")
+	sum2 := sum()
+	third := run(2)
+	text = summary()
+	for _, want := range []string{
+		fmt.Sprintf("January 2025: run %s replaces run %s (input changed: feeds/2025-01/dist/sales.csv).", again[0].RunID, first[0].RunID),
+		fmt.Sprintf("feeds/2025-01/dist/sales.csv: sha256 %s…, now %s…", sum0[:12], sum1[:12]),
+		fmt.Sprintf("January 2025: run %s replaces run %s (input changed: feeds/2025-01/dist/sales.csv).", third[0].RunID, again[0].RunID),
+		fmt.Sprintf("feeds/2025-01/dist/sales.csv: sha256 %s…, now %s…", sum1[:12], sum2[:12]),
+		"2025-01 Dist SA dist Sales-out amount €202.50 €203.50 +€1.00",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary after a second restatement lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "+€2.50") {
+		t.Errorf("summary shows the movement of a replaced run:\n%s", text)
 	}
 }
