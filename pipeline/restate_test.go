@@ -116,6 +116,16 @@ ORDER BY period, measure`)
 			t.Errorf("restatements of %s, not rerun:\n%s", p, got)
 		}
 	}
+	// Published with the period, in the manifest of its run.
+	for i, rows := range []int64{3, 1} {
+		m := ms[i]
+		i := slices.IndexFunc(m.Outputs, func(d pipeline.Digest) bool {
+			return d.Path == "parquet/restatements/period="+m.Period+"/part-0.parquet"
+		})
+		if i < 0 || m.Outputs[i].Rows != rows || m.Tables["restatements"] != rows {
+			t.Errorf("manifest of %s: restatements not among its outputs with %d rows: %+v", m.Period, rows, m.Outputs)
+		}
+	}
 }
 
 // changeAmount adds 1.00 to the column of line lineNo (1: the header) of
