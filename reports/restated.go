@@ -77,9 +77,11 @@ func (d *doc) summaryRestated(r restatedData) {
 				d.text("   "+l, 7.5)
 			}
 		}
-		if p.Rows == 0 {
+		switch {
+		case !p.Counted: // published before restatements existed: unknown
+		case p.Rows == 0:
 			d.text("   "+rt(loc, "restated_no_move"), 7.5)
-		} else {
+		default:
 			d.text("   "+fmt.Sprintf(rt(loc, "restated_moved"), count(p.Partners), count(p.Distributors), count(p.Rows)), 7.5)
 		}
 	}

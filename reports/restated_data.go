@@ -30,6 +30,7 @@ type restatedPeriod struct {
 	Period                       string
 	Runs                         []restatingRun
 	Partners, Distributors, Rows int64 // what the latest run moved, from restatements
+	Counted                      bool  // the period has a restatements partition (not a lake from before it)
 }
 
 // restatingRun is one run that replaced a published run of the period.
@@ -112,6 +113,8 @@ func (l *lake) restated(ctx context.Context) (restatedData, error) {
 		if latest == "" {
 			continue
 		}
+		_, err = l.lake.Files("restatements", period)
+		p.Counted = err == nil
 		d.Periods = append(d.Periods, p)
 		runs = append(runs, latest)
 	}
