@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -110,18 +112,24 @@ func newBGNBDData(cs []Customer) (*bgnbdData, error) {
 		}
 		return i
 	}
-	type key struct{ x, tx, tt int32 }
-	rowIdx := map[key]int{}
+	// Customers without repeat purchases differ only by T and are the
+	// bulk: one row per T. The others rarely share a triple; a map over
+	// them would cost more than it saves.
+	zeroRow := map[int32]int{}
 	for _, c := range cs {
 		if err := checkCustomer(c); err != nil {
 			return nil, fmt.Errorf("fit BG/NBD: %w", err)
 		}
-		k := key{idx(xIdx, &d.xs, c.X), idx(tIdx, &d.times, c.Tx), idx(tIdx, &d.times, c.T)}
-		if i, ok := rowIdx[k]; ok {
-			d.rows[i].w++
+		tt := idx(tIdx, &d.times, c.T)
+		if c.X == 0 {
+			if i, ok := zeroRow[tt]; ok {
+				d.rows[i].w++
+			} else {
+				zeroRow[tt] = len(d.rows)
+				d.rows = append(d.rows, bgnbdRow{x: idx(xIdx, &d.xs, 0), tx: tt, tt: tt, w: 1})
+			}
 		} else {
-			rowIdx[k] = len(d.rows)
-			d.rows = append(d.rows, bgnbdRow{x: k.x, tx: k.tx, tt: k.tt, w: 1})
+			d.rows = append(d.rows, bgnbdRow{x: idx(xIdx, &d.xs, c.X), tx: idx(tIdx, &d.times, c.Tx), tt: tt, w: 1})
 		}
 		d.meanT += c.T
 		d.meanX += c.X
@@ -180,20 +188,63 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 		d.logAT[i] = math.Log(alpha + v)
 		d.invAT[i] = 1 / (alpha + v)
 	}
+	sums := d.sumRowsParallel(r, alpha, a, grad != nil)
+	ll, gr, gal, ga, gb := sums[0], sums[1], sums[2], sums[3], sums[4]
+	n := float64(d.n)
+	if grad != nil {
+		grad[0] = gr * r / n
+		grad[1] = gal * alpha / n
+		grad[2] = ga * a / n
+		grad[3] = gb * b / n
+	}
+	return ll / n
+}
+
+// parallelRows is the number of rows from which the sum is split across
+// the processors: below it, starting goroutines costs more than it saves.
+const parallelRows = 20000
+
+// sumRowsParallel sums the rows' log-likelihood and gradient terms over
+// GOMAXPROCS goroutines.
+func (d *bgnbdData) sumRowsParallel(r, alpha, a float64, withGrad bool) [5]float64 {
+	parts := min(runtime.GOMAXPROCS(0), len(d.rows)/parallelRows+1)
+	if parts <= 1 {
+		return d.sumRows(d.rows, r, alpha, a, withGrad)
+	}
+	res := make([][5]float64, parts)
+	var wg sync.WaitGroup
+	size := (len(d.rows) + parts - 1) / parts
+	for i := range parts {
+		chunk := d.rows[i*size : min((i+1)*size, len(d.rows))]
+		wg.Go(func() { res[i] = d.sumRows(chunk, r, alpha, a, withGrad) })
+	}
+	wg.Wait()
+	var total [5]float64
+	for _, p := range res { // in a fixed order: the same sum every time
+		for j := range total {
+			total[j] += p[j]
+		}
+	}
+	return total
+}
+
+// sumRows sums over rows the log-likelihood and the gradient terms in r,
+// alpha, a, b (before the chain rule to log-parameters).
+func (d *bgnbdData) sumRows(rows []bgnbdRow, r, alpha, a float64, withGrad bool) [5]float64 {
 	var ll, gr, gal, ga, gb float64
-	for _, row := range d.rows {
+	for _, row := range rows {
 		t := &d.perX[row.x]
 		x := d.xs[row.x]
 		rx := r + x
 		lT := d.logAT[row.tt]
-		a3 := -rx * lT
-		l := t.lg + a3
+		l := t.lg - rx*lT
 		var w float64 // the share of the "dropped out after t_x" term
 		if t.hasX {
 			dd := t.logAB - rx*(d.logAT[row.tx]-lT)
 			if dd > 0 { // log1p(e^D) without overflow
-				l += dd + math.Log1p(math.Exp(-dd))
-				w = 1 / (1 + math.Exp(-dd))
+				e := math.Exp(-dd)
+				l += dd + math.Log1p(e)
+				w = 1 / (1 + e)
 			} else {
 				e := math.Exp(dd)
 				l += math.Log1p(e)
@@ -201,7 +252,7 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 			}
 		}
 		ll += row.w * l
-		if grad != nil {
+		if withGrad {
 			gr += row.w * (t.dr - (1-w)*lT - w*d.logAT[row.tx])
 			gal += row.w * (r/alpha - rx*((1-w)*d.invAT[row.tt]+w*d.invAT[row.tx]))
 			if t.hasX {
@@ -213,14 +264,7 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 			}
 		}
 	}
-	n := float64(d.n)
-	if grad != nil {
-		grad[0] = gr * r / n
-		grad[1] = gal * alpha / n
-		grad[2] = ga * a / n
-		grad[3] = gb * b / n
-	}
-	return ll / n
+	return [5]float64{ll, gr, gal, ga, gb}
 }
 
 func lgamma(x float64) float64 {
