@@ -1,6 +1,7 @@
 package outlook
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 )
@@ -22,11 +23,21 @@ type BGNBDReport struct {
 	N      int     `json:"n"`
 }
 
+// Model is the fitted model the report shows.
+func (r BGNBDReport) Model() BGNBD {
+	return BGNBD{R: r.R, Alpha: r.Alpha, A: r.A, B: r.B, LogLik: r.LogLik, N: r.N}
+}
+
 type GammaGammaReport struct {
 	P float64 `json:"p"`
 	Q float64 `json:"q"`
 	V float64 `json:"v"`
 	N int     `json:"n"`
+}
+
+// Model is the fitted model the report shows.
+func (r GammaGammaReport) Model() GammaGamma {
+	return GammaGamma{P: r.P, Q: r.Q, V: r.V, N: r.N}
 }
 
 // HoldoutReport compares the forecast for the holdout with what happened.
@@ -49,6 +60,29 @@ type HoldoutReport struct {
 	NaivePurchases float64 `json:"naive_predicted_purchases"`
 	RMSE           float64 `json:"rmse"`
 	NaiveRMSE      float64 `json:"naive_rmse"`
+	// AUCAliveRepeat is auc_alive among the customers with a repeat
+	// purchase: p_alive is 1 by construction for the others (BG/NBD lets a
+	// customer drop out only after a repeat purchase), which are also the
+	// least likely to buy, so over everyone p_alive ranks badly.
+	AUCAliveRepeat float64 `json:"auc_alive_repeat"`
+}
+
+// MarshalJSON writes an AUC that does not exist (nobody, or everybody,
+// bought in the holdout) as null: JSON has no NaN.
+func (h HoldoutReport) MarshalJSON() ([]byte, error) {
+	type plain HoldoutReport // without this method
+	nullable := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(struct {
+		plain
+		AUCExpected *float64 `json:"auc_expected"`
+		AUCAlive    *float64 `json:"auc_alive"`
+		AUCRepeat   *float64 `json:"auc_alive_repeat"`
+	}{plain(h), nullable(h.AUCExpected), nullable(h.AUCAlive), nullable(h.AUCAliveRepeat)})
 }
 
 // Backtest fits both models on the panel's calibration and, when the panel
@@ -115,6 +149,16 @@ func Evaluate(m BGNBD, p Panel) (HoldoutReport, error) {
 		return HoldoutReport{}, fmt.Errorf("evaluate: %w", err)
 	}
 	if h.AUCAlive, err = AUC(alive, bought); err != nil {
+		return HoldoutReport{}, fmt.Errorf("evaluate: %w", err)
+	}
+	var aliveR []float64
+	var boughtR []bool
+	for i, c := range p.Customers {
+		if c.X > 0 {
+			aliveR, boughtR = append(aliveR, alive[i]), append(boughtR, bought[i])
+		}
+	}
+	if h.AUCAliveRepeat, err = AUC(aliveR, boughtR); err != nil {
 		return HoldoutReport{}, fmt.Errorf("evaluate: %w", err)
 	}
 	return h, nil

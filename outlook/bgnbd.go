@@ -347,13 +347,29 @@ func (m BGNBD) MeanDropout() float64 { return m.A / (m.A + m.B) }
 // A converged fit can be one: the likelihood is highest in a limit.
 func (m BGNBD) Notes() []string {
 	var notes []string
+	explained := map[string]bool{}
 	if d := m.MeanDropout(); d < 1e-3 {
 		notes = append(notes, fmt.Sprintf("the dropout goes to zero (mean dropout per purchase a/(a+b) = %.2g): "+
 			"the history shows no customer stopping for good, so p_alive is near 1 for everyone and does not rank customers; expected purchases still do", d))
+		explained["a"], explained["b"] = true, true
 	}
 	if m.R > 1e4 && m.Alpha > 1e4 {
 		notes = append(notes, fmt.Sprintf("r and alpha without bound (r %.3g, alpha %.3g): every customer seems to buy at the same rate r/alpha = %.3g per unit",
 			m.R, m.Alpha, m.R/m.Alpha))
+		explained["r"], explained["alpha"] = true, true
+	}
+	return append(notes, boundaryNotes(explained, []string{"r", "alpha", "a", "b"}, []float64{m.R, m.Alpha, m.A, m.B})...)
+}
+
+// boundaryNotes names the parameters far at an end of their range that no
+// specific note explained.
+func boundaryNotes(explained map[string]bool, names []string, values []float64) []string {
+	var notes []string
+	for i, name := range names {
+		if v := values[i]; !explained[name] && (v < 1e-5 || v > 1e5) {
+			notes = append(notes, fmt.Sprintf("parameter %s = %.3g is at an end of its range: the fit is a limit of the model "+
+				"(too few customers, or a history the model does not describe); treat its figures with care", name, v))
+		}
 	}
 	return notes
 }

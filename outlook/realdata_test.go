@@ -244,6 +244,4 @@ func TestUCIChristmas(t *testing.T) {
 	}
 }
 
-func m(r Report) BGNBD {
-	return BGNBD{R: r.BGNBD.R, Alpha: r.BGNBD.Alpha, A: r.BGNBD.A, B: r.BGNBD.B}
-}
+func m(r Report) BGNBD { return r.BGNBD.Model() }

@@ -61,6 +61,12 @@ type Panel struct {
 	Holdout []float64
 	// HoldoutLength is the holdout's length in units (0 without a holdout).
 	HoldoutLength float64
+	// What the panel leaves out, so that a caller can account for every
+	// transaction: transactions after the last end (the holdout's, or the
+	// calibration's without one), customer-days whose net amount is
+	// negative (returns only), and customers whose first purchase falls
+	// after the calibration end.
+	AfterEnd, ReturnDays, LateCustomers int
 }
 
 // Summarize folds transactions into the calibration summary of each
@@ -90,26 +96,31 @@ func Summarize(txs []Transaction, calibrationEnd, holdoutEnd time.Time, unit Uni
 		day int64
 	}
 	net := map[custDay]float64{}
+	afterEnd := 0
 	for _, t := range txs {
 		if t.CustomerID == "" {
 			return Panel{}, errors.New("summarize: a transaction without customer")
 		}
 		d := dayNumber(t.Time)
 		if d > holdEnd {
+			afterEnd++
 			continue
 		}
 		net[custDay{t.CustomerID, d}] += t.Amount
 	}
 	days := make([]custDay, 0, len(net))
+	returnDays := 0
 	for k, v := range net {
 		if v >= 0 {
 			days = append(days, k)
+		} else {
+			returnDays++
 		}
 	}
 	slices.SortFunc(days, func(a, b custDay) int {
 		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.day, b.day))
 	})
-	p := Panel{}
+	p := Panel{AfterEnd: afterEnd, ReturnDays: returnDays}
 	if hasHoldout {
 		p.HoldoutLength = float64(holdEnd-calEnd) / unit.Days()
 	}
@@ -137,6 +148,8 @@ func Summarize(txs []Transaction, calibrationEnd, holdoutEnd time.Time, unit Uni
 			}
 			p.Customers = append(p.Customers, c)
 			p.Holdout = append(p.Holdout, hold)
+		} else {
+			p.LateCustomers++
 		}
 		i = j
 	}

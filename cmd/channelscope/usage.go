@@ -31,6 +31,7 @@ func commands() []command {
 		{name: "stages", summary: "list SQL stages with version and checksum", run: cmdStages},
 		{name: "review", summary: "the steward's page: decide the review queue and unknown resellers", run: cmdReview},
 		{name: "onboard", operands: "FILE", summary: "propose a distributor layout from a sample feed", run: cmdOnboard},
+		{name: "forecast", summary: "fit the outlook models on a CSV of transactions, backtest on a holdout (JSON)", run: cmdForecast},
 	}
 }
 
