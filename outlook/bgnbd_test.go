@@ -138,3 +138,46 @@ func TestMaximizeFails(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestExpectedPurchasesReference compares with equation 10 evaluated at 30
+// digits by mpmath (hyp2f1 of the untransformed parameters), including the
+// hard corners: a+b < 1 with x = 0 (the hypergeometric's c is negative),
+// a dropout near zero (a fit on UCI), and x = 300.
+func TestExpectedPurchasesReference(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		m    BGNBD
+		c    Customer
+		t    float64
+		want float64
+	}{
+		{BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}, Customer{X: 0, T: 38.86}, 39, 0.194786550387155},
+		{BGNBD{R: 0.5, Alpha: 2, A: 0.3, B: 0.4}, Customer{X: 0, T: 30}, 52, 0.592565327417738},
+		{BGNBD{R: 0.5, Alpha: 2, A: 0.3, B: 0.4}, Customer{X: 1, Tx: 3, T: 30}, 52, 0.148412980192185},
+		{BGNBD{R: 0.7442, Alpha: 9.047, A: 1.3e-5, B: 1960.57}, Customer{X: 5, Tx: 20, T: 30}, 13, 1.91242852824615},
+		{BGNBD{R: 0.7442, Alpha: 9.047, A: 1.3e-5, B: 1960.57}, Customer{X: 0, T: 30}, 13, 0.247768073894974},
+		{BGNBD{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.43}, Customer{X: 300, Tx: 103, T: 104}, 52, 117.746427300641},
+		{BGNBD{R: 1.2, Alpha: 0.5, A: 0.2, B: 0.1}, Customer{X: 0, T: 100}, 200, 1.18869944661227},
+	}
+	for _, tt := range tests {
+		if got := tt.m.ExpectedPurchases(tt.c, tt.t); !(math.Abs(got-tt.want) <= 1e-9*tt.want) {
+			t.Errorf("%+v %+v t=%g: %.15g, want %.15g", tt.m, tt.c, tt.t, got, tt.want)
+		}
+	}
+}
+
+func TestExpectedPurchasesNew(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		m       BGNBD
+		t, want float64
+	}{
+		{cdnowFit, 39, 1.1950518784095}, // mpmath, 30 digits
+		{BGNBD{R: 0.5, Alpha: 2, A: 0.3, B: 0.4}, 52, 4.39779421499331},
+		{cdnowFit, 0, 0},
+	} {
+		if got := tt.m.ExpectedPurchasesNew(tt.t); math.Abs(got-tt.want) > 1e-9*math.Max(tt.want, 1) {
+			t.Errorf("%+v t=%g: %.15g, want %.15g", tt.m, tt.t, got, tt.want)
+		}
+	}
+}
