@@ -205,22 +205,28 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 const parallelRows = 20000
 
 // sumRowsParallel sums the rows' log-likelihood and gradient terms over
-// GOMAXPROCS goroutines.
-func (d *bgnbdData) sumRowsParallel(r, alpha, a float64, withGrad bool) [5]float64 {
-	parts := min(runtime.GOMAXPROCS(0), len(d.rows)/parallelRows+1)
+// the processors.
+func (d *bgnbdData) sumRowsParallel(r, alpha, a float64, withGrad bool) []float64 {
+	return splitSum(len(d.rows), func(lo, hi int) []float64 { return d.sumRows(d.rows[lo:hi], r, alpha, a, withGrad) })
+}
+
+// splitSum adds up part(lo, hi) over [0, n) cut into GOMAXPROCS pieces run
+// in parallel (one piece below parallelRows), in a fixed order so that the
+// same input gives the same sum.
+func splitSum[S ~[]float64](n int, part func(lo, hi int) S) S {
+	parts := min(runtime.GOMAXPROCS(0), n/parallelRows+1)
 	if parts <= 1 {
-		return d.sumRows(d.rows, r, alpha, a, withGrad)
+		return part(0, n)
 	}
-	res := make([][5]float64, parts)
+	res := make([]S, parts)
 	var wg sync.WaitGroup
-	size := (len(d.rows) + parts - 1) / parts
+	size := (n + parts - 1) / parts
 	for i := range parts {
-		chunk := d.rows[i*size : min((i+1)*size, len(d.rows))]
-		wg.Go(func() { res[i] = d.sumRows(chunk, r, alpha, a, withGrad) })
+		wg.Go(func() { res[i] = part(i*size, min((i+1)*size, n)) })
 	}
 	wg.Wait()
-	var total [5]float64
-	for _, p := range res { // in a fixed order: the same sum every time
+	total := make(S, len(res[0]))
+	for _, p := range res {
 		for j := range total {
 			total[j] += p[j]
 		}
@@ -230,7 +236,7 @@ func (d *bgnbdData) sumRowsParallel(r, alpha, a float64, withGrad bool) [5]float
 
 // sumRows sums over rows the log-likelihood and the gradient terms in r,
 // alpha, a, b (before the chain rule to log-parameters).
-func (d *bgnbdData) sumRows(rows []bgnbdRow, r, alpha, a float64, withGrad bool) [5]float64 {
+func (d *bgnbdData) sumRows(rows []bgnbdRow, r, alpha, a float64, withGrad bool) []float64 {
 	var ll, gr, gal, ga, gb float64
 	for _, row := range rows {
 		t := &d.perX[row.x]
@@ -264,7 +270,7 @@ func (d *bgnbdData) sumRows(rows []bgnbdRow, r, alpha, a float64, withGrad bool)
 			}
 		}
 	}
-	return [5]float64{ll, gr, gal, ga, gb}
+	return []float64{ll, gr, gal, ga, gb}
 }
 
 func lgamma(x float64) float64 {

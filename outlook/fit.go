@@ -9,8 +9,27 @@ import (
 )
 
 // gradTolerance is the largest gradient component (of the mean
-// log-likelihood per customer, in log-parameters) accepted as converged.
-const gradTolerance = 1e-5
+// log-likelihood per customer, in log-parameters) accepted as converged:
+// moving a parameter by a factor e then changes the log-likelihood by less
+// than 1e-4 per customer.
+const gradTolerance = 1e-4
+
+// limitTolerance replaces it when a parameter has gone to a limit of the
+// model (below 1e-5 or above 1e5): along such a ridge the gradient decays
+// only slowly and the line search runs out of floating-point precision
+// before it reaches 1e-4, though the likelihood no longer changes. Such a
+// fit is accepted, and the models' Notes say it is a limit.
+const limitTolerance = 1e-3
+
+// atLimit says whether a log-parameter has gone to a limit.
+func atLimit(logParams []float64) bool {
+	for _, v := range logParams {
+		if math.Abs(v) > math.Log(1e5) {
+			return true
+		}
+	}
+	return false
+}
 
 type optimum struct {
 	x     []float64 // log-parameters
@@ -53,20 +72,33 @@ func maximize(model string, n int, start []float64, ll func(p, grad []float64) f
 		},
 	}
 	settings := &optimize.Settings{
-		GradientThreshold: gradTolerance / 10,
+		GradientThreshold: 1e-6, // as far as it goes; the acceptance is below
 		MajorIterations:   500,
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Iterations: 20},
 	}
 	// On a flat ridge (a dropout going to zero: b grows without bound) the
 	// line search can give up short of the tolerance; BFGS restarted from
-	// where it stopped, with a fresh Hessian estimate, gets there.
+	// where it stopped, with a fresh Hessian estimate, mostly gets there,
+	// and a Nelder-Mead pass (no line search) moves it on when not.
+	methods := []func() optimize.Method{
+		func() optimize.Method { return &optimize.BFGS{} },
+		func() optimize.Method { return &optimize.BFGS{} },
+		func() optimize.Method { return &optimize.NelderMead{} },
+		func() optimize.Method { return &optimize.BFGS{} },
+	}
 	var res *optimize.Result
 	var err error
 	var g []float64
 	var f, worst float64
 	evals := 0
-	for attempt := 0; attempt < 4; attempt++ {
-		res, err = optimize.Minimize(p, start, settings, &optimize.BFGS{})
+	// stalled: at a limit, a whole pass gained nothing (1e-9 per customer):
+	// the likelihood's supremum is at infinity and it is there to
+	// floating-point precision, even if the gradient still reads above the
+	// tolerance.
+	stalled := false
+	prevF := math.Inf(-1)
+	for _, method := range methods {
+		res, err = optimize.Minimize(p, start, settings, method())
 		if res == nil {
 			break
 		}
@@ -77,10 +109,11 @@ func maximize(model string, n int, start []float64, ll func(p, grad []float64) f
 		for _, v := range g {
 			worst = math.Max(worst, math.Abs(v))
 		}
-		if worst <= gradTolerance || math.IsNaN(f) || math.IsInf(f, 0) {
+		stalled = atLimit(res.X) && representable(res.X) && f-prevF < 1e-9
+		if worst <= tolerance(res.X) || stalled || math.IsNaN(f) || math.IsInf(f, 0) {
 			break
 		}
-		start = res.X
+		start, prevF = res.X, f
 	}
 	fail := func(why string) (optimum, error) {
 		var loc []float64
@@ -100,7 +133,7 @@ func maximize(model string, n int, start []float64, ll func(p, grad []float64) f
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return fail(fmt.Sprintf("log-likelihood %g at the end", f))
 	}
-	if worst > gradTolerance || math.IsNaN(worst) {
+	if (worst > tolerance(res.X) && !stalled) || math.IsNaN(worst) {
 		why := fmt.Sprintf("did not converge: stopped with %v after %d iterations, gradient %.3g", res.Status, res.MajorIterations, g)
 		if err != nil {
 			why += fmt.Sprintf(" (%v)", err)
@@ -108,4 +141,22 @@ func maximize(model string, n int, start []float64, ll func(p, grad []float64) f
 		return fail(why)
 	}
 	return optimum{x: res.X, f: f * float64(n), evals: evals}, nil
+}
+
+func tolerance(logParams []float64) float64 {
+	if atLimit(logParams) {
+		return limitTolerance
+	}
+	return gradTolerance
+}
+
+// representable says whether the parameters are still numbers a model can
+// use (e^±300 and within): beyond, the fit ran away rather than to a limit.
+func representable(logParams []float64) bool {
+	for _, v := range logParams {
+		if !(math.Abs(v) <= 300) {
+			return false
+		}
+	}
+	return true
 }

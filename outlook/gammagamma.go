@@ -98,19 +98,24 @@ func (d *ggData) logLik(par []float64, grad []float64) float64 {
 			dgPX:  mathext.Digamma(p * x),
 		}
 	}
-	var ll, gp, gq, gv float64
-	for _, row := range d.rows {
-		t := &terms[row.x]
-		x := d.xs[row.x]
-		s := x*row.m + v
-		ls := math.Log(s)
-		ll += t.lg + (p*x-1)*row.logM - (p*x+q)*ls
-		if grad != nil {
-			gp += x * (t.dgPXQ - t.dgPX + row.logM + d.logXs[row.x] - ls)
-			gq += t.dgPXQ - dgQ + logV - ls
-			gv += q/v - (p*x+q)/s
+	sum := func(rows []ggRow) []float64 {
+		var ll, gp, gq, gv float64
+		for _, row := range rows {
+			t := &terms[row.x]
+			x := d.xs[row.x]
+			s := x*row.m + v
+			ls := math.Log(s)
+			ll += t.lg + (p*x-1)*row.logM - (p*x+q)*ls
+			if grad != nil {
+				gp += x * (t.dgPXQ - t.dgPX + row.logM + d.logXs[row.x] - ls)
+				gq += t.dgPXQ - dgQ + logV - ls
+				gv += q/v - (p*x+q)/s
+			}
 		}
+		return []float64{ll, gp, gq, gv}
 	}
+	sums := splitSum(len(d.rows), func(lo, hi int) []float64 { return sum(d.rows[lo:hi]) })
+	ll, gp, gq, gv := sums[0], sums[1], sums[2], sums[3]
 	n := float64(d.n)
 	if grad != nil {
 		grad[0], grad[1], grad[2] = gp*p/n, gq*q/n, gv*v/n
