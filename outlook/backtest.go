@@ -33,6 +33,9 @@ type GammaGammaReport struct {
 	Q float64 `json:"q"`
 	V float64 `json:"v"`
 	N int     `json:"n"`
+	// Added to the issue's fields: the check of the model's assumption
+	// that value and frequency are independent (FrequencyValueCorrelation).
+	Correlation float64 `json:"frequency_value_correlation"`
 }
 
 // Model is the fitted model the report shows.
@@ -71,18 +74,29 @@ type HoldoutReport struct {
 // bought in the holdout) as null: JSON has no NaN.
 func (h HoldoutReport) MarshalJSON() ([]byte, error) {
 	type plain HoldoutReport // without this method
-	nullable := func(v float64) *float64 {
-		if math.IsNaN(v) {
-			return nil
-		}
-		return &v
-	}
 	return json.Marshal(struct {
 		plain
 		AUCExpected *float64 `json:"auc_expected"`
 		AUCAlive    *float64 `json:"auc_alive"`
 		AUCRepeat   *float64 `json:"auc_alive_repeat"`
 	}{plain(h), nullable(h.AUCExpected), nullable(h.AUCAlive), nullable(h.AUCAliveRepeat)})
+}
+
+// MarshalJSON writes a correlation that does not exist as null.
+func (r GammaGammaReport) MarshalJSON() ([]byte, error) {
+	type plain GammaGammaReport
+	return json.Marshal(struct {
+		plain
+		Correlation *float64 `json:"frequency_value_correlation"`
+	}{plain(r), nullable(r.Correlation)})
+}
+
+// nullable is v, or nil for NaN (null in JSON).
+func nullable(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
 }
 
 // Backtest fits both models on the panel's calibration and, when the panel
@@ -98,7 +112,7 @@ func Backtest(p Panel) (Report, error) {
 	}
 	r := Report{
 		BGNBD:      BGNBDReport{R: m.R, Alpha: m.Alpha, A: m.A, B: m.B, LogLik: m.LogLik, N: m.N},
-		GammaGamma: GammaGammaReport{P: g.P, Q: g.Q, V: g.V, N: g.N},
+		GammaGamma: GammaGammaReport{P: g.P, Q: g.Q, V: g.V, N: g.N, Correlation: FrequencyValueCorrelation(p.Customers)},
 	}
 	if p.HoldoutLength > 0 {
 		h, err := Evaluate(m, p)

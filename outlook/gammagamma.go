@@ -164,3 +164,29 @@ func (g GammaGamma) Notes() []string {
 	}
 	return append(notes, boundaryNotes(explained, []string{"p", "q", "v"}, []float64{g.P, g.Q, g.V})...)
 }
+
+// FrequencyValueCorrelation is the Pearson correlation between the number
+// of repeat purchases and the mean value per purchase over the customers
+// with a repeat purchase of positive value: Gamma-Gamma assumes the two
+// independent, so a correlation far from 0 says its expected values lean
+// the wrong way. NaN with fewer than 2 such customers or no variation.
+func FrequencyValueCorrelation(cs []Customer) float64 {
+	var n, sx, sm, sxx, smm, sxm float64
+	for _, c := range cs {
+		if c.X == 0 || c.MeanValue <= 0 {
+			continue
+		}
+		n++
+		sx, sm = sx+c.X, sm+c.MeanValue
+		sxx, smm, sxm = sxx+c.X*c.X, smm+c.MeanValue*c.MeanValue, sxm+c.X*c.MeanValue
+	}
+	if n < 2 {
+		return math.NaN()
+	}
+	cov := sxm - sx*sm/n
+	vx, vm := sxx-sx*sx/n, smm-sm*sm/n
+	if vx <= 0 || vm <= 0 {
+		return math.NaN()
+	}
+	return cov / math.Sqrt(vx*vm)
+}

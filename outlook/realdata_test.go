@@ -141,6 +141,13 @@ func TestCDNOWGammaGamma(t *testing.T) {
 	within(t, "p", g.P, 6.25, 0.02)
 	within(t, "q", g.Q, 3.74, 0.02)
 	within(t, "v", g.V, 15.45, 0.02)
+	// The independence the model assumes: weak on CDNOW (0.11, as the
+	// lifetimes documentation finds on the same summary).
+	corr := FrequencyValueCorrelation(cs)
+	t.Logf("correlation of frequency and mean value %.4f", corr)
+	if math.Abs(corr-0.114) > 0.005 {
+		t.Errorf("correlation %.4f, want 0.114", corr)
+	}
 	m, err := FitBGNBD(cs) // the summary gives the same BG/NBD fit as the raw purchases
 	if err != nil {
 		t.Fatal(err)

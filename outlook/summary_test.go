@@ -1,6 +1,7 @@
 package outlook
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -111,5 +112,37 @@ func TestReadTransactions(t *testing.T) {
 		if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: got %v, want a diag.Error with %q", tt.in, err, tt.want)
 		}
+	}
+}
+
+// The report is JSON even where a figure does not exist (NaN -> null).
+func TestReportJSON(t *testing.T) {
+	t.Parallel()
+	r := Report{
+		GammaGamma: GammaGammaReport{P: 1, Q: 2, V: 3, N: 2, Correlation: math.NaN()},
+		Holdout:    &HoldoutReport{Customers: 2, AUCExpected: math.NaN(), AUCAlive: 0.5, AUCAliveRepeat: math.NaN()},
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"frequency_value_correlation":null`, `"auc_expected":null`, `"auc_alive":0.5`, `"auc_alive_repeat":null`, `"customers":2`, `"p":1`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s: no %s", b, want)
+		}
+	}
+	if strings.Count(string(b), `"auc_expected"`) != 1 {
+		t.Errorf("%s: auc_expected twice", b)
+	}
+}
+
+func TestFrequencyValueCorrelation(t *testing.T) {
+	t.Parallel()
+	cs := []Customer{{X: 1, MeanValue: 10}, {X: 2, MeanValue: 20}, {X: 3, MeanValue: 30}, {X: 0, MeanValue: 0}}
+	if c := FrequencyValueCorrelation(cs); math.Abs(c-1) > 1e-12 {
+		t.Errorf("got %g, want 1", c)
+	}
+	if c := FrequencyValueCorrelation(cs[:1]); !math.IsNaN(c) {
+		t.Errorf("one customer: %g, want NaN", c)
 	}
 }
