@@ -3,7 +3,9 @@ package outlook
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/optimize"
 )
@@ -159,4 +161,37 @@ func representable(logParams []float64) bool {
 		}
 	}
 	return true
+}
+
+// parallelRows is the number of rows from which the sum is split across
+// the processors: below it, starting goroutines costs more than it saves.
+const parallelRows = 20000
+
+// splitSum adds up part(lo, hi) over [0, n) cut into GOMAXPROCS pieces run
+// in parallel (one piece below parallelRows), in a fixed order so that the
+// same input gives the same sum.
+func splitSum[S ~[]float64](n int, part func(lo, hi int) S) S {
+	parts := min(runtime.GOMAXPROCS(0), n/parallelRows+1)
+	if parts <= 1 {
+		return part(0, n)
+	}
+	res := make([]S, parts)
+	var wg sync.WaitGroup
+	size := (n + parts - 1) / parts
+	for i := range parts {
+		wg.Go(func() { res[i] = part(i*size, min((i+1)*size, n)) })
+	}
+	wg.Wait()
+	total := make(S, len(res[0]))
+	for _, p := range res {
+		for j := range total {
+			total[j] += p[j]
+		}
+	}
+	return total
+}
+
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
 }

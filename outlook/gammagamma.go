@@ -144,27 +144,6 @@ func (g GammaGamma) PopulationMean() float64 {
 	return g.P * g.V / (g.Q - 1)
 }
 
-// Notes says where the fit sits at a boundary of its parameters, as
-// BGNBD.Notes does.
-func (g GammaGamma) Notes() []string {
-	var notes []string
-	explained := map[string]bool{}
-	if g.Q > 1e4 && g.V > 1e4 {
-		notes = append(notes, fmt.Sprintf("q and v without bound (q %.3g, v %.3g): the customers' mean values do not differ more than chance, "+
-			"every customer's expected value is about the population mean %.4g", g.Q, g.V, g.PopulationMean()))
-		explained["q"], explained["v"] = true, true
-	}
-	if g.P > 1e4 {
-		notes = append(notes, fmt.Sprintf("p without bound (%.3g): each customer's purchases are of about the same value, "+
-			"the expected value is the customer's own mean", g.P))
-		explained["p"] = true
-	}
-	if g.Q <= 1 {
-		notes = append(notes, fmt.Sprintf("q = %.3g <= 1: the population mean value does not exist; customers without repeat purchases get no expected value", g.Q))
-	}
-	return append(notes, boundaryNotes(explained, []string{"p", "q", "v"}, []float64{g.P, g.Q, g.V})...)
-}
-
 // FrequencyValueCorrelation is the Pearson correlation between the number
 // of repeat purchases and the mean value per purchase over the customers
 // with a repeat purchase of positive value: Gamma-Gamma assumes the two
