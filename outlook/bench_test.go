@@ -30,7 +30,7 @@ func reportCPU(b *testing.B) func() {
 // BenchmarkFitBGNBD measures the fit for 200,000 customers (the pipeline's
 // worst case in the issue): go test ./outlook -run '^$' -bench FitBGNBD.
 func BenchmarkFitBGNBD(b *testing.B) {
-	p, err := Simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 2.5}, 200000, 104, 0, Week, rand.NewPCG(3, 4))
+	p, err := Simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 2.5}, cdnowGG, 200000, 104, 0, Week, rand.NewPCG(3, 4))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func BenchmarkFitBGNBD(b *testing.B) {
 
 // BenchmarkFitGammaGamma: the same for the value model.
 func BenchmarkFitGammaGamma(b *testing.B) {
-	p, err := Simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 2.5}, 200000, 104, 0, Week, rand.NewPCG(3, 4))
+	p, err := Simulate(BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 2.5}, cdnowGG, 200000, 104, 0, Week, rand.NewPCG(3, 4))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,9 @@ import (
 // cdnowFit is the published fit of the CDNOW sample.
 var cdnowFit = BGNBD{R: 0.2426, Alpha: 4.4135, A: 0.7929, B: 2.4258}
 
+// cdnowGG is the published Gamma-Gamma fit of the CDNOW repeat buyers.
+var cdnowGG = GammaGamma{P: 6.25, Q: 3.74, V: 15.45}
+
 // paperExpected is equation 10 of the paper as printed, with the
 // hypergeometric function of the untransformed parameters.
 func paperExpected(m BGNBD, c Customer, t float64) float64 {

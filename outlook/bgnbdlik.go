@@ -19,15 +19,16 @@ type bgnbdRow struct {
 }
 
 type bgnbdData struct {
-	rows  []bgnbdRow
-	xs    []float64 // distinct x
-	times []float64 // distinct t_x and T values
-	n     int
-	meanT float64
-	meanX float64
-	logAT []float64 // scratch: log(alpha + times[i])
-	invAT []float64 // scratch: 1/(alpha + times[i])
-	perX  []xTerms  // scratch: per distinct x
+	rows    []bgnbdRow
+	xs      []float64 // distinct x
+	times   []float64 // distinct t_x and T values
+	n       int
+	meanT   float64
+	meanX   float64
+	logAT   []float64 // scratch: log(alpha + times[i])
+	invAT   []float64 // scratch: 1/(alpha + times[i])
+	perX    []xTerms  // scratch: per distinct x
+	weightX []float64 // customers per distinct x
 }
 
 type xTerms struct {
@@ -85,6 +86,10 @@ func newBGNBDData(cs []Customer) (*bgnbdData, error) {
 	d.logAT = make([]float64, len(d.times))
 	d.invAT = make([]float64, len(d.times))
 	d.perX = make([]xTerms, len(d.xs))
+	d.weightX = make([]float64, len(d.xs))
+	for _, row := range d.rows {
+		d.weightX[row.x] += row.w
+	}
 	return d, nil
 }
 
@@ -131,8 +136,17 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 		d.logAT[i] = math.Log(alpha + v)
 		d.invAT[i] = 1 / (alpha + v)
 	}
-	sums := d.sumRowsParallel(r, alpha, a, grad != nil)
-	ll, gr, gal, ga, gb := sums[0], sums[1], sums[2], sums[3], sums[4]
+	sums := d.sumRowsParallel(r, grad != nil)
+	ll, gr, gal, ga, gb := sums[0], sums[1], sums[2], sums[3]/a, sums[4]
+	// The terms of x alone, once per x value with the weight of its rows.
+	for i := range d.xs {
+		t, w := &d.perX[i], d.weightX[i]
+		ll += w * t.lg
+		gr += w * t.dr
+		gal += w * r / alpha
+		ga += w * t.da
+		gb += w * t.db
+	}
 	n := float64(d.n)
 	if grad != nil {
 		grad[0] = gr * r / n
@@ -145,44 +159,47 @@ func (d *bgnbdData) logLik(p []float64, grad []float64) float64 {
 
 // sumRowsParallel sums the rows' log-likelihood and gradient terms over
 // the processors.
-func (d *bgnbdData) sumRowsParallel(r, alpha, a float64, withGrad bool) []float64 {
-	return splitSum(len(d.rows), func(lo, hi int) []float64 { return d.sumRows(d.rows[lo:hi], r, alpha, a, withGrad) })
+func (d *bgnbdData) sumRowsParallel(r float64, withGrad bool) []float64 {
+	return splitSum(len(d.rows), func(lo, hi int) []float64 { return d.sumRows(d.rows[lo:hi], r, withGrad) })
 }
 
 // sumRows sums over rows the log-likelihood and the gradient terms in r,
 // alpha, a, b (before the chain rule to log-parameters).
-func (d *bgnbdData) sumRows(rows []bgnbdRow, r, alpha, a float64, withGrad bool) []float64 {
+func (d *bgnbdData) sumRows(rows []bgnbdRow, r float64, withGrad bool) []float64 {
+	// The terms that depend on x only are added per x value by logLik;
+	// here only what depends on the times.
 	var ll, gr, gal, ga, gb float64
 	for _, row := range rows {
 		t := &d.perX[row.x]
-		x := d.xs[row.x]
-		rx := r + x
+		rx := r + d.xs[row.x]
 		lT := d.logAT[row.tt]
-		l := t.lg - rx*lT
-		var w float64 // the share of the "dropped out after t_x" term
-		if t.hasX {
-			dd := t.logAB - rx*(d.logAT[row.tx]-lT)
-			if dd > 0 { // log1p(e^D) without overflow
-				e := math.Exp(-dd)
-				l += dd + math.Log1p(e)
-				w = 1 / (1 + e)
-			} else {
-				e := math.Exp(dd)
-				l += math.Log1p(e)
-				w = e / (1 + e)
+		if !t.hasX {
+			ll -= row.w * rx * lT
+			if withGrad {
+				gr -= row.w * lT
+				gal -= row.w * rx * d.invAT[row.tt]
 			}
+			continue
 		}
-		ll += row.w * l
+		lTx := d.logAT[row.tx]
+		dd := t.logAB - rx*(lTx-lT)
+		var l, w float64 // w: the share of the "dropped out after t_x" term
+		if dd > 0 {      // log1p(e^D) without overflow
+			e := math.Exp(-dd)
+			l = dd + math.Log(1+e)
+			w = 1 / (1 + e)
+		} else {
+			e := math.Exp(dd)
+			l = math.Log(1 + e)
+			w = e / (1 + e)
+		}
+		ll += row.w * (l - rx*lT)
 		if withGrad {
-			gr += row.w * (t.dr - (1-w)*lT - w*d.logAT[row.tx])
-			gal += row.w * (r/alpha - rx*((1-w)*d.invAT[row.tt]+w*d.invAT[row.tx]))
-			if t.hasX {
-				ga += row.w * (t.da + w/a)
-				gb += row.w * (t.db - w*t.invBX)
-			} else {
-				ga += row.w * t.da
-				gb += row.w * t.db
-			}
+			gr -= row.w * (lT + w*(lTx-lT))
+			iT := d.invAT[row.tt]
+			gal -= row.w * rx * (iT + w*(d.invAT[row.tx]-iT))
+			ga += row.w * w
+			gb -= row.w * w * t.invBX
 		}
 	}
 	return []float64{ll, gr, gal, ga, gb}

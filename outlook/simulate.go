@@ -13,16 +13,19 @@ import (
 // (so T is uniform), then buys at a Gamma(r, alpha) rate and after each
 // repeat purchase stops for good with a Beta(a, b) probability. Times are
 // rounded down to whole days of unit (a purchase day, as Summarize counts
-// them); purchases on a day already bought are one. Holdout[i] counts the
-// purchase days in the holdout units after the calibration end. It is the
-// truth the fit tests recover, and a load for the fit's benchmark.
-func Simulate(m BGNBD, n int, horizon, holdout float64, unit Unit, src rand.Source) (Panel, error) {
-	if !(m.R > 0 && m.Alpha > 0 && m.A > 0 && m.B > 0) || n < 0 || !(horizon > 0) || holdout < 0 {
-		return Panel{}, fmt.Errorf("simulate: invalid model %+v, %d customers, horizon %g, holdout %g", m, n, horizon, holdout)
+// them); purchases on a day already bought are one. The value of each
+// purchase follows the Gamma-Gamma model g: Gamma(p, ν) with the
+// customer's ν drawn Gamma(q, v). Holdout[i] counts the purchase days in
+// the holdout units after the calibration end. It is the truth the fit
+// tests recover, and a load for the fits' benchmarks.
+func Simulate(m BGNBD, g GammaGamma, n int, horizon, holdout float64, unit Unit, src rand.Source) (Panel, error) {
+	if !(m.R > 0 && m.Alpha > 0 && m.A > 0 && m.B > 0 && g.P > 0 && g.Q > 0 && g.V > 0) || n < 0 || !(horizon > 0) || holdout < 0 {
+		return Panel{}, fmt.Errorf("simulate: invalid models %+v %+v, %d customers, horizon %g, holdout %g", m, g, n, horizon, holdout)
 	}
 	rng := rand.New(src)
 	rate := distuv.Gamma{Alpha: m.R, Beta: m.Alpha, Src: src}
 	drop := distuv.Beta{Alpha: m.A, Beta: m.B, Src: src}
+	spend := distuv.Gamma{Alpha: g.Q, Beta: g.V, Src: src}
 	perDay := unit.Days()
 	// toDay rounds a time in units down to a whole day, in units.
 	toDay := func(t float64) float64 { return math.Floor(t*perDay) / perDay }
@@ -30,6 +33,7 @@ func Simulate(m BGNBD, n int, horizon, holdout float64, unit Unit, src rand.Sour
 	for i := range n {
 		c := Customer{ID: fmt.Sprintf("c%06d", i), T: toDay(rng.Float64() * horizon)}
 		lambda, pDrop := rate.Rand(), drop.Rand()
+		value := distuv.Gamma{Alpha: g.P, Beta: spend.Rand(), Src: src}
 		var sum, hold float64
 		last := 0.0 // the last purchase day, in units since the first
 		for t := 0.0; ; {
@@ -43,7 +47,7 @@ func Simulate(m BGNBD, n int, horizon, holdout float64, unit Unit, src rand.Sour
 				if d <= c.T {
 					c.X++
 					c.Tx = d
-					sum += 10 + 40*rng.Float64()
+					sum += value.Rand()
 				} else {
 					hold++
 				}

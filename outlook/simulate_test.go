@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// TestFitRecoversSimulated fits customers drawn from a known BG/NBD
-// process and finds its parameters, and forecasts their holdout.
+// TestFitRecoversSimulated fits customers drawn from known BG/NBD and
+// Gamma-Gamma processes, finds their parameters, and forecasts the holdout.
 func TestFitRecoversSimulated(t *testing.T) {
 	t.Parallel()
 	truth := BGNBD{R: 0.5, Alpha: 6, A: 0.8, B: 2.5}
-	p, err := Simulate(truth, 50000, 104, 26, Week, rand.NewPCG(1, 2))
+	p, err := Simulate(truth, cdnowGG, 50000, 104, 26, Week, rand.NewPCG(1, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,6 +24,14 @@ func TestFitRecoversSimulated(t *testing.T) {
 	// a and b are the least determined (four seeds gave a 0.74-0.79, b 2.29-2.43).
 	within(t, "a", m.A, truth.A, 0.15)
 	within(t, "b", m.B, truth.B, 0.15)
+	g, err := FitGammaGamma(p.Customers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fit %+v", g)
+	within(t, "p", g.P, cdnowGG.P, 0.1)
+	within(t, "q", g.Q, cdnowGG.Q, 0.1)
+	within(t, "v", g.V, cdnowGG.V, 0.1)
 	h, err := Evaluate(m, p)
 	if err != nil {
 		t.Fatal(err)
@@ -45,17 +53,15 @@ func TestFitSmallPanels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 9))
 	for i := range 300 {
 		m := BGNBD{R: 0.05 + 5*rng.Float64(), Alpha: 0.2 + 40*rng.Float64(), A: 0.02 + 8*rng.Float64(), B: 0.02 + 20*rng.Float64()}
+		g := GammaGamma{P: 0.3 + 10*rng.Float64(), Q: 0.3 + 10*rng.Float64(), V: 0.5 + 50*rng.Float64()}
 		n := 3 + rng.IntN(100)
 		unit, horizon := Week, 104.0
 		if i%2 == 0 {
 			unit, horizon = Day, 728
 		}
-		p, err := Simulate(m, n, horizon, 0, unit, rand.NewPCG(uint64(i), 7))
+		p, err := Simulate(m, g, n, horizon, 0, unit, rand.NewPCG(uint64(i), 7))
 		if err != nil {
 			t.Fatal(err)
-		}
-		for j := range p.Customers { // customers' mean values differ, some by a lot
-			p.Customers[j].MeanValue *= 0.2 + 3*rng.Float64()*float64(j%3)
 		}
 		if _, err := FitBGNBD(p.Customers); err != nil {
 			t.Errorf("panel %d (%+v, %d customers in %ss): %v", i, m, n, unit, err)
