@@ -105,6 +105,24 @@ func TestCDNOW(t *testing.T) {
 	if actual != 1882 {
 		t.Errorf("actual holdout purchases = %g, want 1882", actual)
 	}
+	// Conditional expectations by calibration purchases, as the paper's
+	// figure 5: they rise with x and follow the actual means from below.
+	var n, exp, act [8]float64
+	for i, c := range p.Customers {
+		k := min(int(c.X), 7)
+		n[k]++
+		exp[k] += m.ExpectedPurchases(c, p.HoldoutLength)
+		act[k] += p.Holdout[i]
+	}
+	for k := range n {
+		t.Logf("x = %d%s: %4.0f customers, expected %.3f, actual %.3f purchases each", k, map[bool]string{true: "+"}[k == 7], n[k], exp[k]/n[k], act[k]/n[k])
+		if k > 0 && exp[k]/n[k] <= exp[k-1]/n[k-1] {
+			t.Errorf("x = %d: expected %.3f not above x = %d's", k, exp[k]/n[k], k-1)
+		}
+		if math.Abs(exp[k]-act[k]) > 0.3*act[k] {
+			t.Errorf("x = %d: expected %.3f, actual %.3f: more than 30%% apart", k, exp[k]/n[k], act[k]/n[k])
+		}
+	}
 }
 
 // TestCDNOWGammaGamma recovers the published Gamma-Gamma fit on the 946
