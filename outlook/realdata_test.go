@@ -105,6 +105,22 @@ func TestCDNOW(t *testing.T) {
 	if actual != 1882 {
 		t.Errorf("actual holdout purchases = %g, want 1882", actual)
 	}
+	// The unit is a scale: in days alpha is 7 times larger, the rest the same.
+	pd, err := Summarize(cdnowSample(t), day("1997-09-30"), day("1998-06-30"), Day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := FitBGNBD(pd.Customers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var predictedDays float64
+	for _, c := range pd.Customers {
+		predictedDays += md.ExpectedPurchases(c, pd.HoldoutLength)
+	}
+	within(t, "alpha in days / 7", md.Alpha/7, m.Alpha, 1e-4)
+	within(t, "r in days", md.R, m.R, 1e-4)
+	within(t, "predicted in days", predictedDays, predicted, 1e-4)
 	// Conditional expectations by calibration purchases, as the paper's
 	// figure 5: they rise with x and follow the actual means from below.
 	var n, exp, act [8]float64
