@@ -235,7 +235,7 @@ func TestUCIOnlineRetail(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := r.Holdout
-	t.Logf("BG/NBD %+v, notes %q", r.BGNBD, m(r).Notes())
+	t.Logf("BG/NBD %+v, notes %q", r.BGNBD, r.BGNBD.Model().Notes())
 	t.Logf("Gamma-Gamma %+v", r.GammaGamma)
 	t.Logf("holdout %+v", *h)
 	t.Logf("predicted/actual %.3f (naive %.3f); MAE %.3f vs naive %.3f; RMSE %.3f vs naive %.3f",
@@ -267,7 +267,7 @@ func TestUCIChristmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := r.Holdout
-	t.Logf("BG/NBD %+v, notes %q", r.BGNBD, m(r).Notes())
+	t.Logf("BG/NBD %+v, notes %q", r.BGNBD, r.BGNBD.Model().Notes())
 	t.Logf("holdout %+v", *h)
 	t.Logf("predicted/actual %.3f (naive %.3f); MAE %.3f vs naive %.3f; RMSE %.3f vs naive %.3f",
 		h.PredictedPurchases/h.ActualPurchases, h.NaivePurchases/h.ActualPurchases, h.MAE, h.NaiveMAE, h.RMSE, h.NaiveRMSE)
@@ -277,7 +277,7 @@ func TestUCIChristmas(t *testing.T) {
 	if ratio := h.PredictedPurchases / h.ActualPurchases; ratio < 0.7 || ratio > 0.8 {
 		t.Errorf("predicted/actual %.3f, want the known under-forecast of about 0.75", ratio)
 	}
-	if d := m(r).MeanDropout(); d > 1e-3 {
+	if d := r.BGNBD.Model().MeanDropout(); d > 1e-3 {
 		t.Errorf("mean dropout %.3g, want about 0", d)
 	}
 	if h.AUCAlive > 0.5 {
@@ -285,4 +285,3 @@ func TestUCIChristmas(t *testing.T) {
 	}
 }
 
-func m(r Report) BGNBD { return r.BGNBD.Model() }
