@@ -284,4 +284,3 @@ func TestUCIChristmas(t *testing.T) {
 		t.Errorf("AUC of p_alive %.3f: p_alive ranks buyers now, update the README", h.AUCAlive)
 	}
 }
-
