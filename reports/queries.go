@@ -44,12 +44,14 @@ const (
 	qDepartmentShades  = "department_shades"
 	qRestatedCounts    = "restated_counts"
 	qRestatedMovements = "restated_movements"
+	qWorkbookPartners  = "workbook_partners"
+	qWorkbookTargets   = "workbook_targets"
 )
 
 var queryNames = []string{qPartners, qPartnerMonthly, qPartnerFamilies, qProfileMedians, qRegions, qRegionRollup,
 	qRegionDepartments, qRegionTopPartners, qRegionPlans, qRegionTargets, qRegionMovements, qKPIs, qScorecard,
 	qRejectsByReason, qMovers, qHeldFiles, qRestatedCounts, qRestatedMovements,
-	qDepartmentShades}
+	qDepartmentShades, qWorkbookPartners, qWorkbookTargets}
 
 // queries are the parsed query templates by name.
 type queries map[string]*template.Template

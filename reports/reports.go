@@ -91,11 +91,12 @@ func New(opts Options) (*Renderer, error) {
 type Result struct {
 	Dir                        string
 	Partners, Regions, Summary int
+	Workbook                   int // 1 when partners.xlsx was written
 	Duration                   time.Duration
 }
 
 // Render writes reports/P/ for period: every partner page, every region
-// report and the summary, into a folder beside it that then replaces the
+// report, the summary and the workbook for Excel users (partners.xlsx), into a folder beside it that then replaces the
 // old one. With partner set, it re-renders that partner's page only.
 func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, error) {
 	began := time.Now()
@@ -136,7 +137,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 	}
 	add, done := func() {}, func() {}
 	if r.opts.Progress != nil {
-		add, done = r.opts.Progress(len(partners) + len(regions) + 1)
+		add, done = r.opts.Progress(len(partners) + len(regions) + 2)
 	}
 	defer done()
 	if err := r.writePartners(ctx, partners, l.start, created, staging, add); err != nil {
@@ -168,10 +169,17 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 		return res, err
 	}
 	add()
+	if data, err = buildWorkbook(ctx, r.loc, l, l.start, created); err != nil {
+		return res, fmt.Errorf("workbook: %w", err)
+	}
+	if err := renameio.WriteFile(filepath.Join(staging, WorkbookName), data, r.opts.Lake.FileMode(), renameio.IgnoreUmask()); err != nil {
+		return res, err
+	}
+	add()
 	if err := r.opts.Lake.SwapDir(staging, final); err != nil {
 		return res, err
 	}
-	res.Partners, res.Regions, res.Summary, res.Duration = len(partners), len(regions), 1, time.Since(began)
+	res.Partners, res.Regions, res.Summary, res.Workbook, res.Duration = len(partners), len(regions), 1, 1, time.Since(began)
 	r.log.Info("reports written", "period", period, "partners", res.Partners, "regions", res.Regions, "ms", res.Duration.Milliseconds())
 	return res, nil
 }

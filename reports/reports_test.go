@@ -19,6 +19,7 @@ import (
 	"github.com/channelscope/channelscope/reports/mapdata"
 	"github.com/channelscope/channelscope/synth"
 	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/xuri/excelize/v2"
 )
 
 // buildLake generates a small workspace and runs it into the test's own lake.
@@ -152,7 +153,20 @@ func TestReports(t *testing.T) {
 		}
 	}
 
-	// Same data, same bytes.
+	// The workbook holds every partner of the master, in French.
+	wb, err := excelize.OpenFile(filepath.Join(res.Dir, reports.WorkbookName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := wb.GetRows("Partenaires"); err != nil || len(rows) != 61 || rows[0][0] != "Identifiant" {
+		t.Errorf("workbook: %d rows in Partenaires (%v), want the header and the 60 partners", len(rows), err)
+	}
+	if n := len(wb.GetSheetList()); n != 6 {
+		t.Errorf("workbook: %d sheets, want 6", n)
+	}
+	wb.Close()
+
+	// Same data, same bytes (the workbook included).
 	before := fixture.Digest(t, res.Dir)
 	render(t, cfg, "fr", "")
 	if after := fixture.Digest(t, res.Dir); after != before {

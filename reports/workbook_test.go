@@ -1,0 +1,211 @@
+package reports
+
+import (
+	"bytes"
+	"database/sql"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	cslake "github.com/channelscope/channelscope/lake"
+)
+
+// hyperlink is a reseller name that Excel would run as a formula.
+const hyperlink = `=HYPERLINK("http://x","click")`
+
+// workbookLake publishes partner_scores, recruitment_targets and
+// region_coverage of 2026-10 by hand, with names that start like formulas.
+func workbookLake(t *testing.T) *lake {
+	t.Helper()
+	out := t.TempDir()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	copyTo := func(table, q string) {
+		dir := filepath.Join(out, "parquet", table, "period=2026-10")
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("COPY (" + q + ") TO " + cslake.Quote(filepath.Join(dir, "part-0.parquet")) + " (FORMAT parquet)"); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+	}
+	copyTo("partner_scores", `SELECT * FROM (VALUES
+	  ('P1', '+33 Bureau SARL', 'Île-de-France', '75', 'Paris', 'VAR', 'VAR / 1-9', 'loyal', 'strategic', 'cruise', 'retention', 'field',
+	   1200.5::DECIMAL(18, 2), 15000.25::DECIMAL(18, 2), 0.125::DOUBLE, 12::BIGINT, 40000::DOUBLE, 'declared', 0.375::DOUBLE, 0.3::DOUBLE, 0::DOUBLE, 1::BIGINT, 1::BIGINT, 'loyal: active 12 of the last 12 months'),
+	  ('P2', '-Print- SAS', 'Île-de-France', '92', 'Hauts-de-Seine', 'retail', 'retail / 1-9', 'occasional', 'opportunity', 'development', 'development', 'telesales',
+	   0, 3000, NULL, 5, 100000, 'estimated', 0.03, 0.3, 27000, 2, 2, '@risk'),
+	  ('P3', 'Bureau Central', 'Bretagne', '35', 'Ille-et-Vilaine', 'VAR', 'VAR / 1-9', 'occasional', 'occasional', 'development', 'development', 'telesales',
+	   100, 2000, -0.5, 4, 10000, 'declared', 0.2, 0.3, 1000, 3, 1, 'x'),
+	  ('P4', chr(9) || 'Tab Name', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', 'prospection', 'telesales',
+	   0, 0, NULL, 0, 80000, 'declared', 0, NULL, NULL, NULL, NULL, chr(13) || 'cr'),
+	  ('P5', 'Sans Plan', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', NULL, 'telesales',
+	   0, 0, NULL, 0, NULL, 'none', NULL, NULL, NULL, NULL, NULL, 'no plan')
+	) t(partner_id, name, region_name, department, department_name, typology, profile, loyalty, supplier_status, mode, plan, coverage_model,
+	    revenue_period, revenue_t12m, growth_yoy, months_active_t12m, potential, potential_source, share_of_wallet, attainable_share,
+	    opportunity, rank_national, rank_region, reasons)`)
+	copyTo("recruitment_targets", `SELECT * FROM (VALUES
+	  ('reseller', 1::BIGINT, NULL, 'nordis|C042', '`+strings.ReplaceAll(hyperlink, "'", "''")+`', '29', '53', NULL::DOUBLE, 2500.0::DOUBLE, 'under', 'already buying'),
+	  ('partner', 1::BIGINT, 'P4', NULL, chr(9) || 'Tab Name', '29', '53', 80000.0, 0.0, 'under', 'potential 80,000')
+	) t(target_type, priority, partner_id, reseller_key, name, department, region, potential, amount_t12m, coverage_flag, reason)`)
+	copyTo("region_coverage", `SELECT * FROM (VALUES ('department', '29', 'Finistère', 'Bretagne'))
+	  t(level, department, department_name, region_name)`)
+	lk, err := cslake.Open(out, cslake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fs.Sub(queryFiles, "queries")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := parseQueries(sub, queryNames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, _ := cslake.ParsePeriod("2026-10")
+	return &lake{db: db, lake: lk, queries: q, period: "2026-10", start: start}
+}
+
+// The workbook opens in excelize with its sheets in the report's
+// language, a frozen header row, a table (filters) on each sheet, money
+// and percent formats, numbers as numbers, and every text that starts
+// like a formula escaped as text; the same data gives the same bytes.
+func TestWorkbook(t *testing.T) {
+	t.Parallel()
+	l := workbookLake(t)
+	created := time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC)
+	for _, lang := range []string{"fr", "en"} {
+		loc, err := newLocale(lang, "EUR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := buildWorkbook(t.Context(), loc, l, l.start, created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := buildWorkbook(t.Context(), loc, l, l.start, created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(data, again) {
+			t.Errorf("%s: two builds of the same data differ", lang)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: open: %v", lang, err)
+		}
+		defer f.Close()
+		wantSheets := map[string][]string{
+			"fr": {"Partenaires", "Plan fidélisation", "Plan développement", "Plan accompagnement", "Plan prospection", "Cibles de recrutement"},
+			"en": {"Partners", "Plan retention", "Plan development", "Plan support", "Plan prospection", "Recruitment targets"},
+		}[lang]
+		if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
+			t.Fatalf("%s: sheets %q, want %q", lang, got, wantSheets)
+		}
+		props, err := f.GetDocProps()
+		if err != nil || props.Created != "2026-10-31T23:59:59Z" || props.Modified != props.Created {
+			t.Errorf("%s: doc properties %+v, %v; want created and modified at the period's last second", lang, props, err)
+		}
+		for _, sheet := range wantSheets {
+			panes, err := f.GetPanes(sheet)
+			if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+				t.Errorf("%s %s: panes %+v, %v; want the header row frozen", lang, sheet, panes, err)
+			}
+			tables, err := f.GetTables(sheet)
+			if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:") {
+				t.Errorf("%s %s: tables %+v, %v; want one table from A1", lang, sheet, tables, err)
+			}
+		}
+		main := wantSheets[0]
+		cell := func(sheet, ref string) string {
+			t.Helper()
+			v, err := f.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		header := map[string]string{"fr": "Chiffre d'affaires 12 mois", "en": "Revenue, last 12 months"}[lang]
+		if got := cell(main, "N1"); got != header {
+			t.Errorf("%s: N1 %q, want %q", lang, got, header)
+		}
+		if tables, _ := f.GetTables(main); len(tables) == 1 && tables[0].Range != "A1:X6" {
+			t.Errorf("%s: partners table %s, want A1:X6 (5 partners)", lang, tables[0].Range)
+		}
+		// rank order: P1, P2, P3, then the unranked by id
+		for i, want := range []string{"P1", "P2", "P3", "P4", "P5"} {
+			if got := cell(main, "A"+string(rune('2'+i))); got != want {
+				t.Errorf("%s: row %d is %s, want %s", lang, i+2, got, want)
+			}
+		}
+		// numbers are numbers with their formats; a missing one is empty
+		for ref, want := range map[string]string{"N2": "15000.25", "S2": "0.375", "O2": "0.125", "O3": "", "V2": "1", "P2": "12"} {
+			if got := cell(main, ref); got != want {
+				t.Errorf("%s: %s = %q, want %q", lang, ref, got, want)
+			}
+		}
+		format := func(sheet, ref string) string {
+			t.Helper()
+			id, err := f.GetCellStyle(sheet, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.CustomNumFmt != nil {
+				return *st.CustomNumFmt
+			}
+			return ""
+		}
+		if got := format(main, "N2"); !strings.Contains(got, "€") || !strings.Contains(got, "#,##0.00") {
+			t.Errorf("%s: revenue format %q, want euros with two decimals", lang, got)
+		}
+		for _, ref := range []string{"S2", "O2"} {
+			if got := format(main, ref); got != "0.0%" {
+				t.Errorf("%s: %s format %q, want 0.0%%", lang, ref, got)
+			}
+		}
+		if lang == "fr" {
+			for ref, want := range map[string]string{"H2": "fidèle", "I2": "stratégique", "I3": "opportunité", "K2": "fidélisation", "R3": "estimé", "K6": ""} {
+				if got := cell(main, ref); got != want {
+					t.Errorf("fr: %s = %q, want %q", ref, got, want)
+				}
+			}
+		}
+		// Escaped: text cells starting with = + - @ tab or CR, never formulas.
+		targets := wantSheets[5]
+		escaped := map[[2]string]string{
+			{targets, "D3"}: "'" + hyperlink, {targets, "D2"}: "'\tTab Name", {main, "B2"}: "'+33 Bureau SARL", {main, "B3"}: "'-Print- SAS",
+			{main, "X3"}: "'@risk", {main, "B5"}: "'\tTab Name", {main, "X5"}: "'\rcr", {main, "B4"}: "Bureau Central",
+		}
+		for at, want := range escaped {
+			if got := cell(at[0], at[1]); got != want {
+				t.Errorf("%s: %s!%s = %q, want %q", lang, at[0], at[1], got, want)
+			}
+			if formula, err := f.GetCellFormula(at[0], at[1]); err != nil || formula != "" {
+				t.Errorf("%s: %s!%s has formula %q, %v", lang, at[0], at[1], formula, err)
+			}
+		}
+		// The plan sheets: development by opportunity, prospection its one partner.
+		dev := wantSheets[2]
+		if a, b := cell(dev, "A2"), cell(dev, "A3"); a != "P2" || b != "P3" {
+			t.Errorf("%s: development sheet starts %s, %s; want P2 (opportunity 27,000) then P3", lang, a, b)
+		}
+		if rows, err := f.GetRows(wantSheets[4]); err != nil || len(rows) != 2 || rows[1][0] != "P4" {
+			t.Errorf("%s: prospection sheet %q, %v; want the header and P4", lang, rows, err)
+		}
+		if rows, err := f.GetRows(wantSheets[3]); err != nil || len(rows) != 1 {
+			t.Errorf("%s: support sheet %q, %v; want the header only", lang, rows, err)
+		}
+	}
+}
