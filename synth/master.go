@@ -68,8 +68,9 @@ func pick(r *rand.Rand, weights []float64) int {
 
 func oneOf[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// companyName draws a French company name as base, legal form and placement.
-func companyName(r *rand.Rand) (base, form string, formFirst bool) {
+// companyName draws a French company name as base, legal form and
+// placement for a company of region (a code of regions).
+func companyName(r *rand.Rand, region string) (base, form string, formFirst bool) {
 	form = legalForms[pick(r, []float64{38, 34, 8, 14, 6})]
 	formFirst = r.IntN(3) == 0
 	switch pick(r, []float64{20, 18, 9, 10, 12, 6, 10, 4}) {
@@ -83,7 +84,7 @@ func companyName(r *rand.Rand) (base, form string, formFirst bool) {
 	case 3:
 		base = oneOf(r, surnames) + " " + oneOf(r, familyLinks)
 	case 4:
-		base = oneOf(r, activities) + " " + oneOf(r, places)
+		base = oneOf(r, activities) + " " + oneOf(r, placesByRegion[region])
 	case 5:
 		base = "Établissements " + oneOf(r, surnames)
 		formFirst = false
@@ -204,7 +205,7 @@ func genMaster(r *rand.Rand, n int, sirens map[string]bool) []*reseller {
 		p.postcode, p.city = splitCity(oneOf(r, d.cities))
 		p.address = frenchAddress(r)
 		for try := 0; ; try++ {
-			p.base, p.form, p.formFirst = companyName(r)
+			p.base, p.form, p.formFirst = companyName(r, d.region)
 			if try > 20 {
 				p.base += " " + p.city
 			}
@@ -326,7 +327,7 @@ func genOthers(r *rand.Rand, n int, sirens map[string]bool) []*reseller {
 			o.dept = dep.code
 			o.postcode, o.city = splitCity(oneOf(r, dep.cities))
 			o.address = frenchAddress(r)
-			o.base, o.form, o.formFirst = companyName(r)
+			o.base, o.form, o.formFirst = companyName(r, dep.region)
 			if r.IntN(10) < 7 {
 				o.siren = newSIREN(r, sirens)
 				o.hqSIRET = siret(o.siren, 1)

@@ -37,11 +37,26 @@ var ofActivities = []string{
 
 var societeAdjectives = []string{"Générale", "Nouvelle", "Française", "Moderne", "Régionale", "Technique", "Centrale", "Européenne"}
 
-// places complete "<activity> <place>", with their article.
-var places = []string{
-	"du Rhône", "de l'Ouest", "de Bretagne", "de Provence", "du Nord", "du Centre", "de Savoie", "d'Île-de-France",
-	"de la Côte d'Azur", "du Languedoc", "d'Alsace", "de Normandie", "de Lorraine", "du Pays Basque", "de Gironde",
-	"du Forez", "du Dauphiné", "de l'Est", "du Sud-Ouest", "du Val de Loire", "de l'Hérault", "de Franche-Comté",
+// placesByRegion complete "<activity> <place>", with their article, by
+// region code: a company only names its own region (no "du Forez" in
+// Gironde). Names of a whole region or of a part of France that holds it,
+// never of one department, which would misplace its neighbours.
+var placesByRegion = map[string][]string{
+	"01": {"de Guadeloupe", "des Antilles"}, "02": {"de Martinique", "des Antilles"}, "03": {"de Guyane"},
+	"04": {"de la Réunion", "de l'Océan Indien"}, "06": {"de Mayotte", "de l'Océan Indien"},
+	"11": {"d'Île-de-France", "Francilienne", "du Bassin Parisien"},
+	"24": {"du Centre", "du Val de Loire", "du Bassin Parisien"},
+	"27": {"de Bourgogne-Franche-Comté", "de l'Est", "du Centre-Est"},
+	"28": {"de Normandie", "du Nord-Ouest", "de l'Ouest"},
+	"32": {"du Nord", "des Hauts-de-France", "du Nord-Est"},
+	"44": {"de l'Est", "du Grand Est", "du Nord-Est"},
+	"52": {"de l'Ouest", "des Pays de la Loire", "du Grand Ouest"},
+	"53": {"de Bretagne", "de l'Ouest", "du Grand Ouest"},
+	"75": {"du Sud-Ouest", "de Nouvelle-Aquitaine", "de l'Atlantique"},
+	"76": {"d'Occitanie", "du Midi", "du Sud"},
+	"84": {"d'Auvergne-Rhône-Alpes", "du Centre-Est", "du Sud-Est"},
+	"93": {"de Provence", "du Sud-Est", "du Sud", "de la Méditerranée"},
+	"94": {"de Corse", "de la Méditerranée"},
 }
 
 var familyLinks = []string{"& Fils", "et Fils", "Frères", "et Associés", "& Cie"}

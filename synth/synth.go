@@ -145,6 +145,7 @@ const (
 	streamFX
 	streamFeeds
 	streamSalesIn
+	streamStory
 )
 
 // Generate writes the workspace into dir, creating it if needed and
@@ -210,6 +211,7 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 	}
 	st := newTally()
 	sold := newSellOut(len(periods))
+	bought := newPurchases(len(g.res))
 	for m, p := range periods {
 		ym := p.Format("2006-01")
 		for d := range 3 {
@@ -224,6 +226,7 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 			}
 			mf := g.monthInvoices(m, d)
 			sold.add(m, d, mf.sales)
+			bought.add(g, mf)
 			fp := g.planFile(mf, m == len(periods)-1)
 			files, err := g.writeFeed(dir, rel, fp, truth, st)
 			if err != nil {
@@ -246,6 +249,7 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 	if err := truth.close(); err != nil {
 		return s, err
 	}
+	tellStory(stream(streamStory), master, bought)
 
 	for m, data := range salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold) {
 		if err := write("sales_in/"+periods[m].Format("2006-01")+".csv", data); err != nil {
