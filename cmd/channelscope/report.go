@@ -60,7 +60,11 @@ func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, par
 	if err != nil {
 		return fmt.Errorf("reports of %s: %w", period, err)
 	}
-	fmt.Fprintf(e.stdout, "reports %s: %d partner pages, %d regions, %d summary in %s (%d ms)\n",
-		period, res.Partners, res.Regions, res.Summary, res.Dir, res.Duration.Milliseconds())
+	workbook := ""
+	if res.Workbook > 0 {
+		workbook = ", " + reports.WorkbookName
+	}
+	fmt.Fprintf(e.stdout, "reports %s: %d partner pages, %d regions, %d summary%s in %s (%d ms)\n",
+		period, res.Partners, res.Regions, res.Summary, workbook, res.Dir, res.Duration.Milliseconds())
 	return nil
 }
