@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/channelscope/channelscope/sheet"
 )
 
 // WorkbookName is the workbook's file name under reports/P/.
@@ -97,20 +99,6 @@ func statusOrEmpty(loc *locale, v string) string {
 		return ""
 	}
 	return loc.statusLabel(v)
-}
-
-// escapeCell defuses a text that a spreadsheet would take for a formula
-// (OWASP "CSV injection": a leading =, +, -, @, tab or carriage return)
-// by prefixing a single quote. The cell is a string cell already, which
-// Excel never evaluates; the visible quote is what keeps the text inert
-// once a user edits the cell, copies it or saves the sheet as CSV, where
-// the cell type is lost. A reseller's name comes from a distributor's
-// feed, so it is not ours to trust.
-func escapeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // wbStyles are the style ids of a workbook's cells by kind.
@@ -288,7 +276,7 @@ func writeSheet(f *excelize.File, st wbStyles, loc *locale, sheet, table string,
 }
 
 // cellValue is what a cell holds: a number, nothing for a missing one, or
-// an escaped text.
+// a text escaped against formula injection.
 func cellValue(v any) any {
 	switch v := v.(type) {
 	case *float64:
@@ -302,7 +290,11 @@ func cellValue(v any) any {
 		}
 		return *v
 	case string:
-		return escapeCell(v)
+		// A string cell is never evaluated when the file opens; the
+		// visible quote sheet.Escape prepends to a formula-like text keeps
+		// it inert once someone edits the cell, copies it or saves the
+		// sheet as CSV. A reseller's name comes from a distributor's feed.
+		return sheet.Escape(v)
 	}
 	return v
 }
