@@ -72,7 +72,10 @@ func shareMix(months int) []float64 {
 	case months >= 1:
 		return []float64{65, 17, 14, 4, 0}
 	}
-	return []float64{20, 25, 35, 15, 5} // a buyer-to-be
+	// A partner that bought nothing: a share as a typical buyer's, not
+	// the lowest band, whose potentials of up to 200 times the spend
+	// would swamp the departments' shares of wallet.
+	return []float64{0, 25, 45, 22, 8}
 }
 
 // tellStory sets the declared category and total revenue of the master's
