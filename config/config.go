@@ -44,6 +44,7 @@ type Config struct {
 	Distributors  []Distributor `yaml:"distributors"`
 	Schedule      Schedule      `yaml:"schedule"`
 	Review        Review        `yaml:"review"`
+	Outlook       Outlook       `yaml:"outlook"`
 	// OutputPermissions are the modes of what is written under Output.
 	OutputPermissions OutputPermissions `yaml:"output_permissions"`
 
@@ -277,6 +278,7 @@ func Default() Config {
 		},
 		Schedule: defaultSchedule(),
 		Review:   defaultReview(),
+		Outlook:  defaultOutlook(),
 
 		OutputPermissions: defaultOutputPermissions(),
 		XLSX:              DefaultXLSX(),
@@ -326,6 +328,7 @@ func (c *Config) derive() {
 func (c *Config) validate(p *checker) {
 	c.Schedule.validate(p)
 	c.Review.validate(p)
+	c.Outlook.validate(p)
 	c.OutputPermissions.validate(p)
 	if !currencyPattern.MatchString(c.BaseCurrency) {
 		p.add("base_currency", "must be an ISO 4217 code such as EUR, got %q", c.BaseCurrency)

@@ -72,6 +72,7 @@ func (c *Config) ResultSHA256() string {
 		Reference     Reference
 		Distributors  []Distributor
 		Guardrails    Guardrails // what is held changes what is published
-	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors, c.Guardrails})
+		Outlook       Outlook
+	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors, c.Guardrails, c.Outlook})
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -19,6 +19,8 @@ func salesOutAggregate(t string) (query string, ok bool) {
 		return "SELECT * FROM partner_months_of('legacy_sales_out')", true
 	case "launch_sales":
 		return "SELECT * FROM launch_sales_of('legacy_sales_out', 'ref_products')", true
+	case "partner_days": // the outlook stage's aggregate
+		return "SELECT * FROM partner_days_of('legacy_sales_out')", true
 	}
 	return "", false
 }

@@ -59,6 +59,10 @@ func checkTables(stages []Stage) error {
 		if st.File == prelude {
 			continue
 		}
+		if st.Kind == StageKindGo {
+			errs = append(errs, checkGoStep(st, stages[:i], shapes)...)
+			continue
+		}
 		declared := map[string]bool{}
 		for _, t := range st.Reads {
 			declared[t] = true
@@ -116,4 +120,30 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// checkGoStep checks a Go step against the stages before it: it reads
+// tables they write, and creates its tables from the prelude's shapes
+// (which count as used).
+func checkGoStep(st Stage, before []Stage, shapes map[string]bool) []error {
+	var errs []error
+	written := map[string]bool{}
+	for _, b := range before {
+		for _, t := range b.Writes {
+			written[t] = true
+		}
+	}
+	for _, t := range st.Reads {
+		if !written[t] {
+			errs = append(errs, stageErr(st.File, 0, "go step reads %s, which no stage before it writes", t))
+		}
+	}
+	for _, t := range st.Writes {
+		if _, ok := shapes[ShapePrefix+t]; !ok {
+			errs = append(errs, stageErr(st.File, 0, "go step writes %s but no prelude declares its shape %s%s", t, ShapePrefix, t))
+			continue
+		}
+		shapes[ShapePrefix+t] = true
+	}
+	return errs
 }

@@ -38,6 +38,10 @@ type Stage struct {
 	// Statements are the SQL split at top-level semicolons, each with the
 	// line it starts on, run one by one so an error names file:line.
 	Statements []Statement
+	// Kind is StageKindGo for a Go step (see gostep.go), whose Run is its
+	// body; empty for a SQL stage.
+	Kind string
+	Run  GoRun
 }
 
 // StageStep numbers stages 0010, 0020, ...: a missing step is a gap.
@@ -110,6 +114,9 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 	}
 	if len(steps) == 0 {
 		return nil, errors.New("stages: no NNNN_name.sql files found")
+	}
+	if stages, err = withGoSteps(stages, goSteps()); err != nil {
+		return nil, err
 	}
 	if err := checkTables(stages); err != nil {
 		return nil, err
@@ -212,6 +219,7 @@ type StageRecord struct {
 	File       string           `json:"file"`
 	Version    int              `json:"version"`
 	Checksum   string           `json:"checksum"`
+	Kind       string           `json:"kind,omitempty"` // "go" for a Go step
 	RowsIn     map[string]int64 `json:"rows_in"`
 	RowsOut    map[string]int64 `json:"rows_out"`
 	DurationMS int64            `json:"duration_ms"`
@@ -237,7 +245,7 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 	var recs []StageRecord
 	for _, st := range stages {
 		start := now()
-		rec := StageRecord{Number: st.Number, Name: st.Name, File: st.File, Version: st.Version, Checksum: st.Checksum}
+		rec := StageRecord{Number: st.Number, Name: st.Name, File: st.File, Version: st.Version, Checksum: st.Checksum, Kind: st.Kind}
 		// Wall times for the debug log, whatever the clock: loading the
 		// lake history and counting rows are the runner's own cost.
 		t0 := time.Now()
@@ -253,6 +261,11 @@ func runStages(ctx context.Context, conn execer, stages []Stage, vars map[string
 			return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
 		}
 		counted := time.Since(t0)
+		if st.Kind == StageKindGo {
+			if err := runGoStep(ctx, conn, st, vars); err != nil {
+				return recs, &diag.Error{Code: diag.Stage, Op: "stage", File: st.File, Err: err}
+			}
+		}
 		for _, stmt := range st.Statements {
 			t0 = time.Now()
 			if _, err := conn.ExecContext(ctx, stmt.SQL); err != nil {

@@ -29,6 +29,7 @@ func (p *Pipeline) stageVars(m *Manifest, start time.Time, scratch string) (map[
 	maps.Copy(vars, p.matchingVars())
 	maps.Copy(vars, p.scoringVars())
 	maps.Copy(vars, p.guardVars(m.AcceptedFiles))
+	maps.Copy(vars, p.outlookVars())
 	return vars, nil
 }
 
@@ -91,5 +92,14 @@ func (p *Pipeline) guardVars(accepted []AcceptedFile) map[string]any {
 		"guard_max_reject_rate": g.MaxRejectRate, "guard_min_lines": g.MinLines,
 		"guard_min_volume_ratio": g.MinVolumeRatio, "guard_volume_history_months": g.VolumeHistoryMonths,
 		"guard_accepted_files": strings.Join(paths, "\n"),
+	}
+}
+
+// outlookVars passes the outlook thresholds to the outlook Go step.
+func (p *Pipeline) outlookVars() map[string]any {
+	o := p.cfg.Outlook
+	return map[string]any{
+		"outlook_new_weeks": o.NewWeeks, "outlook_watch_below": o.WatchBelow, "outlook_at_risk_below": o.AtRiskBelow,
+		"outlook_min_repeat_buyers": o.MinRepeatBuyers, "outlook_seasonality": o.Seasonality,
 	}
 }

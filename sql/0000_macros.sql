@@ -80,6 +80,17 @@ WHERE p.launch_date >= CAST(strptime(s.period || '-01', '%Y-%m-%d') AS DATE) - I
 GROUP BY s.period, s.sku, s.reseller_key, s.partner_id, s.run_id
 ORDER BY s.sku, s.reseller_key, s.partner_id;
 
+-- partner_days: one row per period, matched partner and invoice day, the
+-- day's net amount: the outlook stage's purchases are the days a partner
+-- bought for a net positive amount (a day's lines may sit in two periods'
+-- feeds, so summing again per day over periods gives the day's total).
+CREATE OR REPLACE MACRO partner_days_of(sales) AS TABLE
+SELECT period, partner_id, invoice_date, sum(amount) AS amount, count(*) AS lines, run_id
+FROM query_table(sales)
+WHERE partner_id IS NOT NULL AND invoice_date IS NOT NULL
+GROUP BY period, partner_id, invoice_date, run_id
+ORDER BY partner_id, invoice_date;
+
 -- Lake shapes. The runner builds lake_<table> over shape_<table>, so it
 -- exists, empty, before the first publication, and a column added since
 -- reads NULL in older partitions. Each is the table as its owning stage
@@ -125,3 +136,18 @@ CREATE OR REPLACE TEMP TABLE shape_unknown_resellers (
 -- The restate stage compares a rerun with the partition it replaces.
 CREATE OR REPLACE TEMP TABLE shape_distributor_totals (
   period VARCHAR, distributor VARCHAR, lines BIGINT, amount DECIMAL(38, 2), run_id VARCHAR);
+
+CREATE OR REPLACE TEMP TABLE shape_partner_days (
+  period VARCHAR, partner_id VARCHAR, invoice_date DATE, amount DECIMAL(38, 2), lines BIGINT, run_id VARCHAR);
+
+-- Written by the outlook Go step, which creates its tables from these
+-- shapes (so the lake and the step agree by construction).
+CREATE OR REPLACE TEMP TABLE shape_partner_outlook (
+  period VARCHAR, partner_id VARCHAR, purchases BIGINT, recency_weeks DOUBLE, tenure_weeks DOUBLE,
+  first_purchase DATE, last_purchase DATE, revenue_window DECIMAL(38, 2), mean_value DOUBLE,
+  p_alive DOUBLE, expected_purchases_3m DOUBLE, expected_revenue_3m DOUBLE, expected_revenue_12m DOUBLE,
+  revenue_at_risk_3m DOUBLE, risk VARCHAR, reason_code VARCHAR, reason_values DOUBLE[], reasons VARCHAR,
+  run_id VARCHAR);
+
+CREATE OR REPLACE TEMP TABLE shape_outlook_models (
+  period VARCHAR, model VARCHAR, param VARCHAR, value DOUBLE, run_id VARCHAR);

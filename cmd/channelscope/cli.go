@@ -149,9 +149,13 @@ func cmdStages(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%-6s %-12s %-7s %s\n", "number", "name", "version", "checksum")
+	fmt.Fprintf(e.stdout, "%-6s %-12s %-4s %-7s %s\n", "number", "name", "kind", "version", "checksum")
 	for _, s := range stages {
-		fmt.Fprintf(e.stdout, "%04d   %-12s %-7d %s\n", s.Number, s.Name, s.Version, s.Checksum)
+		kind := "sql"
+		if s.Kind == pipeline.StageKindGo {
+			kind = "go"
+		}
+		fmt.Fprintf(e.stdout, "%04d   %-12s %-4s %-7d %s\n", s.Number, s.Name, kind, s.Version, s.Checksum)
 	}
 	return nil
 }
