@@ -189,6 +189,7 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 		g.seq[d] = g.rng.IntN(5000)
 	}
 	g.setupActivity()
+	churn := g.applyDropout(stream(streamChurn))
 	g.setupViews()
 
 	s := Summary{Dir: dir, Seed: o.Seed, First: periods[0].Format("2006-01"), Last: o.End,
@@ -284,6 +285,9 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 		if err := write(r.rel, b.Bytes()); err != nil {
 			return s, err
 		}
+	}
+	if err := write("truth/churn.csv", g.churnCSV(churn)); err != nil {
+		return s, err
 	}
 	s.Written = append(s.Written, "truth/lines.csv")
 	slices.Sort(s.Written)
