@@ -179,5 +179,3 @@ FROM read_parquet(?)`, filepath.Join(cfg.Output, "parquet/outlook_models/period=
 		t.Errorf("manifest stages %q: want the Go step outlook_fit right after stage outlook", names)
 	}
 }
-
-

@@ -34,7 +34,7 @@ func outlookStep() goStep {
 // outlookRow is a partner's summary and, once fitted, its outlook.
 type outlookRow struct {
 	c                   outlook.Customer
-	revenue             float64
+	revenue, revenue52w float64
 	first, last         time.Time
 	pAlive, exp3, exp12 float64 // expected purchases
 	rev3, rev12, atRisk float64
@@ -101,7 +101,7 @@ func runOutlook(ctx context.Context, conn execer, vars map[string]any) error {
 }
 
 func readOutlookPartners(ctx context.Context, conn execer) ([]outlookRow, error) {
-	q := `SELECT partner_id, x, t_x, t, coalesce(mean_value, 0), revenue_window, first_purchase, last_purchase
+	q := `SELECT partner_id, x, t_x, t, coalesce(mean_value, 0), revenue_window, revenue_52w, first_purchase, last_purchase
 FROM outlook_partners ORDER BY partner_id`
 	rs, err := conn.QueryContext(ctx, q)
 	if err != nil {
@@ -112,7 +112,7 @@ FROM outlook_partners ORDER BY partner_id`
 	for rs.Next() {
 		var r outlookRow
 		var x int64
-		if err := rs.Scan(&r.c.ID, &x, &r.c.Tx, &r.c.T, &r.c.MeanValue, &r.revenue, &r.first, &r.last); err != nil {
+		if err := rs.Scan(&r.c.ID, &x, &r.c.Tx, &r.c.T, &r.c.MeanValue, &r.revenue, &r.revenue52w, &r.first, &r.last); err != nil {
 			return nil, fmt.Errorf("read outlook_partners: %w", err)
 		}
 		r.c.X = float64(x)
@@ -251,9 +251,10 @@ func classify(r *outlookRow, bg outlook.BGNBD, gg outlook.GammaGamma, idx3 float
 	e3, e12 := bg.ExpectedPurchases(c, weeksQuarter), bg.ExpectedPurchases(c, weeksYear)
 	r.exp3, r.exp12 = e3*idx3, e12
 	r.rev3, r.rev12 = e3*idx3*value, e12*value
-	// What it usually buys in a quarter (since its first purchase in the
-	// window), times the chance it has stopped.
-	r.atRisk = r.revenue / math.Max(c.T, weeksQuarter) * weeksQuarter * (1 - r.pAlive)
+	// What it bought in a quarter over the last year (over its weeks
+	// since its first purchase when fewer), times the chance it has
+	// stopped: a partner lost long ago has nothing left at risk.
+	r.atRisk = r.revenue52w / math.Min(math.Max(c.T, weeksQuarter), weeksYear) * weeksQuarter * (1 - r.pAlive)
 	since := c.T - c.Tx
 	switch {
 	case c.T < p.newWeeks:

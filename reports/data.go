@@ -22,6 +22,7 @@ type Partner struct {
 	Families                                                 []Share
 	Median                                                   ProfileMedian
 	Targeted                                                 bool
+	Outlook                                                  *partnerOutlook // nil: none this period (outlook.go)
 }
 
 // Share is a part of a whole, for a mix.
@@ -74,6 +75,9 @@ func (l *lake) partners(ctx context.Context, only string) ([]*Partner, error) {
 		return nil, err
 	}
 	if err := l.families(ctx, byID); err != nil {
+		return nil, err
+	}
+	if err := l.outlooks(ctx, byID, only); err != nil {
 		return nil, err
 	}
 	return out, l.medians(ctx, out)

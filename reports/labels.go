@@ -54,6 +54,21 @@ var dictionaries = map[string]map[string]string{
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
 		"workbook_partners": "Partners", "workbook_plan": "Plan %s", "workbook_title": "Partners, %s",
 		"department_name": "Department name", "potential_source": "Potential source", "priority": "Priority",
+		// the outlook (outlook.go)
+		"outlook": "Outlook", "outlook.p_alive": "Chance still buying", "outlook.p_alive_short": "Still buying",
+		"outlook.risk": "Risk", "outlook.weeks_since": "Weeks since last purchase", "outlook.usual_gap": "Usual gap (weeks)", "outlook.purchases_3m": "Expected purchases, 3 months", "outlook.purchase_days": "purchase days",
+		"outlook.revenue_3m": "Expected revenue, 3 months", "outlook.revenue_12m": "Expected revenue, 12 months",
+		"outlook.at_risk_3m": "Revenue at risk, next quarter", "outlook.at_risk_partners": "Partners at risk (loyal and occasional)",
+		"outlook.no_at_risk": "No loyal or occasional partner at risk.", "outlook.none": "No outlook for this period.",
+		"outlook.retention_plan": "Retention plan, partners at risk first", "outlook.no_retention": "No partner in the retention plan.",
+		"outlook.summary_line":    "Revenue at risk next quarter: %s, from %s partners at risk (%s of them loyal or occasional: %s).",
+		"outlook.summary_classes": "Partners healthy %s, to watch %s, at risk %s, new %s; expected revenue next quarter %s.",
+		"outlook.risk.new":        "new", "outlook.risk.healthy": "healthy", "outlook.risk.watch": "to watch", "outlook.risk.at_risk": "at risk",
+		"outlook.reason.new":          "first purchase %s weeks ago: too new to judge",
+		"outlook.reason.one_purchase": "one purchase day only, %s weeks ago: no buying rhythm to judge by",
+		"outlook.reason.overdue":      "last purchase %s weeks ago against a usual gap of %s weeks: %s chance still buying",
+		"outlook.reason.active":       "last purchase %s weeks ago, usual gap %s weeks: %s chance still buying",
+		"outlook.reason.no_model":     "too little history to fit the outlook model: %s partners with repeat purchases, %s needed",
 	},
 	"fr": {
 		"partner_report": "Fiche partenaire", "region_report": "Rapport régional", "summary_report": "Synthèse mensuelle",
@@ -106,5 +121,20 @@ var dictionaries = map[string]map[string]string{
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
 		"workbook_partners": "Partenaires", "workbook_plan": "Plan %s", "workbook_title": "Partenaires, %s",
 		"department_name": "Nom du département", "potential_source": "Source du potentiel", "priority": "Priorité",
+		// les perspectives (outlook.go)
+		"outlook": "Perspectives", "outlook.p_alive": "Chance qu'il achète encore", "outlook.p_alive_short": "Achète encore",
+		"outlook.risk": "Risque", "outlook.weeks_since": "Semaines depuis le dernier achat", "outlook.usual_gap": "Intervalle habituel (semaines)", "outlook.purchases_3m": "Achats attendus, 3 mois", "outlook.purchase_days": "jours d'achat",
+		"outlook.revenue_3m": "Chiffre d'affaires attendu, 3 mois", "outlook.revenue_12m": "Chiffre d'affaires attendu, 12 mois",
+		"outlook.at_risk_3m": "CA à risque, trimestre prochain", "outlook.at_risk_partners": "Partenaires à risque (fidèles et occasionnels)",
+		"outlook.no_at_risk": "Aucun partenaire fidèle ou occasionnel à risque.", "outlook.none": "Pas de perspectives pour cette période.",
+		"outlook.retention_plan": "Plan de fidélisation, partenaires à risque d'abord", "outlook.no_retention": "Aucun partenaire en fidélisation.",
+		"outlook.summary_line":    "Chiffre d'affaires à risque le trimestre prochain\u00a0: %s, de %s partenaires à risque (dont %s fidèles ou occasionnels\u00a0: %s).",
+		"outlook.summary_classes": "Partenaires sains %s, à surveiller %s, à risque %s, nouveaux %s\u00a0; chiffre d'affaires attendu le trimestre prochain %s.",
+		"outlook.risk.new":        "nouveau", "outlook.risk.healthy": "sain", "outlook.risk.watch": "à surveiller", "outlook.risk.at_risk": "à risque",
+		"outlook.reason.new":          "premier achat il y a %s semaines\u00a0: trop récent pour juger",
+		"outlook.reason.one_purchase": "un seul jour d'achat, il y a %s semaines\u00a0: pas de rythme d'achat pour juger",
+		"outlook.reason.overdue":      "dernier achat il y a %s semaines pour un intervalle habituel de %s semaines\u00a0: %s de chances qu'il achète encore",
+		"outlook.reason.active":       "dernier achat il y a %s semaines, intervalle habituel de %s semaines\u00a0: %s de chances qu'il achète encore",
+		"outlook.reason.no_model":     "historique trop court pour ajuster le modèle\u00a0: %s partenaires avec des achats répétés, %s nécessaires",
 	},
 }

@@ -63,6 +63,7 @@ func partnerPage(loc *locale, p *Partner, period time.Time, created time.Time) (
 	d.font("B", 8, ink)
 	d.pdf.CellFormat(contentW, 4.5, d.tr(loc.T("reasons")), "", 1, "L", false, 0, "")
 	d.text(p.Reasons, 8)
+	d.partnerOutlookBox(p.Outlook)
 
 	d.section(loc.T("sales_24m"), 42)
 	d.barChart(p.Monthly[:], period.AddDate(0, -23, 0), 36)

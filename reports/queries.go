@@ -46,12 +46,17 @@ const (
 	qRestatedMovements = "restated_movements"
 	qWorkbookPartners  = "workbook_partners"
 	qWorkbookTargets   = "workbook_targets"
+	// the outlook (outlook.go)
+	qPartnerOutlook = "partner_outlook"
+	qAtRiskPartners = "at_risk_partners"
+	qRetentionPlan  = "retention_plan"
+	qOutlookTotals  = "outlook_totals"
 )
 
 var queryNames = []string{qPartners, qPartnerMonthly, qPartnerFamilies, qProfileMedians, qRegions, qRegionRollup,
 	qRegionDepartments, qRegionTopPartners, qRegionPlans, qRegionTargets, qRegionMovements, qKPIs, qScorecard,
 	qRejectsByReason, qMovers, qHeldFiles, qRestatedCounts, qRestatedMovements,
-	qDepartmentShades, qWorkbookPartners, qWorkbookTargets}
+	qDepartmentShades, qWorkbookPartners, qWorkbookTargets, qPartnerOutlook, qAtRiskPartners, qRetentionPlan, qOutlookTotals}
 
 // queries are the parsed query templates by name.
 type queries map[string]*template.Template

@@ -18,6 +18,8 @@ func drawRegion(loc *locale, r regionData, period, created time.Time) ([]byte, e
 	d.regionMap(r.Departments)
 	d.regionDepartments(r.Departments)
 	d.regionTopPartners(r.TopPartners)
+	d.atRiskGrid(r.AtRisk, r.Outlook, false)
+	d.regionRetention(r.Retention, r.Outlook)
 	d.regionPlans(r.Plans)
 	d.regionTargets(r.Targets)
 	d.regionMovements(r.Movements, r.MovementsTotal)

@@ -18,6 +18,11 @@ type regionData struct {
 	// MovementsTotal is how many partners moved, of which Movements shows
 	// the largest.
 	MovementsTotal int64
+	// The outlook (outlook.go): loyal and occasional partners at risk, the
+	// retention plan at-risk first; Outlook false when the period has none.
+	Outlook   bool
+	AtRisk    []atRiskRow
+	Retention []retentionRow
 }
 
 // coverageFigures are the figures of a region or department row of
@@ -143,7 +148,12 @@ func (l *lake) region(ctx context.Context, code string) (regionData, error) {
 			return d, fmt.Errorf("read %s: %w", s.what, err)
 		}
 	}
-	return d, nil
+	d.Outlook = l.hasOutlook()
+	if d.AtRisk, err = l.atRiskPartners(ctx, code); err != nil {
+		return d, err
+	}
+	d.Retention, err = l.retentionPlan(ctx, code)
+	return d, err
 }
 
 // scan runs query name with args and hands each row to row.

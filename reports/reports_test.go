@@ -145,9 +145,28 @@ func TestReports(t *testing.T) {
 			t.Errorf("region 11 lacks %q:\n%s", frag, idf)
 		}
 	}
+	// The outlook: a box on the page of a partner with history, the
+	// partners at risk in the region report, and no English sentence.
+	var outlooked int
+	for _, s := range want {
+		text := pdftotext(t, filepath.Join(res.Dir, "partners", s.id+".pdf"))
+		if strings.Contains(text, "Perspectives") && strings.Contains(text, "Chance qu'il achète encore") {
+			outlooked++
+		}
+		if strings.Contains(text, "weeks") {
+			t.Errorf("%s page: English in a French report:\n%s", s.id, text)
+		}
+	}
+	if outlooked < len(want)/2 {
+		t.Errorf("%d of %d partner pages show the outlook", outlooked, len(want))
+	}
+	if !strings.Contains(idf, "Partenaires à risque") {
+		t.Errorf("region 11 lacks its partners at risk:\n%s", idf)
+	}
 	summary := pdftotext(t, filepath.Join(res.Dir, "summary.pdf"))
 	for _, frag := range []string{"Synthèse mensuelle", "octobre 2026", "fidèle", "Couverture par département",
-		"Part de portefeuille par département", mapdata.Credit} {
+		"Part de portefeuille par département", mapdata.Credit,
+		"Chiffre d'affaires à risque le trimestre prochain", "Partenaires à risque (fidèles et occasionnels)"} {
 		if !strings.Contains(summary, frag) {
 			t.Errorf("summary lacks %q", frag)
 		}

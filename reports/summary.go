@@ -24,6 +24,7 @@ func drawSummary(loc *locale, s summaryData, created time.Time) ([]byte, error) 
 	k := s.KPIs
 	d.summaryKPIs(k)
 	d.summaryMaps(s.Departments)
+	d.summaryOutlook(s.Outlook)
 	d.summaryTransitions(k[0])
 	d.summaryPlans(k)
 	d.summaryScorecard(s.Scorecard)

@@ -18,7 +18,8 @@ type summaryData struct {
 	Movers    []moverRow    // gainers then losers, each largest first
 	// Departments are the maps' figures, by department code.
 	Departments []departmentShade
-	Restated    restatedData // periods recomputed since the last report (restated.go)
+	Restated    restatedData  // periods recomputed since the last report (restated.go)
+	Outlook     outlookTotals // outlook.go
 }
 
 // kpiSet is one period's kpis by name; a NULL value is a nil pointer.
@@ -127,7 +128,8 @@ func (l *lake) summary(ctx context.Context) (summaryData, error) {
 			return d, fmt.Errorf("read %s: %w", s.what, err)
 		}
 	}
-	return d, nil
+	d.Outlook, err = l.outlookSummary(ctx)
+	return d, err
 }
 
 // find returns the value of the kpi named prefix<N>suffix (N is the top-N

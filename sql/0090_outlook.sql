@@ -34,6 +34,8 @@ HAVING sum(amount) > 0;
 -- x: repeat purchases (days after the first), t_x: weeks from the first to
 -- the last, T: weeks from the first to the period's end; mean_value: the
 -- mean amount of the repeat days (NULL for x = 0), as Gamma-Gamma wants.
+-- The history before the window is unknown: a partner buying since before
+-- it starts at its first purchase in the window (T is then too short).
 CREATE OR REPLACE TABLE outlook_partners AS
 SELECT partner_id,
        count(*) - 1 AS x,
@@ -41,6 +43,8 @@ SELECT partner_id,
        date_diff('day', min(day), CAST(getvariable('period_end') AS DATE)) / 7.0 AS t,
        CASE WHEN count(*) > 1 THEN (sum(amount) - arg_min(amount, day)) / (count(*) - 1) END AS mean_value,
        sum(amount) AS revenue_window,
+       -- the last 52 weeks, whence the revenue at risk (see the Go step)
+       coalesce(sum(amount) FILTER (WHERE day >= CAST(getvariable('period_end') AS DATE) - 364), 0) AS revenue_52w,
        min(day) AS first_purchase, max(day) AS last_purchase
 FROM outlook_days
 GROUP BY partner_id
