@@ -82,6 +82,10 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "", "cs.yaml: empty configuration"},
 		{"steward on two lines", "review:\n  steward: \"Ann\\nBob\"\n" + minimal, "cs.yaml:2:12: review.steward: must be one line of printable text"},
 		{"question mark in output", "output: out?x\n" + minimal, "cs.yaml:1:9: output: the output folder"},
+		{"outlook thresholds crossed", "outlook:\n  watch_below: 0.2\n  at_risk_below: 0.5\n" + minimal,
+			"cs.yaml:2:3: outlook: need 0 <= at_risk_below <= watch_below <= 1, got at_risk_below 0.5, watch_below 0.2"},
+		{"outlook too few repeat buyers", "outlook:\n  min_repeat_buyers: 2\n" + minimal, "cs.yaml:2:22: outlook.min_repeat_buyers: must be at least 5"},
+		{"outlook unknown key", "outlook:\n  horizon: 3\n" + minimal, "cs.yaml:2:3: unknown key \"horizon\" in outlook"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

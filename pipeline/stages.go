@@ -62,7 +62,11 @@ var stageFile = regexp.MustCompile(`^(\d{4})_([a-z][a-z0-9_]*)\.sql$`)
 // duplicate numbers, gaps, headers, and the tables each touches (see
 // checkTables). An optional 0000_<name>.sql is the prelude and comes first.
 // Files that are not .sql are ignored.
-func LoadStages(fsys fs.FS) ([]Stage, error) {
+func LoadStages(fsys fs.FS) ([]Stage, error) { return loadStages(fsys, goSteps()) }
+
+// loadStages is LoadStages with the given Go steps (see gostep.go), each
+// placed after the SQL stage it names.
+func loadStages(fsys fs.FS, goSteps []goStep) ([]Stage, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("stages: %w", err)
@@ -115,7 +119,7 @@ func LoadStages(fsys fs.FS) ([]Stage, error) {
 	if len(steps) == 0 {
 		return nil, errors.New("stages: no NNNN_name.sql files found")
 	}
-	if stages, err = withGoSteps(stages, goSteps()); err != nil {
+	if stages, err = withGoSteps(stages, goSteps); err != nil {
 		return nil, err
 	}
 	if err := checkTables(stages); err != nil {
