@@ -215,6 +215,9 @@ func fitOutlook(rows []outlookRow, season []float64, p outlookParams) ([]modelRo
 		modelRow{"bgnbd", "r", bg.R}, modelRow{"bgnbd", "alpha", bg.Alpha},
 		modelRow{"bgnbd", "a", bg.A}, modelRow{"bgnbd", "b", bg.B},
 		modelRow{"bgnbd", "loglik", bg.LogLik}, modelRow{"bgnbd", "n", float64(bg.N)},
+		// a/(a+b) near zero: nobody seems to stop, p_alive is near 1 for
+		// everyone and ranks no one (outlook.BGNBD.Notes)
+		modelRow{"bgnbd", "mean_dropout", bg.MeanDropout()}, modelRow{"bgnbd", "p_alive_informative", boolValue(bg.MeanDropout() >= 1e-3)},
 		modelRow{"gamma_gamma", "p", gg.P}, modelRow{"gamma_gamma", "q", gg.Q}, modelRow{"gamma_gamma", "v", gg.V},
 		modelRow{"gamma_gamma", "loglik", gg.LogLik}, modelRow{"gamma_gamma", "n", float64(gg.N)},
 		modelRow{"seasonal", "next_quarter_index", idx3})
@@ -228,6 +231,13 @@ func fitOutlook(rows []outlookRow, season []float64, p outlookParams) ([]modelRo
 }
 
 var nan = math.NaN()
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 func checkFinite(vs ...float64) error {
 	for _, v := range vs {
