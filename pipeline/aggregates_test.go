@@ -53,7 +53,7 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	cfg, out := aggregatesLake(t, true)
 	const last = "2026-03"
 	tables := []string{"partner_scores", "kpis", "product_launches", "region_coverage", "recruitment_targets",
-		"partner_months", "launch_sales"}
+		"partner_months", "launch_sales", "partner_days", "partner_outlook", "outlook_models"}
 	before := lastTables(t, out, last, tables)
 	l, err := lake.Open(out, lake.Options{})
 	if err != nil {
@@ -66,7 +66,7 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	if got := query(t, "SELECT max(months_active_t12m) AS m FROM "+scan); got != "m\n4\n" {
 		t.Fatalf("no partner active in all 4 months: the fixture shows no history\n%s", got)
 	}
-	for _, table := range []string{"partner_months", "launch_sales"} {
+	for _, table := range []string{"partner_months", "launch_sales", "partner_days"} {
 		if err := os.RemoveAll(filepath.Join(out, "parquet", table)); err != nil {
 			t.Fatal(err)
 		}

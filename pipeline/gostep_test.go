@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func TestGoStepChecks(t *testing.T) {
 // and too few repeat buyers leaves the model unfitted, not the run failed.
 func TestOutlookClasses(t *testing.T) {
 	t.Parallel()
-	p := outlookParams{newWeeks: 13, watchBelow: 0.6, atRiskBelow: 0.3, minRepeat: 20}
+	p := outlookParams{newWeeks: 13, watchBelow: 0.6, atRiskBelow: 0.3, minRepeat: 20, minHistWeeks: 26}
 	bg := outlook.BGNBD{R: 0.8, Alpha: 5, A: 0.6, B: 3}
 	gg := outlook.GammaGamma{P: 6, Q: 4, V: 15}
 	tests := []struct {
@@ -135,21 +136,31 @@ func TestOutlookClasses(t *testing.T) {
 		}
 	}
 
-	rows := []outlookRow{{c: outlook.Customer{ID: "a", X: 2, Tx: 5, T: 8, MeanValue: 10}}, {c: outlook.Customer{ID: "b", X: 3, Tx: 20, T: 30, MeanValue: 10}}}
-	models, err := fitOutlook(rows, nil, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows[0].risk != "new" || rows[1].risk != "" || rows[1].code != "no_model" || rows[1].values[0] != 2 || rows[1].values[1] != 20 {
-		t.Errorf("unfitted rows: %+v", rows)
-	}
-	fitted := -1.0
-	for _, m := range models {
-		if m.model == "bgnbd" && m.param == "fitted" {
-			fitted = m.value
+	for _, tt := range []struct {
+		name, code string
+		t          float64
+		values     []float64
+	}{
+		{"few repeat buyers", "no_model", 30, []float64{2, 20}},
+		{"short history", "short_history", 20, []float64{20, 26}},
+	} {
+		rows := []outlookRow{{c: outlook.Customer{ID: "a", X: 2, Tx: 5, T: 8, MeanValue: 10}},
+			{c: outlook.Customer{ID: "b", X: 3, Tx: 20, T: tt.t, MeanValue: 10}}}
+		models, err := fitOutlook(rows, nil, p)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if fitted != 0 {
-		t.Errorf("models %+v: want fitted 0", models)
+		if rows[0].risk != "new" || rows[1].risk != "" || rows[1].code != tt.code || !slices.Equal(rows[1].values, tt.values) {
+			t.Errorf("%s: unfitted rows %+v", tt.name, rows)
+		}
+		fitted := -1.0
+		for _, m := range models {
+			if m.model == "bgnbd" && m.param == "fitted" {
+				fitted = m.value
+			}
+		}
+		if fitted != 0 {
+			t.Errorf("%s: models %+v, want fitted 0", tt.name, models)
+		}
 	}
 }

@@ -44,18 +44,17 @@ type outlookRow struct {
 
 // outlookParams are the step's variables (see Pipeline.outlookVars).
 type outlookParams struct {
-	period, runID                     string
-	periodStart                       time.Time
-	newWeeks, watchBelow, atRiskBelow float64
-	minRepeat                         int
-	seasonality                       bool
+	periodStart                                     time.Time
+	newWeeks, watchBelow, atRiskBelow, minHistWeeks float64
+	minRepeat                                       int
+	seasonality                                     bool
 }
 
 func outlookParamsOf(vars map[string]any) (outlookParams, error) {
 	var p outlookParams
 	var ok [8]bool
-	p.period, ok[0] = vars["period"].(string)
-	p.runID, ok[1] = vars["run_id"].(string)
+	p.minHistWeeks, ok[0] = vars["outlook_min_history_weeks"].(float64)
+	_, ok[1] = vars["run_id"].(string)
 	var start Date
 	start, ok[2] = vars["period_start"].(Date)
 	p.periodStart = time.Time(start)
@@ -171,13 +170,29 @@ func fitOutlook(rows []outlookRow, season []float64, p outlookParams) ([]modelRo
 			repeat = append(repeat, r.c)
 		}
 	}
-	models := []modelRow{{"bgnbd", "partners", float64(len(all))}, {"gamma_gamma", "repeat_buyers", float64(len(repeat))}}
-	if len(repeat) < p.minRepeat {
+	// The history the lake holds: the longest tenure of the window.
+	history := 0.0
+	for _, c := range all {
+		history = math.Max(history, c.T)
+	}
+	models := []modelRow{{"bgnbd", "partners", float64(len(all))}, {"gamma_gamma", "repeat_buyers", float64(len(repeat))},
+		{"bgnbd", "history_weeks", history}}
+	// A young lake: dropouts cannot show yet, the likelihood peaks at the
+	// edge (no one ever stops) and the fit says nothing. No model, and the
+	// run goes on.
+	code, values := "", []float64(nil)
+	switch {
+	case history < p.minHistWeeks:
+		code, values = "short_history", []float64{history, p.minHistWeeks}
+	case len(repeat) < p.minRepeat:
+		code, values = "no_model", []float64{float64(len(repeat)), float64(p.minRepeat)}
+	}
+	if code != "" {
 		models = append(models, modelRow{"bgnbd", "fitted", 0})
 		for i := range rows {
 			r := &rows[i]
 			r.pAlive, r.exp3, r.exp12, r.rev3, r.rev12, r.atRisk = nan, nan, nan, nan, nan, nan
-			r.code, r.values = "no_model", []float64{float64(len(repeat)), float64(p.minRepeat)}
+			r.code, r.values = code, values
 			if r.c.T < p.newWeeks {
 				r.risk = "new"
 			}
@@ -306,7 +321,9 @@ func OutlookReason(code string, v []float64) string {
 	case "active":
 		return fmt.Sprintf("last purchase %.0f weeks ago, usual gap %.0f weeks: %.0f%% chance still buying", at(0), at(1), 100*at(2))
 	case "no_model":
-		return fmt.Sprintf("too little history to fit the outlook model: %.0f partners with repeat purchases, %.0f needed", at(0), at(1))
+		return fmt.Sprintf("too few partners to fit the outlook model: %.0f with repeat purchases, %.0f needed", at(0), at(1))
+	case "short_history":
+		return fmt.Sprintf("too short a history to fit the outlook model: %.0f weeks, %.0f needed", at(0), at(1))
 	}
 	return code
 }

@@ -101,5 +101,6 @@ func (p *Pipeline) outlookVars() map[string]any {
 	return map[string]any{
 		"outlook_new_weeks": o.NewWeeks, "outlook_watch_below": o.WatchBelow, "outlook_at_risk_below": o.AtRiskBelow,
 		"outlook_min_repeat_buyers": o.MinRepeatBuyers, "outlook_seasonality": o.Seasonality,
+		"outlook_min_history_weeks": o.MinHistoryWeeks,
 	}
 }

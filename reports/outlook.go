@@ -176,8 +176,8 @@ func (l *locale) outlookReason(code string, v []float64) string {
 		return fmt.Sprintf(l.T("outlook.reason."+code), weeks(0))
 	case "overdue", "active":
 		return fmt.Sprintf(l.T("outlook.reason."+code), weeks(0), weeks(1), l.Percent(at(2), 0))
-	case "no_model":
-		return fmt.Sprintf(l.T("outlook.reason.no_model"), weeks(0), weeks(1))
+	case "no_model", "short_history":
+		return fmt.Sprintf(l.T("outlook.reason."+code), weeks(0), weeks(1))
 	}
 	return code
 }

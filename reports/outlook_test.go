@@ -23,7 +23,8 @@ func TestOutlookReasons(t *testing.T) {
 		{"one_purchase", []float64{30}, "un seul jour d'achat, il y a 30 semaines\u00a0: pas de rythme d'achat pour juger"},
 		{"overdue", []float64{19.3, 4.2, 0.184}, "dernier achat il y a 19 semaines pour un intervalle habituel de 4 semaines\u00a0: 18\u00a0% de chances qu'il achète encore"},
 		{"active", []float64{2, 3.6, 0.97}, "dernier achat il y a 2 semaines, intervalle habituel de 4 semaines\u00a0: 97\u00a0% de chances qu'il achète encore"},
-		{"no_model", []float64{12, 20}, "historique trop court pour ajuster le modèle\u00a0: 12 partenaires avec des achats répétés, 20 nécessaires"},
+		{"no_model", []float64{12, 20}, "trop peu de partenaires pour ajuster le modèle\u00a0: 12 avec des achats répétés, 20 nécessaires"},
+		{"short_history", []float64{8.6, 26}, "historique trop court pour ajuster le modèle\u00a0: 9 semaines, 26 nécessaires"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
