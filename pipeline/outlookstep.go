@@ -50,23 +50,35 @@ type outlookParams struct {
 	seasonality                                     bool
 }
 
+// outlookParamsOf reads the step's variables; a missing or mistyped one is
+// a fault of the runner, named.
 func outlookParamsOf(vars map[string]any) (outlookParams, error) {
 	var p outlookParams
-	var ok [8]bool
-	p.minHistWeeks, ok[0] = vars["outlook_min_history_weeks"].(float64)
-	_, ok[1] = vars["run_id"].(string)
 	var start Date
-	start, ok[2] = vars["period_start"].(Date)
-	p.periodStart = time.Time(start)
-	p.newWeeks, ok[3] = vars["outlook_new_weeks"].(float64)
-	p.watchBelow, ok[4] = vars["outlook_watch_below"].(float64)
-	p.atRiskBelow, ok[5] = vars["outlook_at_risk_below"].(float64)
-	p.minRepeat, ok[6] = vars["outlook_min_repeat_buyers"].(int)
-	p.seasonality, ok[7] = vars["outlook_seasonality"].(bool)
-	for i, o := range ok {
-		if !o {
-			return p, fmt.Errorf("variable %d of the outlook step missing or mistyped", i)
+	var bad []string
+	get := func(name string, ok bool) {
+		if !ok {
+			bad = append(bad, name)
 		}
+	}
+	var ok bool
+	start, ok = vars["period_start"].(Date)
+	get("period_start", ok)
+	p.periodStart = time.Time(start)
+	p.newWeeks, ok = vars["outlook_new_weeks"].(float64)
+	get("outlook_new_weeks", ok)
+	p.watchBelow, ok = vars["outlook_watch_below"].(float64)
+	get("outlook_watch_below", ok)
+	p.atRiskBelow, ok = vars["outlook_at_risk_below"].(float64)
+	get("outlook_at_risk_below", ok)
+	p.minHistWeeks, ok = vars["outlook_min_history_weeks"].(float64)
+	get("outlook_min_history_weeks", ok)
+	p.minRepeat, ok = vars["outlook_min_repeat_buyers"].(int)
+	get("outlook_min_repeat_buyers", ok)
+	p.seasonality, ok = vars["outlook_seasonality"].(bool)
+	get("outlook_seasonality", ok)
+	if len(bad) > 0 {
+		return p, fmt.Errorf("variables missing or mistyped: %s", strings.Join(bad, ", "))
 	}
 	return p, nil
 }
@@ -93,10 +105,10 @@ func runOutlook(ctx context.Context, conn execer, vars map[string]any) error {
 	if err != nil {
 		return err
 	}
-	if err := insertOutlook(ctx, conn, p, rows); err != nil {
+	if err := insertOutlook(ctx, conn, rows); err != nil {
 		return err
 	}
-	return insertModels(ctx, conn, p, models)
+	return insertModels(ctx, conn, models)
 }
 
 func readOutlookPartners(ctx context.Context, conn execer) ([]outlookRow, error) {
@@ -331,12 +343,12 @@ func OutlookReason(code string, v []float64) string {
 // insertOutlook writes the rows as one INSERT of column lists unnested
 // side by side (NaN and "" stand for NULL): one statement for 200,000
 // partners rather than a round trip each.
-func insertOutlook(ctx context.Context, conn execer, p outlookParams, rows []outlookRow) error {
+func insertOutlook(ctx context.Context, conn execer, rows []outlookRow) error {
 	n := len(rows)
 	ids, risks, codes, values, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	first, last := make([]string, n), make([]string, n)
 	x := make([]int64, n)
-	cols := make([][]float64, 10)
+	cols := make([][]float64, 9)
 	for i := range cols {
 		cols[i] = make([]float64, n)
 	}
@@ -349,7 +361,7 @@ func insertOutlook(ctx context.Context, conn execer, p outlookParams, rows []out
 		values[i], reasons[i] = strings.Join(vs, "|"), OutlookReason(r.code, r.values)
 		first[i], last[i] = r.first.Format(time.DateOnly), r.last.Format(time.DateOnly)
 		x[i] = int64(r.c.X)
-		for j, v := range []float64{r.c.Tx, r.c.T, r.revenue, r.c.MeanValue, r.pAlive, r.exp3, r.rev3, r.rev12, r.atRisk, 0} {
+		for j, v := range []float64{r.c.Tx, r.c.T, r.revenue, r.c.MeanValue, r.pAlive, r.exp3, r.rev3, r.rev12, r.atRisk} {
 			cols[j][i] = v
 		}
 	}
@@ -389,14 +401,15 @@ ORDER BY partner_id`
 	return nil
 }
 
-func insertModels(ctx context.Context, conn execer, p outlookParams, models []modelRow) error {
+func insertModels(ctx context.Context, conn execer, models []modelRow) error {
 	names, params, values := make([]string, len(models)), make([]string, len(models)), make([]float64, len(models))
 	for i, m := range models {
 		names[i], params[i], values[i] = m.model, m.param, m.value
 	}
 	const q = `INSERT INTO outlook_models BY NAME
 SELECT getvariable('period') AS period, model, param, value, getvariable('run_id') AS run_id
-FROM (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::VARCHAR[]) AS param, unnest(?::DOUBLE[]) AS value)`
+FROM (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::VARCHAR[]) AS param, unnest(?::DOUBLE[]) AS value)
+ORDER BY model, param`
 	if _, err := conn.ExecContext(ctx, q, names, params, values); err != nil {
 		return fmt.Errorf("write outlook_models: %w", err)
 	}
