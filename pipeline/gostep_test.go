@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -136,6 +137,16 @@ func TestOutlookClasses(t *testing.T) {
 		}
 	}
 
+	// The seasonal index scales the next quarter, not the year.
+	c := outlook.Customer{X: 10, Tx: 40, T: 44, MeanValue: 100}
+	plain, seasonal := outlookRow{c: c}, outlookRow{c: c}
+	classify(&plain, bg, gg, 1, p)
+	classify(&seasonal, bg, gg, 1.25, p)
+	if math.Abs(seasonal.exp3/plain.exp3-1.25) > 1e-12 || math.Abs(seasonal.rev3/plain.rev3-1.25) > 1e-12 ||
+		seasonal.rev12 != plain.rev12 || seasonal.pAlive != plain.pAlive {
+		t.Errorf("index 1.25: %+v against %+v", seasonal, plain)
+	}
+
 	for _, tt := range []struct {
 		name, code string
 		t          float64
@@ -162,5 +173,28 @@ func TestOutlookClasses(t *testing.T) {
 		if fitted != 0 {
 			t.Errorf("%s: models %+v, want fitted 0", tt.name, models)
 		}
+	}
+}
+
+// The next quarter of October is November to January, across the year.
+func TestNextQuarterIndex(t *testing.T) {
+	t.Parallel()
+	season := []float64{1.2, 1, 1, 1, 1, 1, 1, 0.6, 1, 1, 0.9, 1.5}
+	tests := []struct {
+		start string
+		want  float64
+	}{
+		{"2026-10-01", (0.9 + 1.5 + 1.2) / 3},
+		{"2026-06-01", (1 + 0.6 + 1) / 3},
+		{"2026-12-01", (1.2 + 1 + 1) / 3},
+	}
+	for _, tt := range tests {
+		start, _ := time.Parse(time.DateOnly, tt.start)
+		if got := nextQuarterIndex(season, start); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: %g, want %g", tt.start, got, tt.want)
+		}
+	}
+	if got := nextQuarterIndex(nil, time.Now()); got != 1 {
+		t.Errorf("no index: %g, want 1", got)
 	}
 }

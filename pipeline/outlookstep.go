@@ -231,11 +231,8 @@ func fitOutlook(rows []outlookRow, season []float64, p outlookParams) ([]modelRo
 			len(repeat), gg.P, gg.Q, gg.V, gg.LogLik, err)
 	}
 	idx3 := 1.0
-	if season != nil && p.seasonality {
-		idx3 = 0
-		for k := 1; k <= 3; k++ {
-			idx3 += season[int(p.periodStart.AddDate(0, k, 0).Month())-1] / 3
-		}
+	if p.seasonality {
+		idx3 = nextQuarterIndex(season, p.periodStart)
 	}
 	models = append(models,
 		modelRow{"bgnbd", "fitted", 1},
@@ -258,6 +255,19 @@ func fitOutlook(rows []outlookRow, season []float64, p outlookParams) ([]modelRo
 }
 
 var nan = math.NaN()
+
+// nextQuarterIndex is the mean seasonal index of the three calendar months
+// after the period starting at start; 1 without indices.
+func nextQuarterIndex(season []float64, start time.Time) float64 {
+	if len(season) != 12 {
+		return 1
+	}
+	idx := 0.0
+	for k := 1; k <= 3; k++ {
+		idx += season[int(start.AddDate(0, k, 0).Month())-1] / 3
+	}
+	return idx
+}
 
 func boolValue(b bool) float64 {
 	if b {
