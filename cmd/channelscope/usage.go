@@ -28,7 +28,7 @@ func commands() []command {
 		{name: "schedule", summary: "cron daemon: runs due periods, catches up missed ones", run: cmdSchedule},
 		{name: "status", summary: "last runs, what is due or waiting and why, next tick, deliveries", run: cmdStatus},
 		{name: "send", summary: "email the period's reports, once", run: cmdSend},
-		{name: "stages", summary: "list SQL stages with version and checksum", run: cmdStages},
+		{name: "stages", summary: "list the stages (SQL, and Go steps) with kind, version and checksum", run: cmdStages},
 		{name: "review", summary: "the steward's page: decide the review queue and unknown resellers", run: cmdReview},
 		{name: "onboard", operands: "FILE", summary: "propose a distributor layout from a sample feed", run: cmdOnboard},
 		{name: "forecast", summary: "fit the outlook models on a CSV of transactions, backtest on a holdout (JSON)", run: cmdForecast},
