@@ -174,8 +174,8 @@ FROM read_parquet(?)`, filepath.Join(cfg.Output, "parquet/outlook_models/period=
 	for _, s := range ms[len(ms)-1].Stages {
 		names = append(names, fmt.Sprintf("%04d %s %s", s.Number, s.Name, s.Kind))
 	}
-	i := slices.Index(names, "0090 outlook ")
-	if i < 0 || i+1 >= len(names) || names[i+1] != "0090 outlook_fit go" {
+	i := slices.Index(names, "0100 outlook ")
+	if i < 0 || i+1 >= len(names) || names[i+1] != "0100 outlook_fit go" {
 		t.Errorf("manifest stages %q: want the Go step outlook_fit right after stage outlook", names)
 	}
 }
