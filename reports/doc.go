@@ -8,11 +8,14 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// doc wraps an fpdf document with the house layout: A4 portrait, the core
-// Helvetica font with text translated to Windows-1252 (accents, €, no-break
-// spaces), fixed dates so the same data gives the same bytes.
+// doc wraps an fpdf document with the house layout: A4 portrait, the
+// embedded Unicode font (font.go), fixed dates so the same data gives the
+// same bytes.
 type doc struct {
 	pdf *fpdf.Fpdf
+	// tr is the identity: text goes to the Unicode font as it is. Kept so
+	// that drawing code written for the former Windows-1252 translator
+	// still compiles.
 	tr  func(string) string
 	loc *locale
 }
@@ -39,7 +42,8 @@ func newDoc(loc *locale, title, subtitle string, created time.Time) *doc {
 	pdf.SetCompression(true)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
-	d := &doc{pdf: pdf, tr: pdf.UnicodeTranslatorFromDescriptor(""), loc: loc}
+	loc.fonts.add(pdf)
+	d := &doc{pdf: pdf, tr: func(s string) string { return s }, loc: loc}
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("channelscope", true)
 	pdf.SetFooterFunc(func() {
@@ -53,7 +57,7 @@ func newDoc(loc *locale, title, subtitle string, created time.Time) *doc {
 }
 
 func (d *doc) font(style string, size float64, color [3]int) {
-	d.pdf.SetFont("Helvetica", style, size)
+	d.pdf.SetFont(fontFamily, style, size)
 	d.pdf.SetTextColor(color[0], color[1], color[2])
 }
 

@@ -7,11 +7,13 @@ import (
 	"time"
 )
 
-// locale formats numbers, money and dates and names things in one language.
+// locale formats numbers, money and dates and names things in one
+// language, and holds the font its documents are written in.
 type locale struct {
 	lang     string
 	currency string // symbol of the base currency
 	words    map[string]string
+	fonts    *fonts
 }
 
 func newLocale(lang, baseCurrency string) (*locale, error) {
@@ -23,7 +25,11 @@ func newLocale(lang, baseCurrency string) (*locale, error) {
 	if symbol == "" {
 		symbol = baseCurrency
 	}
-	return &locale{lang: lang, currency: symbol, words: words}, nil
+	f, err := parseFonts()
+	if err != nil {
+		return nil, err
+	}
+	return &locale{lang: lang, currency: symbol, words: words, fonts: f}, nil
 }
 
 // T names a label or a vocabulary value; unknown keys show as themselves.

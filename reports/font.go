@@ -1,0 +1,54 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/go-pdf/fpdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// fontFamily is the embedded Unicode font of every report: the Go fonts
+// (BSD licence, shipped as Go byte slices), which cover WGL4: the Latin
+// letters of every European language (Ł, Š, ř, İ, ş, Ø...), Greek,
+// Cyrillic, €, no-break spaces and typographic punctuation. Each document
+// embeds the subset of the glyphs it uses.
+const fontFamily = "go"
+
+// fontBase is in every subset: the letters and signs of English and
+// French reports, so that most documents use the same set and share one
+// subset (see fontCuts).
+const fontBase = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~" +
+	"\u00a0«°·»ÀÂÄÇÈÉÊËÎÏÔÖÙÛÜàâäçèéêëîïôöùûüÿŒœ–—‘’“”…›€\u202f"
+
+// fontCuts bounds the subsets a face keeps for reuse (one per distinct set
+// of runes a document uses; a subset is about 15 KB).
+const fontCuts = 512
+
+// fonts are the faces, parsed once per Renderer and shared by its
+// documents (the fpdf patch in third_party/fpdf: parsing per document
+// cost five times the drawing of a partner page).
+type fonts struct {
+	regular, bold *fpdf.UTF8Font
+}
+
+func parseFonts() (*fonts, error) { return parseFontsCache(fontCuts) }
+
+// parseFontsCache parses the faces keeping up to cuts subsets each.
+func parseFontsCache(cuts int) (*fonts, error) {
+	regular, err := fpdf.ParseUTF8Font(goregular.TTF, fontBase, cuts)
+	if err != nil {
+		return nil, fmt.Errorf("Go Regular font: %w", err)
+	}
+	bold, err := fpdf.ParseUTF8Font(gobold.TTF, fontBase, cuts)
+	if err != nil {
+		return nil, fmt.Errorf("Go Bold font: %w", err)
+	}
+	return &fonts{regular: regular, bold: bold}, nil
+}
+
+// add registers the faces with a document.
+func (f *fonts) add(pdf *fpdf.Fpdf) {
+	pdf.AddUTF8FontParsed(fontFamily, "", f.regular)
+	pdf.AddUTF8FontParsed(fontFamily, "B", f.bold)
+}

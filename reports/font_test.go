@@ -1,0 +1,65 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// Names outside Windows-1252 print exactly, in the regular face (the
+// competing brands, the reasons) and the bold one (the title, the tables'
+// headers), read back through pdftotext.
+func TestNamesPrintExactly(t *testing.T) {
+	t.Parallel()
+	names := []string{"Łódź Biuro Sp. z o.o.", "Škoda Kancelář s.r.o.", "İstanbul Bilişim A.Ş.", "Ørsted Kontor ApS"}
+	for _, lang := range []string{"en", "fr"} {
+		loc, err := newLocale(lang, "EUR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			p := &Partner{ID: "P1", Name: name, Loyalty: "loyal", Mode: "cruise", Coverage: "field",
+				PotentialSource: "declared", Brands: []string{name}, CompetingBrands: 1}
+			pdf, err := partnerPage(loc, p, october, drawnAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdfText(t, pdf)
+			if n := strings.Count(text, name); n < 2 {
+				t.Errorf("%s page shows %q %d times (want the title and the brands):\n%s", lang, name, n, text)
+			}
+		}
+	}
+}
+
+// The subsets shared between documents change no byte: a page drawn with
+// fresh fonts, again with the subset cut for it, and with fonts that keep
+// no subset are the same bytes.
+func TestSharedFontSameBytes(t *testing.T) {
+	t.Parallel()
+	p := &Partner{ID: "P7", Name: "Škoda Kancelář s.r.o.", Loyalty: "occasional", Mode: "development",
+		Plan: "development", Coverage: "telesales", PotentialSource: "estimated", Share: ptr(0.25)}
+	draw := func(loc *locale) []byte {
+		t.Helper()
+		pdf, err := partnerPage(loc, p, october, drawnAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pdf
+	}
+	loc, err := newLocale("fr", "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, again := draw(loc), draw(loc)
+	if !bytes.Equal(first, again) {
+		t.Error("the page drawn with a shared subset differs")
+	}
+	uncached := *loc
+	if uncached.fonts, err = parseFontsCache(0); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, draw(&uncached)) {
+		t.Error("the page drawn without shared subsets differs")
+	}
+}
