@@ -12,6 +12,11 @@
 CREATE OR REPLACE MACRO fmt_pct(x) AS format('{:.1f}%', 100 * x);
 CREATE OR REPLACE MACRO fmt_money(x) AS format('{:,.0f}', x);
 
+-- A reason of a reason_codes column: a rule and its arguments as text
+-- (numbers in full precision); reason_num reads one back as a number.
+CREATE OR REPLACE MACRO reason(rule, args) AS {'rule': rule, 'args': CAST(args AS MAP(VARCHAR, VARCHAR))};
+CREATE OR REPLACE MACRO reason_num(r, name) AS CAST(r.args[name] AS DOUBLE);
+
 -- Periods: the period n months before the run's, and how many months a
 -- period lies before the run's.
 CREATE OR REPLACE MACRO period_before(n) AS
@@ -127,7 +132,7 @@ CREATE OR REPLACE TEMP TABLE shape_partner_scores (
   loyalty VARCHAR, potential DOUBLE, potential_source VARCHAR, share_of_wallet DOUBLE,
   attainable_share DOUBLE, opportunity DOUBLE, supplier_status VARCHAR, mode VARCHAR, plan VARCHAR,
   coverage_model VARCHAR, coverage_value DOUBLE, competing_brands BIGINT, carries_our_brand BOOLEAN,
-  reasons VARCHAR, run_id VARCHAR);
+  reasons VARCHAR, reason_codes STRUCT(rule VARCHAR, args MAP(VARCHAR, VARCHAR))[], run_id VARCHAR);
 
 CREATE OR REPLACE TEMP TABLE shape_unknown_resellers (
   period VARCHAR, reseller_key VARCHAR, distributor VARCHAR, name VARCHAR, postcode VARCHAR, city VARCHAR,

@@ -1,5 +1,5 @@
 -- stage: coverage
--- version: 2
+-- version: 3
 -- reads: partner_scores, ref_territories, unknown_resellers, ref_partners
 -- writes: region_coverage, recruitment_targets
 -- publish: region_coverage, recruitment_targets
@@ -73,51 +73,79 @@ SELECT z.*, md.median_share, md.median_ppp,
             ELSE 'balanced' END AS coverage_flag
 FROM coverage_zone z LEFT JOIN coverage_medians md USING (level);
 
+-- Why a zone has its flag: reason_codes ({rule, args}, args as text, for
+-- the reports to write in the reader's language; rules and args: README,
+-- "Reasons"), and reasons, the same in English for BI.
+CREATE OR REPLACE TEMP TABLE coverage_reasons AS
+SELECT *, [CASE coverage_flag
+         WHEN 'uncovered' THEN CASE WHEN master_partners = 0 THEN reason('uncovered.no_partner', MAP {})
+                                    ELSE reason('uncovered.none_active', MAP {'partners': CAST(master_partners AS VARCHAR),
+                                                                             'potential': CAST(potential AS VARCHAR)}) END
+         WHEN 'under' THEN CASE WHEN m.share_of_wallet < getvariable('coverage_under_factor') * median_share
+                                THEN reason('under.share', MAP {'share': CAST(m.share_of_wallet AS VARCHAR),
+                                     'factor': CAST(getvariable('coverage_under_factor') AS VARCHAR), 'median': CAST(median_share AS VARCHAR)})
+                                ELSE reason('under.density', MAP {'density': CAST(m.partners_per_potential AS VARCHAR),
+                                     'unit': CAST(getvariable('coverage_potential_unit') AS VARCHAR),
+                                     'factor': CAST(getvariable('coverage_under_factor') AS VARCHAR), 'median': CAST(median_ppp AS VARCHAR)}) END
+         WHEN 'over' THEN reason('over', MAP {'density': CAST(m.partners_per_potential AS VARCHAR),
+                          'unit': CAST(getvariable('coverage_potential_unit') AS VARCHAR),
+                          'factor': CAST(getvariable('coverage_over_factor') AS VARCHAR), 'median_density': CAST(median_ppp AS VARCHAR),
+                          'share': CAST(m.share_of_wallet AS VARCHAR), 'median_share': CAST(median_share AS VARCHAR)})
+         ELSE CASE WHEN potential <= 0 THEN reason('balanced.no_potential', MAP {})
+                   ELSE reason('balanced', MAP {'share': CAST(m.share_of_wallet AS VARCHAR), 'median_share': CAST(median_share AS VARCHAR),
+                        'density': CAST(m.partners_per_potential AS VARCHAR), 'median_density': CAST(median_ppp AS VARCHAR)}) END
+       END] AS reason_codes
+FROM coverage_flagged;
+
+-- A reason in English, for the reasons column.
+CREATE OR REPLACE MACRO coverage_reason_en(r) AS CASE r.rule
+    WHEN 'uncovered.no_partner' THEN 'uncovered: no partner of the master here'
+    WHEN 'uncovered.none_active' THEN 'uncovered: ' || r.args['partners'] || ' partner(s) in the master, potential '
+         || fmt_money(reason_num(r, 'potential')) || ', none active with us'
+    WHEN 'under.share' THEN 'under: share of wallet ' || fmt_pct(reason_num(r, 'share')) || ' below '
+         || r.args['factor'] || ' x the median ' || fmt_pct(reason_num(r, 'median'))
+    WHEN 'under.density' THEN 'under: ' || format('{:.2f}', reason_num(r, 'density')) || ' active partners per '
+         || fmt_money(reason_num(r, 'unit')) || ' of potential below ' || r.args['factor'] || ' x the median '
+         || format('{:.2f}', reason_num(r, 'median'))
+    WHEN 'over' THEN 'over: ' || format('{:.2f}', reason_num(r, 'density')) || ' active partners per '
+         || fmt_money(reason_num(r, 'unit')) || ' of potential, at least ' || r.args['factor'] || ' x the median '
+         || format('{:.2f}', reason_num(r, 'median_density')) || ', while the share of wallet '
+         || fmt_pct(reason_num(r, 'share')) || ' is not above the median ' || fmt_pct(reason_num(r, 'median_share'))
+    WHEN 'balanced.no_potential' THEN 'balanced: no potential to compare'
+    WHEN 'balanced' THEN 'balanced: share of wallet ' || fmt_pct(reason_num(r, 'share')) || ' (median '
+         || fmt_pct(reason_num(r, 'median_share')) || '), ' || format('{:.2f}', reason_num(r, 'density'))
+         || ' active partners per unit (median ' || format('{:.2f}', reason_num(r, 'median_density')) || ')'
+    WHEN 'national' THEN 'the whole master'
+    WHEN 'unmapped' THEN r.args['partners'] || ' partner(s) whose postcode maps to no department: ' || r.args['list']
+  END;
+
 CREATE OR REPLACE TABLE region_coverage AS
 SELECT getvariable('period') AS period, level, region, region_name, department, department_name,
        master_partners, active_partners, loyal_partners,
        round(potential, 2) AS potential, round(revenue_t12m, 2) AS revenue_t12m,
        round(m.share_of_wallet, 6) AS share_of_wallet, round(m.partners_per_potential, 6) AS partners_per_potential,
-       coverage_flag,
-       CASE coverage_flag
-         WHEN 'uncovered' THEN CASE WHEN master_partners = 0 THEN 'uncovered: no partner of the master here'
-                                    ELSE 'uncovered: ' || master_partners || ' partner(s) in the master, potential '
-                                         || fmt_money(potential) || ', none active with us' END
-         WHEN 'under' THEN 'under: ' || CASE WHEN m.share_of_wallet < getvariable('coverage_under_factor') * median_share
-                                             THEN 'share of wallet ' || fmt_pct(m.share_of_wallet) || ' below '
-                                                  || getvariable('coverage_under_factor') || ' x the median ' || fmt_pct(median_share)
-                                             ELSE format('{:.2f}', m.partners_per_potential) || ' active partners per '
-                                                  || fmt_money(getvariable('coverage_potential_unit')) || ' of potential below '
-                                                  || getvariable('coverage_under_factor') || ' x the median ' || format('{:.2f}', median_ppp) END
-         WHEN 'over' THEN 'over: ' || format('{:.2f}', m.partners_per_potential) || ' active partners per '
-                          || fmt_money(getvariable('coverage_potential_unit')) || ' of potential, at least '
-                          || getvariable('coverage_over_factor') || ' x the median ' || format('{:.2f}', median_ppp)
-                          || ', while the share of wallet ' || fmt_pct(m.share_of_wallet) || ' is not above the median '
-                          || fmt_pct(median_share)
-         ELSE 'balanced: ' || CASE WHEN potential <= 0 THEN 'no potential to compare'
-                                   ELSE 'share of wallet ' || fmt_pct(m.share_of_wallet) || ' (median ' || fmt_pct(median_share)
-                                        || '), ' || format('{:.2f}', m.partners_per_potential) || ' active partners per unit (median '
-                                        || format('{:.2f}', median_ppp) || ')' END
-       END AS reasons,
+       coverage_flag, array_to_string(list_transform(reason_codes, r -> coverage_reason_en(r)), '; ') AS reasons, reason_codes,
        getvariable('run_id') AS run_id
-FROM coverage_flagged
+FROM coverage_reasons
 UNION ALL
 SELECT getvariable('period'), 'national', NULL, NULL, NULL, NULL,
        count(*), count(*) FILTER (WHERE revenue_t12m > 0), count(*) FILTER (WHERE loyalty = 'loyal'),
        round(coalesce(sum(potential), 0), 2), round(sum(greatest(revenue_t12m, 0)), 2),
        round(sum(greatest(revenue_t12m, 0)) FILTER (WHERE potential IS NOT NULL) / nullif(sum(potential), 0), 6),
        round(count(*) FILTER (WHERE revenue_t12m > 0) * getvariable('coverage_potential_unit') / nullif(sum(potential), 0), 6),
-       NULL, 'the whole master', getvariable('run_id')
+       NULL, coverage_reason_en(reason('national', MAP {})), [reason('national', MAP {})], getvariable('run_id')
 FROM partner_scores
 UNION ALL
-SELECT getvariable('period'), 'unmapped', NULL, NULL, NULL, NULL,
-       count(*), count(*) FILTER (WHERE revenue_t12m > 0), count(*) FILTER (WHERE loyalty = 'loyal'),
-       round(coalesce(sum(potential), 0), 2), round(coalesce(sum(greatest(revenue_t12m, 0)), 0), 2), NULL, NULL, NULL,
-       count(*) || ' partner(s) whose postcode maps to no department: '
-         || coalesce(string_agg(partner_id || ' (' || coalesce(p.postcode, 'no postcode') || ')', ', ' ORDER BY partner_id), ''),
-       getvariable('run_id')
-FROM partner_scores s LEFT JOIN (SELECT partner_id, postcode FROM ref_partners) p USING (partner_id)
-WHERE s.department IS NULL;
+SELECT getvariable('period'), 'unmapped', NULL, NULL, NULL, NULL, master_partners, active_partners, loyal_partners,
+       potential, revenue_t12m, NULL, NULL, NULL, coverage_reason_en(u), [u], getvariable('run_id')
+FROM (SELECT count(*) AS master_partners, count(*) FILTER (WHERE revenue_t12m > 0) AS active_partners,
+             count(*) FILTER (WHERE loyalty = 'loyal') AS loyal_partners,
+             round(coalesce(sum(potential), 0), 2) AS potential, round(coalesce(sum(greatest(revenue_t12m, 0)), 0), 2) AS revenue_t12m,
+             -- list: each partner id with its postcode in brackets when it has one
+             reason('unmapped', MAP {'partners': CAST(count(*) AS VARCHAR),
+               'list': coalesce(string_agg(partner_id || coalesce(' (' || p.postcode || ')', ''), ', ' ORDER BY partner_id), '')}) AS u
+      FROM partner_scores s LEFT JOIN (SELECT partner_id, postcode FROM ref_partners) p USING (partner_id)
+      WHERE s.department IS NULL);
 
 -- Unknown resellers of the last 12 months, with their department.
 
@@ -130,21 +158,31 @@ FROM (SELECT period, reseller_key, name, postcode, lines, amount FROM unknown_re
       WHERE period > period_before(12))
 GROUP BY reseller_key;
 
+-- Why a target, in English, for the reason column (reason_code: the rule
+-- and its args, for the reports).
+CREATE OR REPLACE MACRO target_reason_en(r) AS CASE r.rule
+    WHEN 'target.partner' THEN r.args['loyalty'] || ' partner of the master in a department flagged ' || r.args['flag']
+         || coalesce(', potential ' || fmt_money(reason_num(r, 'potential')), ', potential unknown')
+    WHEN 'target.reseller' THEN 'not in the master but bought ' || fmt_money(reason_num(r, 'amount'))
+         || ' through distributors in 12 months (' || r.args['lines'] || ' lines)'
+         || coalesce(', in a department flagged ' || r.args['flag'], ', department unknown')
+  END;
+
 CREATE OR REPLACE TABLE recruitment_targets AS
 WITH dept_flags AS (
   SELECT department, coverage_flag, reasons AS zone_reason FROM region_coverage WHERE level = 'department'
 ), partners AS (
   SELECT 'partner' AS target_type, s.partner_id, NULL AS reseller_key, s.name, s.department, s.region,
          s.potential, s.revenue_t12m AS amount_t12m, f.coverage_flag,
-         s.loyalty || ' partner of the master in a department flagged ' || f.coverage_flag
-           || coalesce(', potential ' || fmt_money(s.potential), ', potential unknown') AS reason,
+         reason('target.partner', MAP {'loyalty': s.loyalty, 'flag': f.coverage_flag,
+                                       'potential': CAST(s.potential AS VARCHAR)}) AS reason_code,
          'prospection' AS plan
   FROM partner_scores s JOIN dept_flags f USING (department)
   WHERE s.loyalty IN ('inactive', 'opportunistic') AND f.coverage_flag IN ('uncovered', 'under')
 ), resellers AS (
   SELECT 'reseller', NULL, u.reseller_key, u.name, d.department, d.region, NULL, u.amount, f.coverage_flag,
-         'not in the master but bought ' || fmt_money(u.amount) || ' through distributors in 12 months ('
-           || u.lines || ' lines)' || coalesce(', in a department flagged ' || f.coverage_flag, ', department unknown'),
+         reason('target.reseller', MAP {'amount': CAST(u.amount AS VARCHAR), 'lines': CAST(u.lines AS VARCHAR),
+                                        'flag': f.coverage_flag}),
          -- already buying: recruit into the master and support the start
          'support'
   FROM (SELECT *, territory_of(postcode, (SELECT list(t) FROM ref_territories t)).department AS department
@@ -155,5 +193,6 @@ WITH dept_flags AS (
 )
 SELECT getvariable('period') AS period,
        row_number() OVER (PARTITION BY target_type ORDER BY coalesce(potential, amount_t12m) DESC NULLS LAST, coalesce(partner_id, reseller_key)) AS priority,
-       *, getvariable('run_id') AS run_id
+       target_type, partner_id, reseller_key, name, department, region, potential, amount_t12m, coverage_flag,
+       target_reason_en(reason_code) AS reason, reason_code, plan, getvariable('run_id') AS run_id
 FROM (SELECT * FROM partners UNION ALL SELECT * FROM resellers);
