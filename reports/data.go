@@ -12,7 +12,8 @@ import (
 type Partner struct {
 	ID, Name, Region, RegionName, Department, DepartmentName string
 	Typology, Profile, Loyalty, Status, Mode, Plan, Coverage string
-	PotentialSource, Reasons                                 string
+	PotentialSource, Reasons                                 string // Reasons: the English column
+	ReasonCodes                                              []ReasonCode
 	RevenuePeriod, RevenueT12m                               float64
 	Growth, Share, Attainable, Opportunity, Potential        *float64
 	RankNational, RankRegion                                 *int64
@@ -50,12 +51,16 @@ func (l *lake) partners(ctx context.Context, only string) ([]*Partner, error) {
 	byID := map[string]*Partner{}
 	for rows.Next() {
 		p := &Partner{}
-		var brandList string
+		var brandList, codes string
 		if err := rows.Scan(&p.ID, &p.Name, &p.Region, &p.RegionName, &p.Department, &p.DepartmentName, &p.Typology,
 			&p.Profile, &p.Loyalty, &p.Status, &p.Mode, &p.Plan, &p.Coverage, &p.PotentialSource, &p.Reasons,
 			&p.RevenuePeriod, &p.RevenueT12m, &p.Growth, &p.Share, &p.Attainable, &p.Opportunity, &p.Potential,
-			&p.RankNational, &p.RankRegion, &p.Months, &p.CompetingBrands, &brandList, &p.Targeted); err != nil {
+			&p.RankNational, &p.RankRegion, &p.Months, &p.CompetingBrands, &brandList, &p.Targeted, &codes); err != nil {
 			return nil, err
+		}
+		var err error
+		if p.ReasonCodes, err = parseReasonCodes(codes); err != nil {
+			return nil, fmt.Errorf("partner_scores of %s: %w", p.ID, err)
 		}
 		for _, b := range strings.Split(brandList, "|") {
 			if b = strings.TrimSpace(b); b != "" {

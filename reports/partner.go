@@ -62,7 +62,7 @@ func partnerPage(loc *locale, p *Partner, period time.Time, created time.Time) (
 		[]float64{0.18, 0.25, 0.19, 0.19, 0.19}, "LLLLL")
 	d.font("B", 8, ink)
 	d.pdf.CellFormat(contentW, 4.5, d.tr(loc.T("reasons")), "", 1, "L", false, 0, "")
-	d.text(p.Reasons, 8)
+	d.text(loc.Reasons(p.ReasonCodes, p.Reasons), 8)
 	d.partnerOutlookBox(p.Outlook)
 
 	d.section(loc.T("sales_24m"), 42)

@@ -40,7 +40,7 @@ func (d *doc) regionFigures(r regionRollup) {
 		{loc.T("flag"), flagLabel(loc, r.Flag),
 			loc.T("partners_per_potential") + " " + loc.Opt(r.PartnersPerPotential, func(v float64) string { return loc.Number(v, 2) })},
 	})
-	d.flagNote(r.Flag, r.Reasons)
+	d.flagNote(r.Flag, loc.Reasons(r.ReasonCodes, r.Reasons))
 }
 
 // flagNote writes a coverage flag's swatch followed by its reasons.

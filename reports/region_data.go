@@ -38,7 +38,8 @@ type regionRollup struct {
 	Name  string
 	Loyal int64
 	coverageFigures
-	Reasons string // the rule that gave the flag
+	Reasons     string // the rule that gave the flag, the English column
+	ReasonCodes []ReasonCode
 }
 
 // departmentRow is a department's row of region_coverage.
@@ -97,8 +98,14 @@ func (l *lake) region(ctx context.Context, code string) (regionData, error) {
 	err := l.scan(ctx, qRegionRollup, []any{code}, func(rows *sql.Rows) error {
 		r := &d.Rollup
 		found = true
-		return rows.Scan(&r.Name, &r.Master, &r.Active, &r.Loyal, &r.Potential, &r.Revenue, &r.Share,
-			&r.PartnersPerPotential, &r.Flag, &r.Reasons)
+		var codes string
+		if err := rows.Scan(&r.Name, &r.Master, &r.Active, &r.Loyal, &r.Potential, &r.Revenue, &r.Share,
+			&r.PartnersPerPotential, &r.Flag, &r.Reasons, &codes); err != nil {
+			return err
+		}
+		var err error
+		r.ReasonCodes, err = parseReasonCodes(codes)
+		return err
 	})
 	if err != nil {
 		return d, fmt.Errorf("read region_coverage: %w", err)

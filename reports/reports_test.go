@@ -185,6 +185,10 @@ func TestReports(t *testing.T) {
 	}
 	wb.Close()
 
+	// No English word in the French reports.
+	names := reportNames(t, cfg)
+	checkLanguage(t, res.Dir, "fr", names)
+
 	// Same data, same bytes (the workbook included).
 	before := fixture.Digest(t, res.Dir)
 	render(t, cfg, "fr", "")
@@ -200,11 +204,12 @@ func TestReports(t *testing.T) {
 	if now, _ := os.ReadFile(page); !bytes.Equal(old, now) {
 		t.Error("re-rendering one partner changed its page")
 	}
-	// English labels and number format.
-	res = render(t, cfg, "en", want[0].id)
+	// English labels and number format, and no French word.
+	res = render(t, cfg, "en", "")
 	if text := pdftotext(t, page); !strings.Contains(text, "Partner report") || !strings.Contains(text, "October 2026") {
 		t.Errorf("English page:\n%s", text)
 	}
+	checkLanguage(t, res.Dir, "en", names)
 }
 
 // frThousands formats like the French reports: 1 234 (rounded).
