@@ -84,6 +84,26 @@ unmapped - - 1 1 - - -
 			t.Errorf("reasons lack %q:\n%s", frag, reasons)
 		}
 	}
+	// the same reasons as codes: rule and arguments in full precision
+	codes := query2(t, conn, `SELECT coalesce(department, level) || ' ' || to_json(reason_codes)
+FROM region_coverage WHERE department IN ('D2', 'D5') OR level IN ('national', 'unmapped') ORDER BY ALL`)
+	wantCodes := `D2 [{"rule":"under.share","args":{"share":"0.005","factor":"0.5","median":"0.04"}}]
+D5 [{"rule":"uncovered.no_partner","args":{}}]
+national [{"rule":"national","args":{}}]
+unmapped [{"rule":"unmapped","args":{"partners":"1","list":"p11 (99000)"}}]
+`
+	if codes != wantCodes {
+		t.Errorf("region_coverage.reason_codes:\n%s\nwant\n%s", codes, wantCodes)
+	}
+	targetCodes := query2(t, conn, `SELECT CAST(to_json(reason_code) AS VARCHAR) FROM recruitment_targets ORDER BY target_type, priority`)
+	wantTargetCodes := `{"rule":"target.partner","args":{"loyalty":"inactive","flag":"uncovered","potential":"5000.0"}}
+{"rule":"target.partner","args":{"loyalty":"inactive","flag":"under","potential":"3000.0"}}
+{"rule":"target.partner","args":{"loyalty":"opportunistic","flag":"under","potential":"1000.0"}}
+{"rule":"target.reseller","args":{"amount":"600.00","lines":"4","flag":"uncovered"}}
+`
+	if targetCodes != wantTargetCodes {
+		t.Errorf("recruitment_targets.reason_code:\n%s\nwant\n%s", targetCodes, wantTargetCodes)
+	}
 	targets := query2(t, conn, `SELECT target_type, priority, coalesce(partner_id, reseller_key), coalesce(department, '-'),
   coalesce(CAST(potential AS VARCHAR), '-'), CAST(amount_t12m AS VARCHAR), plan FROM recruitment_targets ORDER BY target_type, priority`)
 	wantTargets := `partner 1 p5 D3 5000.0 0.00 prospection
