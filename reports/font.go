@@ -34,15 +34,27 @@ type fonts struct {
 
 func parseFonts() (*fonts, error) { return parseFontsCache(fontCuts) }
 
-// parseFontsCache parses the faces keeping up to cuts subsets each.
+// parseFontsCache parses the faces, without their hinting
+// (stripHinting), keeping up to cuts subsets each.
 func parseFontsCache(cuts int) (*fonts, error) {
-	regular, err := fpdf.ParseUTF8Font(goregular.TTF, fontBase, cuts)
-	if err != nil {
-		return nil, fmt.Errorf("Go Regular font: %w", err)
+	parse := func(name string, ttf []byte) (*fpdf.UTF8Font, error) {
+		stripped, err := stripHinting(ttf)
+		if err != nil {
+			return nil, fmt.Errorf("%s font: %w", name, err)
+		}
+		f, err := fpdf.ParseUTF8Font(stripped, fontBase, cuts)
+		if err != nil {
+			return nil, fmt.Errorf("%s font: %w", name, err)
+		}
+		return f, nil
 	}
-	bold, err := fpdf.ParseUTF8Font(gobold.TTF, fontBase, cuts)
+	regular, err := parse("Go Regular", goregular.TTF)
 	if err != nil {
-		return nil, fmt.Errorf("Go Bold font: %w", err)
+		return nil, err
+	}
+	bold, err := parse("Go Bold", gobold.TTF)
+	if err != nil {
+		return nil, err
 	}
 	return &fonts{regular: regular, bold: bold}, nil
 }

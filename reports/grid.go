@@ -13,10 +13,22 @@ func (d *doc) grid(header []string, rows [][]string, widths []float64, align str
 	_, pageH := pdf.GetPageSize()
 	bottom := pageH - margin - 4
 	const rowH = 5.0
+	// a header whose longest word is wider than its column gets a smaller
+	// size rather than a word cut in two
+	sizes := make([]float64, len(header))
+	d.font("B", 7.5, ink)
+	for i, h := range header {
+		sizes[i] = 7.5
+		for _, word := range strings.Fields(h) {
+			if ww := d.pdf.GetStringWidth(word); ww > widths[i]*contentW-2 {
+				sizes[i] = min(sizes[i], 7.5*(widths[i]*contentW-2)/ww)
+			}
+		}
+	}
 	drawHeader := func() {
-		d.font("B", 7.5, ink)
 		lines := 1
 		for i, h := range header {
+			d.font("B", sizes[i], ink)
 			lines = max(lines, d.lineCount(h, widths[i]*contentW-2))
 		}
 		h := 3.6*float64(lines) + 1.6
@@ -29,6 +41,7 @@ func (d *doc) grid(header []string, rows [][]string, widths []float64, align str
 		x := margin
 		for i, t := range header {
 			pdf.SetXY(x, y+0.8)
+			d.font("B", sizes[i], ink)
 			pdf.MultiCell(widths[i]*contentW, 3.6, d.tr(t), "", string(align[i]), false)
 			x += widths[i] * contentW
 		}
