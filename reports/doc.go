@@ -13,9 +13,8 @@ import (
 // same bytes.
 type doc struct {
 	pdf *fpdf.Fpdf
-	// tr is the identity: text goes to the Unicode font as it is. Kept so
-	// that drawing code written for the former Windows-1252 translator
-	// still compiles.
+	// tr prepares text for the font (bmpOnly); every text drawn goes
+	// through it, as it went through the former Windows-1252 translator.
 	tr  func(string) string
 	loc *locale
 }
@@ -43,7 +42,7 @@ func newDoc(loc *locale, title, subtitle string, created time.Time) *doc {
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
 	loc.fonts.add(pdf)
-	d := &doc{pdf: pdf, tr: func(s string) string { return s }, loc: loc}
+	d := &doc{pdf: pdf, tr: bmpOnly, loc: loc}
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("channelscope", true)
 	pdf.SetFooterFunc(func() {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -63,4 +64,23 @@ func parseFontsCache(cuts int) (*fonts, error) {
 func (f *fonts) add(pdf *fpdf.Fpdf) {
 	pdf.AddUTF8FontParsed(fontFamily, "", f.regular)
 	pdf.AddUTF8FontParsed(fontFamily, "B", f.bold)
+}
+
+// bmpOnly replaces the characters beyond the Basic Multilingual Plane
+// (emoji, historic scripts) with "?": fpdf's UTF-8 fonts index widths by
+// 16-bit code and refuse the whole document for one of them. A character
+// of the plane that the Go fonts lack prints as an empty box, and
+// pdftotext still reads it.
+func bmpOnly(s string) string {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return strings.Map(func(r rune) rune {
+				if r > 0xFFFF {
+					return '?'
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
 }

@@ -32,6 +32,25 @@ func TestNamesPrintExactly(t *testing.T) {
 	}
 }
 
+// A name with a character beyond the 16-bit plane (an emoji) still gets
+// its page, the character as "?", the rest as it is.
+func TestNameBeyondBMP(t *testing.T) {
+	t.Parallel()
+	loc, err := newLocale("fr", "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Partner{ID: "P1", Name: "Café 😀 Bureautique 中文", Loyalty: "loyal", Mode: "cruise", Coverage: "field",
+		PotentialSource: "declared"}
+	pdf, err := partnerPage(loc, p, october, drawnAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, pdf); !strings.Contains(text, "Café ? Bureautique 中文") {
+		t.Errorf("page lacks the name:\n%s", text)
+	}
+}
+
 // The subsets shared between documents change no byte: a page drawn with
 // fresh fonts, again with the subset cut for it, and with fonts that keep
 // no subset are the same bytes.
