@@ -51,6 +51,7 @@ var dictionaries = map[string]map[string]string{
 		"reject.bad_quantity": "bad quantity", "reject.bad_amount": "bad amount", "reject.bad_date": "bad date",
 		"reject.date_out_of_period": "date out of period", "reject.unknown_sku": "unknown SKU", "reject.missing_fx_rate": "missing exchange rate",
 		"reject.duplicate": "duplicate", "reject.other": "other",
+		"reject.currency_mismatch": "currency mismatch", "reject.delimiter_changed": "delimiter changed", "reject.formula_without_value": "formula without a value",
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
 		"workbook_partners": "Partners", "workbook_plan": "Plan %s", "workbook_title": "Partners, %s",
 		"department_name": "Department name", "potential_source": "Potential source", "priority": "Priority",
@@ -119,6 +120,7 @@ var dictionaries = map[string]map[string]string{
 		"reject.bad_quantity": "quantité invalide", "reject.bad_amount": "montant invalide", "reject.bad_date": "date invalide",
 		"reject.date_out_of_period": "date hors période", "reject.unknown_sku": "référence inconnue", "reject.missing_fx_rate": "taux de change manquant",
 		"reject.duplicate": "doublon", "reject.other": "autre",
+		"reject.currency_mismatch": "devise incohérente", "reject.delimiter_changed": "séparateur changé", "reject.formula_without_value": "formule sans valeur",
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
 		"workbook_partners": "Partenaires", "workbook_plan": "Plan %s", "workbook_title": "Partenaires, %s",
 		"department_name": "Nom du département", "potential_source": "Source du potentiel", "priority": "Priorité",

@@ -124,3 +124,33 @@ func TestParseReasonCodesErrors(t *testing.T) {
 		t.Errorf("empty: %v %v", got, err)
 	}
 }
+
+// Every reject reason cleanse writes has a label in both languages (the
+// summary's data quality block and held files name them).
+func TestRejectReasonLabels(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../sql/0020_cleanse.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	end := strings.Index(src, "END AS reason")
+	start := strings.LastIndex(src[:max(end, 0)], "CASE")
+	if end < 0 || start < 0 {
+		t.Fatal("no CASE ... END AS reason in 0020_cleanse.sql")
+	}
+	codes := []string{"duplicate", "file_held"}
+	for _, m := range regexp.MustCompile(`THEN '([a-z_]+)'`).FindAllStringSubmatch(src[start:end], -1) {
+		codes = append(codes, m[1])
+	}
+	if len(codes) < 20 {
+		t.Fatalf("found %d reject reasons, want the 20 or so of cleanse", len(codes))
+	}
+	for lang, words := range dictionaries {
+		for _, c := range codes {
+			if _, ok := words["reject."+c]; !ok {
+				t.Errorf("%s: no label for reject reason %s", lang, c)
+			}
+		}
+	}
+}
