@@ -63,14 +63,15 @@ type wbPartner struct {
 	source                                                                                     string
 	share, attainable, opportunity                                                             *float64
 	rank, rankRegion                                                                           *int64
-	reasons                                                                                    string
+	reasons                                                                                    string // English
+	codes                                                                                      []ReasonCode
 }
 
 func (p *wbPartner) cells(loc *locale) []any {
 	return []any{p.id, p.name, p.region, p.dept, p.deptName, p.typology, p.profile, loc.T(p.loyalty),
 		statusOrEmpty(loc, p.status), loc.T(p.mode), labelOrEmpty(loc, p.plan), loc.T(p.coverage), p.revPeriod, p.revT12m,
 		p.growth, p.months, p.potential, labelOrEmpty(loc, p.source), p.share, p.attainable, p.opportunity,
-		p.rank, p.rankRegion, p.reasons}
+		p.rank, p.rankRegion, loc.Reasons(p.codes, p.reasons)}
 }
 
 // wbTarget is a row of the workbook_targets query.
@@ -79,12 +80,13 @@ type wbTarget struct {
 	priority                               *int64
 	id, name, dept, deptName, region, flag string
 	potential, amount                      *float64
-	reason                                 string
+	reason                                 string // English
+	codes                                  []ReasonCode
 }
 
 func (t *wbTarget) cells(loc *locale) []any {
 	return []any{loc.T("target_" + t.typ), t.priority, t.id, t.name, t.dept, t.deptName, t.region,
-		labelOrEmpty(loc, t.flag), t.potential, t.amount, t.reason}
+		labelOrEmpty(loc, t.flag), t.potential, t.amount, loc.Reasons(t.codes, t.reason)}
 }
 
 func labelOrEmpty(loc *locale, v string) string {
@@ -309,10 +311,15 @@ func (l *lake) workbookPartners(ctx context.Context) ([]*wbPartner, error) {
 	var out []*wbPartner
 	for rows.Next() {
 		p := &wbPartner{}
+		var codes string
 		if err := rows.Scan(&p.id, &p.name, &p.region, &p.dept, &p.deptName, &p.typology, &p.profile, &p.loyalty,
 			&p.status, &p.mode, &p.plan, &p.coverage, &p.revPeriod, &p.revT12m, &p.growth, &p.months, &p.potential,
-			&p.source, &p.share, &p.attainable, &p.opportunity, &p.rank, &p.rankRegion, &p.reasons); err != nil {
+			&p.source, &p.share, &p.attainable, &p.opportunity, &p.rank, &p.rankRegion, &p.reasons, &codes); err != nil {
 			return nil, fmt.Errorf("read partner_scores for the workbook: %w", err)
+		}
+		var err error
+		if p.codes, err = parseReasonCodes(codes); err != nil {
+			return nil, fmt.Errorf("partner_scores of %s: %w", p.id, err)
 		}
 		out = append(out, p)
 	}
@@ -329,9 +336,14 @@ func (l *lake) workbookTargets(ctx context.Context) ([]*wbTarget, error) {
 	var out []*wbTarget
 	for rows.Next() {
 		t := &wbTarget{}
+		var codes string
 		if err := rows.Scan(&t.typ, &t.priority, &t.id, &t.name, &t.dept, &t.deptName, &t.region, &t.flag,
-			&t.potential, &t.amount, &t.reason); err != nil {
+			&t.potential, &t.amount, &t.reason, &codes); err != nil {
 			return nil, fmt.Errorf("read recruitment_targets for the workbook: %w", err)
+		}
+		var err error
+		if t.codes, err = parseReasonCodes(codes); err != nil {
+			return nil, fmt.Errorf("recruitment_targets %s: %w", t.id, err)
 		}
 		out = append(out, t)
 	}

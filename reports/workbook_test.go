@@ -40,18 +40,19 @@ func workbookLake(t *testing.T) *lake {
 	}
 	copyTo("partner_scores", `SELECT * FROM (VALUES
 	  ('P1', '+33 Bureau SARL', 'Île-de-France', '75', 'Paris', 'VAR', 'VAR / 1-9', 'loyal', 'strategic', 'cruise', 'retention', 'field',
-	   1200.5::DECIMAL(18, 2), 15000.25::DECIMAL(18, 2), 0.125::DOUBLE, 12::BIGINT, 40000::DOUBLE, 'declared', 0.375::DOUBLE, 0.3::DOUBLE, 0::DOUBLE, 1::BIGINT, 1::BIGINT, 'loyal: active 12 of the last 12 months'),
+	   1200.5::DECIMAL(18, 2), 15000.25::DECIMAL(18, 2), 0.125::DOUBLE, 12::BIGINT, 40000::DOUBLE, 'declared', 0.375::DOUBLE, 0.3::DOUBLE, 0::DOUBLE, 1::BIGINT, 1::BIGINT, 'loyal: active 12 of the last 12 months',
+	   [{'rule': 'loyalty', 'args': MAP {'loyalty': 'loyal', 'months': '12'}}]),
 	  ('P2', '-Print- SAS', 'Île-de-France', '92', 'Hauts-de-Seine', 'retail', 'retail / 1-9', 'occasional', 'opportunity', 'development', 'development', 'telesales',
-	   0, 3000, NULL, 5, 100000, 'estimated', 0.03, 0.3, 27000, 2, 2, '@risk'),
+	   0, 3000, NULL, 5, 100000, 'estimated', 0.03, 0.3, 27000, 2, 2, '@risk', NULL),
 	  ('P3', 'Bureau Central', 'Bretagne', '35', 'Ille-et-Vilaine', 'VAR', 'VAR / 1-9', 'occasional', 'occasional', 'development', 'development', 'telesales',
-	   100, 2000, -0.5, 4, 10000, 'declared', 0.2, 0.3, 1000, 3, 1, 'x'),
+	   100, 2000, -0.5, 4, 10000, 'declared', 0.2, 0.3, 1000, 3, 1, 'x', NULL),
 	  ('P4', chr(9) || 'Tab Name', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', 'prospection', 'telesales',
-	   0, 0, NULL, 0, 80000, 'declared', 0, NULL, NULL, NULL, NULL, chr(13) || 'cr'),
+	   0, 0, NULL, 0, 80000, 'declared', 0, NULL, NULL, NULL, NULL, chr(13) || 'cr', NULL),
 	  ('P5', 'Sans Plan', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', NULL, 'telesales',
-	   0, 0, NULL, 0, NULL, 'none', NULL, NULL, NULL, NULL, NULL, 'no plan')
+	   0, 0, NULL, 0, NULL, 'none', NULL, NULL, NULL, NULL, NULL, 'no plan', NULL)
 	) t(partner_id, name, region_name, department, department_name, typology, profile, loyalty, supplier_status, mode, plan, coverage_model,
 	    revenue_period, revenue_t12m, growth_yoy, months_active_t12m, potential, potential_source, share_of_wallet, attainable_share,
-	    opportunity, rank_national, rank_region, reasons)`)
+	    opportunity, rank_national, rank_region, reasons, reason_codes)`)
 	copyTo("recruitment_targets", `SELECT * FROM (VALUES
 	  ('reseller', 1::BIGINT, NULL, 'nordis|C042', '`+strings.ReplaceAll(hyperlink, "'", "''")+`', '29', '53', NULL::DOUBLE, 2500.0::DOUBLE, 'under', 'already buying'),
 	  ('partner', 1::BIGINT, 'P4', NULL, chr(9) || 'Tab Name', '29', '53', 80000.0, 0.0, 'under', 'potential 80,000')
@@ -182,11 +183,20 @@ func TestWorkbook(t *testing.T) {
 				}
 			}
 		}
+		// The reasons in the report's language, from their codes; without
+		// codes a French workbook shows none rather than the English column.
+		reasons := map[string][2]string{"fr": {"fidèle\u00a0: 12 mois d'achats sur 12", ""}, "en": {"loyal: active 12 of the last 12 months", "'@risk"}}[lang]
+		if got := cell(main, "X2"); got != reasons[0] {
+			t.Errorf("%s: X2 = %q, want %q", lang, got, reasons[0])
+		}
 		// Escaped: text cells starting with = + - @ tab or CR, never formulas.
 		targets := wantSheets[5]
 		escaped := map[[2]string]string{
 			{targets, "D3"}: "'" + hyperlink, {targets, "D2"}: "'\tTab Name", {main, "B2"}: "'+33 Bureau SARL", {main, "B3"}: "'-Print- SAS",
-			{main, "X3"}: "'@risk", {main, "B5"}: "'\tTab Name", {main, "X5"}: "'\rcr", {main, "B4"}: "Bureau Central",
+			{main, "X3"}: reasons[1], {main, "B5"}: "'\tTab Name", {main, "B4"}: "Bureau Central",
+		}
+		if lang == "en" { // the English column as it is
+			escaped[[2]string{main, "X5"}] = "'\rcr"
 		}
 		for at, want := range escaped {
 			if got := cell(at[0], at[1]); got != want {

@@ -5,6 +5,9 @@ SELECT partner_id, coalesce(name, ''), coalesce(region_name, ''), coalesce(depar
        coalesce(supplier_status, ''), coalesce(mode, ''), coalesce(plan, ''), coalesce(coverage_model, ''),
        CAST(revenue_period AS DOUBLE), CAST(revenue_t12m AS DOUBLE), growth_yoy, months_active_t12m,
        CAST(potential AS DOUBLE), coalesce(potential_source, ''), share_of_wallet, attainable_share,
-       CAST(opportunity AS DOUBLE), rank_national, rank_region, coalesce(reasons, '')
-FROM {{.Table "partner_scores"}}
+       CAST(opportunity AS DOUBLE), rank_national, rank_region, coalesce(reasons, ''),
+       coalesce(to_json(reason_codes)::VARCHAR, '')
+-- reason_codes reads NULL in a period published before it existed
+FROM (SELECT NULL::STRUCT("rule" VARCHAR, args MAP(VARCHAR, VARCHAR))[] AS reason_codes WHERE false
+      UNION ALL BY NAME SELECT * FROM {{.Table "partner_scores"}})
 ORDER BY rank_national NULLS LAST, partner_id
