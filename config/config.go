@@ -45,6 +45,8 @@ type Config struct {
 	Schedule      Schedule      `yaml:"schedule"`
 	Review        Review        `yaml:"review"`
 	Outlook       Outlook       `yaml:"outlook"`
+	StockFlags    StockFlags    `yaml:"stock_flags"`
+	Pricing       Pricing       `yaml:"pricing"`
 	// OutputPermissions are the modes of what is written under Output.
 	OutputPermissions OutputPermissions `yaml:"output_permissions"`
 
@@ -135,6 +137,7 @@ type Reference struct {
 	Territories    string `yaml:"territories"`
 	FXRates        string `yaml:"fx_rates"`
 	MatchOverrides string `yaml:"match_overrides"`
+	PriceBook      string `yaml:"price_book"` // optional: sku, valid_from, list_price, floor_price, distributor
 }
 
 // Distributor describes one distributor's feed layout.
@@ -170,6 +173,8 @@ type Distributor struct {
 	// DueDay is the day of the month after P by which P's feed is due. Default 10.
 	DueDay  int     `yaml:"due_day"`
 	Columns Columns `yaml:"columns"`
+	// Stock is the layout of the distributor's stock reports, if it sends any.
+	Stock StockLayout `yaml:"stock"`
 }
 
 // Encodings accepted for CSV feeds.
@@ -275,6 +280,7 @@ func Default() Config {
 			Partners: "reference/partners.csv", Products: "reference/products.csv",
 			SKUAliases: "reference/sku_aliases.csv", Territories: "reference/territories.csv",
 			FXRates: "reference/fx_rates.csv", MatchOverrides: "reference/match_overrides.csv",
+			PriceBook: "reference/price_book.csv",
 		},
 		Schedule: defaultSchedule(),
 		Review:   defaultReview(),
@@ -283,6 +289,8 @@ func Default() Config {
 		OutputPermissions: defaultOutputPermissions(),
 		XLSX:              DefaultXLSX(),
 		Guardrails:        defaultGuardrails(),
+		StockFlags:        defaultStockFlags(),
+		Pricing:           defaultPricing(),
 	}
 }
 
@@ -321,6 +329,7 @@ func (c *Config) derive() {
 		if d.Name == "" {
 			d.Name = d.ID
 		}
+		d.deriveStock()
 	}
 	c.deriveEmail()
 }
@@ -368,7 +377,7 @@ func (c *Config) validate(p *checker) {
 	}
 	for _, r := range []struct{ key, path string }{{"partners", c.Reference.Partners}, {"products", c.Reference.Products},
 		{"sku_aliases", c.Reference.SKUAliases}, {"territories", c.Reference.Territories}, {"fx_rates", c.Reference.FXRates},
-		{"match_overrides", c.Reference.MatchOverrides}} {
+		{"match_overrides", c.Reference.MatchOverrides}, {"price_book", c.Reference.PriceBook}} {
 		if r.path == "" {
 			p.add("reference."+r.key, "must name a file (remove the key for the default)")
 		}
@@ -378,6 +387,8 @@ func (c *Config) validate(p *checker) {
 		p.add("reports.language", "must be en or fr, got %q", c.Reports.Language)
 	}
 	c.Guardrails.validate(p)
+	c.StockFlags.validate(p)
+	c.Pricing.validate(p)
 	if c.Reports.Workers < 0 {
 		p.add("reports.workers", "must be 0 (one per core) or more, got %d", c.Reports.Workers)
 	}
@@ -437,6 +448,7 @@ func (c *Config) validate(p *checker) {
 		}
 		d.Columns.validate(p, at)
 		d.validateFeed(p, at)
+		d.validateStock(p, at)
 	}
 }
 

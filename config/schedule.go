@@ -73,6 +73,9 @@ func (c *Config) ResultSHA256() string {
 		Distributors  []Distributor
 		Guardrails    Guardrails // what is held changes what is published
 		Outlook       Outlook
-	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors, c.Guardrails, c.Outlook})
+		StockFlags    StockFlags
+		Pricing       Pricing
+	}{c.BaseCurrency, c.HistoryMonths, c.Matching, c.Scoring, c.Coverage, c.Reference, c.Distributors, c.Guardrails, c.Outlook,
+		c.StockFlags, c.Pricing})
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -87,7 +87,9 @@ GROUP BY ALL ORDER BY f.source_file`)
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	stock, err := accountStock(ctx, conn)
+	m.Files = append(m.Files, stock...)
+	return errors.Join(append(errs, err)...)
 }
 
 func matchRates(ctx context.Context, conn *sql.Conn, m *Manifest) error {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -151,11 +152,33 @@ type ingester struct {
 	progress func(n int64)
 	workers  int          // files loaded at a time; 0: GOMAXPROCS
 	log      *slog.Logger // nil: no logging
+	// prefix is put before the name of every ingest table it writes:
+	// "" for the sales-out feeds, "stock_" for the stock reports.
+	prefix string
 }
 
 func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Distributor) error {
-	if _, err := conn.ExecContext(ctx, ingestSchema); err != nil {
-		return fmt.Errorf("create ingest tables: %w", err)
+	return createIngestTablesAs(ctx, conn, dists, "")
+}
+
+// ingestTableRef is a table or view of ingestSchema where the schema names
+// it (after TABLE, VIEW, FROM, JOIN): where prefixSchema renames it.
+var ingestTableRef = regexp.MustCompile(`\b(TABLE|VIEW|FROM|JOIN) (layouts|month_names|feed_files|xlsx_lines|xlsx_fields|ingest_files|csv_records|csv_quoted|raw_lines|feed_fields|feed_records)\b`)
+
+// prefixSchema is ingestSchema with every table and view named prefix+name:
+// stock reports load through the same ingest into stock_* tables.
+func prefixSchema(prefix string) string {
+	if prefix == "" {
+		return ingestSchema
+	}
+	return ingestTableRef.ReplaceAllString(ingestSchema, "$1 "+prefix+"$2")
+}
+
+// createIngestTablesAs creates the ingest tables with their names prefixed
+// (see ingester.prefix) and records the layouts of dists.
+func createIngestTablesAs(ctx context.Context, conn *sql.Conn, dists []config.Distributor, prefix string) error {
+	if _, err := conn.ExecContext(ctx, prefixSchema(prefix)); err != nil {
+		return fmt.Errorf("create %singest tables: %w", prefix, err)
 	}
 	for _, d := range dists {
 		dateRegex, dateRewrite := "", ""
@@ -166,7 +189,7 @@ func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Dist
 			}
 		}
 		names := config.UsesMonthNames(d.DateFormat)
-		_, err := conn.ExecContext(ctx, `INSERT INTO layouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := conn.ExecContext(ctx, `INSERT INTO `+prefix+`layouts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, d.Name, d.Format, d.Decimal, d.Thousands, d.DateFormat,
 			dateRegex, dateRewrite, d.Currency, d.DueDay, d.Delimiter, names)
 		if err != nil {
@@ -176,7 +199,7 @@ func createIngestTables(ctx context.Context, conn *sql.Conn, dists []config.Dist
 			continue
 		}
 		for name, month := range config.MonthNames(d.DateLocale) {
-			if _, err := conn.ExecContext(ctx, `INSERT INTO month_names VALUES (?, ?, ?)`, d.ID, name, month); err != nil {
+			if _, err := conn.ExecContext(ctx, `INSERT INTO `+prefix+`month_names VALUES (?, ?, ?)`, d.ID, name, month); err != nil {
 				return fmt.Errorf("layout %s: %w", d.ID, err)
 			}
 		}
@@ -298,7 +321,7 @@ func (in *ingester) recordFile(ctx context.Context, ff FeedFile, format, sum str
 	if err != nil {
 		return err
 	}
-	if _, err := in.conn.ExecContext(ctx, `INSERT INTO feed_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := in.conn.ExecContext(ctx, `INSERT INTO `+in.prefix+`feed_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ff.Distributor.ID, ff.Rel, format, sum, size, mod.UTC(), headerLine, headerRaw, fields, string(used)); err != nil {
 		return fmt.Errorf("record file %s: %w", ff.Rel, err)
 	}

@@ -41,7 +41,7 @@ func (in *ingester) ingestCSV(ctx context.Context, ff FeedFile, fileNo int, dc d
 	if err != nil {
 		return &FileError{Code: diag.Feed, File: ff.Rel, Msg: err.Error()}
 	}
-	stage, err := newCSVStage(ctx, dc, ff, fileNo)
+	stage, err := newCSVStage(ctx, dc, ff, fileNo, in.prefix)
 	if err != nil {
 		return err
 	}
@@ -129,19 +129,20 @@ type csvStage struct {
 	dc      driver.Conn
 	ff      FeedFile
 	fileNo  int
+	prefix  string // of the ingest tables, see ingester.prefix
 	records *duckdb.Appender
 	quoted  *duckdb.Appender
 	idx     []int // per field of config.Columns.Fields, its place in the header; -1: not mapped
 	row     []driver.Value
 }
 
-func newCSVStage(ctx context.Context, dc driver.Conn, ff FeedFile, fileNo int) (*csvStage, error) {
-	s := &csvStage{ctx: ctx, dc: dc, ff: ff, fileNo: fileNo}
+func newCSVStage(ctx context.Context, dc driver.Conn, ff FeedFile, fileNo int, prefix string) (*csvStage, error) {
+	s := &csvStage{ctx: ctx, dc: dc, ff: ff, fileNo: fileNo, prefix: prefix}
 	var err error
-	if s.records, err = duckdb.NewAppenderFromConn(dc, "", "csv_records"); err != nil {
+	if s.records, err = duckdb.NewAppenderFromConn(dc, "", prefix+"csv_records"); err != nil {
 		return nil, fmt.Errorf("appender csv_records: %w", err)
 	}
-	if s.quoted, err = duckdb.NewAppenderFromConn(dc, "", "csv_quoted"); err != nil {
+	if s.quoted, err = duckdb.NewAppenderFromConn(dc, "", prefix+"csv_quoted"); err != nil {
 		s.records.Close()
 		return nil, fmt.Errorf("appender csv_quoted: %w", err)
 	}
@@ -168,7 +169,7 @@ func (s *csvStage) setHeader(width int, hm headerMap) error {
 		args[i].Ordinal = i + 1
 	}
 	s.row = make([]driver.Value, 2+len(s.idx))
-	q := "INSERT INTO ingest_files VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
+	q := "INSERT INTO " + s.prefix + "ingest_files VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
 	if _, err := s.dc.(driver.ExecerContext).ExecContext(s.ctx, q, args); err != nil {
 		return fmt.Errorf("ingest_files %s: %w", s.ff.Rel, err)
 	}

@@ -122,11 +122,11 @@ func (in *ingester) ingestFile(ctx context.Context, dc driver.Conn, i int, f Fee
 // tables behind the raw_lines and feed_fields views; closing them flushes
 // the rows.
 func (in *ingester) ingestWorkbook(ctx context.Context, dc driver.Conn, f FeedFile) error {
-	raw, err := duckdb.NewAppenderFromConn(dc, "", "xlsx_lines")
+	raw, err := duckdb.NewAppenderFromConn(dc, "", in.prefix+"xlsx_lines")
 	if err != nil {
 		return fmt.Errorf("appender xlsx_lines: %w", err)
 	}
-	fields, err := duckdb.NewAppenderFromConn(dc, "", "xlsx_fields")
+	fields, err := duckdb.NewAppenderFromConn(dc, "", in.prefix+"xlsx_fields")
 	if err != nil {
 		raw.Close()
 		return fmt.Errorf("appender xlsx_fields: %w", err)

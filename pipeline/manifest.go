@@ -67,7 +67,10 @@ type Reconciliation struct {
 	DataLines  int64  `json:"data_lines"`
 	SalesOut   int64  `json:"sales_out"`
 	Rejects    int64  `json:"rejects"`
-	Balanced   bool   `json:"balanced"`
+	// StockLines: of a stock report (stock/P/...), the lines kept in
+	// stock_lines; its Rejects are in stock_rejects and SalesOut is 0.
+	StockLines int64 `json:"stock_lines,omitempty"`
+	Balanced   bool  `json:"balanced"`
 	// Columns names, per canonical field, the header the file used for it
 	// (a layout may list several names for a field).
 	Columns map[string]string `json:"columns,omitempty"`

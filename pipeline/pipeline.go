@@ -174,6 +174,7 @@ func (p *Pipeline) references(period string) []reference {
 		{Var: "ref_territories", Rel: r.Territories, Optional: true, Empty: "postcode_prefix,department,department_name,region,region_name\n"},
 		// What the vendor invoiced each distributor in the period, when known.
 		{Var: "ref_sales_in", Rel: "sales_in/" + period + ".csv", Optional: true, Empty: "distributor,sku,quantity,amount\n"},
+		{Var: "ref_price_book", Rel: r.PriceBook, Optional: true, Empty: "sku,valid_from,list_price,floor_price,distributor\n"},
 	}
 }
 
@@ -201,7 +202,11 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 		}
 		digests = append(digests, Digest{Path: f.Rel, Kind: "feed", SHA256: sum, Bytes: n})
 	}
-	return files, digests, nil
+	stock, err := p.stockDigests(period)
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, append(digests, stock...), nil
 }
 
 // openScratch opens an in-memory DuckDB with the configured limits; it
@@ -259,5 +264,8 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 			add(n)
 		}
 	}
-	return in.ingestFiles(ctx, connector, files)
+	if err := in.ingestFiles(ctx, connector, files); err != nil {
+		return err
+	}
+	return p.ingestStock(ctx, conn, connector, scratch, period)
 }

@@ -30,6 +30,7 @@ func (p *Pipeline) stageVars(m *Manifest, start time.Time, scratch string) (map[
 	maps.Copy(vars, p.scoringVars())
 	maps.Copy(vars, p.guardVars(m.AcceptedFiles))
 	maps.Copy(vars, p.outlookVars())
+	maps.Copy(vars, p.truthVars())
 	return vars, nil
 }
 

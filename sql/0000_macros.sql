@@ -119,7 +119,24 @@ CREATE OR REPLACE TEMP TABLE shape_distributor_scorecard (
   period VARCHAR, distributor VARCHAR, distributor_name VARCHAR, files BIGINT, lines BIGINT, rejects BIGINT,
   reject_rate DOUBLE, held_files BIGINT, held_lines BIGINT, held_reasons VARCHAR,
   sales_out_lines BIGINT, matched_lines BIGINT, match_rate DOUBLE, match_rate_amount DOUBLE,
-  arrived TIMESTAMP, due TIMESTAMP, on_time BOOLEAN, missing BOOLEAN, days_late BIGINT, run_id VARCHAR);
+  arrived TIMESTAMP, due TIMESTAMP, on_time BOOLEAN, missing BOOLEAN, days_late BIGINT,
+  stock_reported BOOLEAN, stock_flagged_families BIGINT, stock_flags VARCHAR, price_exceptions BIGINT,
+  price_exceptions_amount DECIMAL(18, 2), price_exceptions_gap DECIMAL(18, 2), run_id VARCHAR);
+
+-- The stock columns came with the stock reports: older partitions read NULL.
+CREATE OR REPLACE TEMP TABLE shape_channel_inventory (
+  period VARCHAR, distributor VARCHAR, product_family VARCHAR,
+  sell_in_units DECIMAL(18, 3), sell_in_amount DECIMAL(18, 2), sell_out_units DECIMAL(18, 3),
+  sell_out_amount DECIMAL(18, 2), stock_change_units DECIMAL(18, 3), has_sell_in BOOLEAN,
+  reported_stock_units DECIMAL(18, 3), implied_stock_units DECIMAL(18, 3), stock_gap_units DECIMAL(18, 3),
+  stock_gap_share DOUBLE, weekly_sell_out_units DOUBLE, weeks_of_supply DOUBLE,
+  stuffing BOOLEAN, stock_gap_flag BOOLEAN, overstock BOOLEAN, stock_flags VARCHAR, run_id VARCHAR);
+
+CREATE OR REPLACE TEMP TABLE shape_channel_inventory_sku (
+  period VARCHAR, distributor VARCHAR, sku VARCHAR, product_family VARCHAR,
+  sell_in_units DECIMAL(18, 3), sell_out_units DECIMAL(18, 3), reported_stock_units DECIMAL(18, 3),
+  implied_stock_units DECIMAL(18, 3), stock_gap_units DECIMAL(18, 3), weekly_sell_out_units DOUBLE,
+  weeks_of_supply DOUBLE, run_id VARCHAR);
 
 CREATE OR REPLACE TEMP TABLE shape_partner_scores (
   period VARCHAR, partner_id VARCHAR, name VARCHAR, region VARCHAR, region_name VARCHAR,

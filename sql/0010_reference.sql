@@ -1,11 +1,12 @@
 -- stage: reference
--- version: 2
--- reads:
--- writes: ref_products, ref_sku_aliases, ref_fx_rates, ref_partners, ref_match_overrides, ref_territories, ref_sales_in
+-- version: 3
+-- reads: layouts
+-- writes: ref_products, ref_sku_aliases, ref_fx_rates, ref_partners, ref_match_overrides, ref_territories, ref_sales_in, ref_price_book
 --
 -- Loads the reference files later stages join against. Paths arrive as
 -- variables set by the runner (ref_products, ref_sku_aliases, ref_fx_rates,
--- ref_partners, ref_match_overrides, ref_territories, ref_sales_in); the
+-- ref_partners, ref_match_overrides, ref_territories, ref_sales_in,
+-- ref_price_book); the
 -- runner points optional ones that are absent at an empty file.
 -- A broken reference fails the run: a wrong catalogue would silently reject
 -- good lines as unknown_sku.
@@ -94,3 +95,40 @@ SELECT trim(distributor) AS distributor, upper(trim(sku)) AS sku,
 FROM read_csv(getvariable('ref_sales_in'), delim = ',', quote = '"', escape = '"', header = true,
               auto_detect = false,
               columns = {'distributor': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'VARCHAR', 'amount': 'VARCHAR'});
+
+-- The price book (optional): from valid_from, a sku's list and floor prices
+-- in the base currency, for one distributor or, distributor empty or
+-- absent, for all. A row that does not read, names an unknown sku or
+-- distributor, has a floor above its list, or repeats a sku, distributor
+-- and valid_from fails the run: a wrong price book would flag good sales.
+CREATE OR REPLACE TEMP TABLE reference_price_book_text AS
+SELECT row_number() OVER () + 1 AS line, *
+FROM (SELECT NULL::VARCHAR AS sku, NULL::VARCHAR AS valid_from, NULL::VARCHAR AS list_price,
+             NULL::VARCHAR AS floor_price, NULL::VARCHAR AS distributor
+      WHERE false
+      UNION ALL BY NAME
+      SELECT * FROM read_csv(getvariable('ref_price_book'), delim = ',', quote = '"', escape = '"',
+                             header = true, all_varchar = true));
+
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference price_book: ' || string_agg('line ' || line || ' (' || coalesce(sku, '') || ')', ', ' ORDER BY line)
+                       || ': needs a known sku, a valid_from date YYYY-MM-DD, a list_price and a floor_price at most the list (or empty), a configured distributor or none') END
+FROM reference_price_book_text t
+WHERE nullif(trim(sku), '') IS NULL OR upper(trim(sku)) NOT IN (SELECT sku FROM ref_products)
+   OR TRY_CAST(trim(valid_from) AS DATE) IS NULL
+   OR TRY_CAST(trim(list_price) AS DECIMAL(18, 2)) IS NULL OR TRY_CAST(trim(list_price) AS DECIMAL(18, 2)) < 0
+   OR (nullif(trim(floor_price), '') IS NOT NULL
+       AND (TRY_CAST(trim(floor_price) AS DECIMAL(18, 2)) IS NULL
+            OR TRY_CAST(trim(floor_price) AS DECIMAL(18, 2)) > TRY_CAST(trim(list_price) AS DECIMAL(18, 2))))
+   OR (nullif(trim(distributor), '') IS NOT NULL AND trim(distributor) NOT IN (SELECT distributor FROM layouts));
+
+CREATE OR REPLACE TABLE ref_price_book AS
+SELECT upper(trim(sku)) AS sku, nullif(trim(distributor), '') AS distributor,
+       CAST(trim(valid_from) AS DATE) AS valid_from,
+       CAST(trim(list_price) AS DECIMAL(18, 2)) AS list_price,
+       CAST(nullif(trim(floor_price), '') AS DECIMAL(18, 2)) AS floor_price
+FROM reference_price_book_text;
+
+SELECT CASE WHEN count(*) > 0
+            THEN error('reference price_book: several rows for ' || string_agg(sku || coalesce('/' || distributor, '') || ' from ' || valid_from, ', ' ORDER BY sku, distributor, valid_from)) END
+FROM (SELECT sku, distributor, valid_from FROM ref_price_book GROUP BY ALL HAVING count(*) > 1);

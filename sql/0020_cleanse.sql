@@ -1,8 +1,8 @@
 -- stage: cleanse
--- version: 4
--- reads: raw_lines, feed_records, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates
--- writes: clean_lines, rejects, held_files
--- publish: rejects, held_files
+-- version: 5
+-- reads: raw_lines, feed_records, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates, stock_feed_records, stock_feed_files, stock_layouts, stock_month_names
+-- writes: clean_lines, rejects, held_files, stock_lines, stock_rejects
+-- publish: rejects, held_files, stock_lines, stock_rejects
 -- lake: distributor_scorecard
 --
 -- Types, trims and checks every source record of the period. Each record
@@ -422,3 +422,94 @@ JOIN raw_lines r USING (source_file, source_line)
 WHERE s.source_file IN (SELECT source_file FROM held_files);
 
 DELETE FROM clean_lines WHERE source_file IN (SELECT source_file FROM held_files);
+
+-- ===========================================================================
+-- Stock reports (stock/P/<distributor>/*): the ingest loads them as feeds
+-- into the stock_* tables, the sku column as sku, units as quantity and the
+-- optional date as invoice_date (see pipeline/stock.go). Every record ends
+-- in exactly one of stock_lines and stock_rejects, checked with the rules
+-- of the sale lines: the layout's number marks, date format and sku aliases.
+CREATE OR REPLACE TEMP TABLE cleanse_stock AS
+WITH recs AS (
+  SELECT r.distributor, r.source_file, r.source_line, r.raw, r.kind, r.field_count, r.detail AS ingest_detail,
+         r.parsed, ff.fields AS expected_fields, ff.header_raw,
+         l.decimal_mark, l.thousands, l.date_format, l.date_regex, l.date_rewrite, l.month_names AS by_name,
+         nullif(upper(trim(r.sku)), '') AS distributor_sku,
+         nullif(trim(regexp_replace(r.quantity, '[\s\x{00A0}\x{202F}\x{2009}]+', ' ', 'g')), '') AS units_text,
+         nullif(trim(regexp_replace(r.invoice_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS date_text
+  FROM stock_feed_records r
+  JOIN stock_feed_files ff ON ff.source_file = r.source_file
+  JOIN stock_layouts l ON l.distributor = r.distributor
+), parts AS (
+  SELECT *, cleanse_parts(units_text) AS up,
+         CASE WHEN date_format <> 'excel' AND regexp_full_match(date_text, date_regex)
+              THEN regexp_replace(date_text, date_regex, date_rewrite) END AS iso
+  FROM recs
+), typed AS (
+  SELECT t.*, p.sku, p.product_family,
+         -- a currency in units makes them no number
+         CASE WHEN t.up IS NULL OR (t.up.pcur = '' AND t.up.scur = '')
+              THEN cleanse_value(t.units_text, t.up, t.thousands, t.decimal_mark) END AS units,
+         CASE WHEN t.date_text IS NULL THEN NULL
+              WHEN t.date_format = 'excel'
+              THEN CASE WHEN regexp_full_match(t.date_text, '\d{1,6}(\.\d+)?')
+                        THEN DATE '1899-12-30' + CAST(floor(CAST(t.date_text AS DOUBLE)) AS INTEGER) END
+              WHEN t.iso IS NOT NULL AND t.by_name
+              THEN TRY_CAST(split_part(t.iso, '-', 1) || '-' || m.month || '-' || split_part(t.iso, '-', 3) AS DATE)
+              WHEN t.iso IS NOT NULL THEN TRY_CAST(t.iso AS DATE)
+              WHEN regexp_full_match(t.date_text, '\d{5}(\.\d+)?')
+              THEN DATE '1899-12-30' + CAST(floor(CAST(t.date_text AS DOUBLE)) AS INTEGER)
+         END AS stock_date
+  FROM parts t
+  LEFT JOIN stock_month_names m ON t.by_name AND m.distributor = t.distributor
+                               AND m.name = lower(strip_accents(rtrim(split_part(t.iso, '-', 2), '.')))
+  LEFT JOIN ref_sku_aliases a ON a.distributor = t.distributor AND a.distributor_sku = t.distributor_sku
+  LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, t.distributor_sku)
+)
+SELECT *,
+  CASE
+    WHEN kind = 'preamble' THEN 'preamble'
+    WHEN kind = 'unterminated_quote' THEN 'unterminated_quote'
+    WHEN regexp_full_match(raw, '[\s[:punct:]]*') THEN 'blank_line'
+    WHEN raw = header_raw THEN 'repeated_header'
+    WHEN distributor_sku IS NULL AND regexp_matches(raw, '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i')
+         THEN 'summary_line'
+    WHEN kind = 'formula_without_value' THEN 'formula_without_value'
+    WHEN field_count <> expected_fields OR NOT parsed THEN 'ragged_row'
+    WHEN units IS NULL THEN 'bad_quantity'
+    WHEN units < 0 THEN 'negative_stock'
+    WHEN date_text IS NOT NULL AND stock_date IS NULL THEN 'bad_date'
+    WHEN stock_date < getvariable('period_start') OR stock_date >= getvariable('period_end') THEN 'date_out_of_period'
+    WHEN sku IS NULL THEN 'unknown_sku'
+  END AS reason
+FROM typed;
+
+CREATE OR REPLACE TABLE stock_lines AS
+SELECT getvariable('period') AS period, distributor, source_file, source_line,
+       distributor_sku, sku, product_family, CAST(units AS DECIMAL(18, 3)) AS units, stock_date,
+       getvariable('run_id') AS run_id
+FROM cleanse_stock WHERE reason IS NULL
+ORDER BY source_file, source_line;
+
+CREATE OR REPLACE TABLE stock_rejects AS
+SELECT getvariable('period') AS period, distributor, source_file, source_line, reason,
+       CASE reason WHEN 'bad_quantity' THEN 'units' WHEN 'negative_stock' THEN 'units' WHEN 'bad_date' THEN 'date'
+                   WHEN 'date_out_of_period' THEN 'date' WHEN 'unknown_sku' THEN 'sku' END AS field,
+       CASE reason
+         WHEN 'preamble' THEN 'line before the header line'
+         WHEN 'unterminated_quote' THEN 'a quote opened here never closes: this line alone is rejected'
+         WHEN 'blank_line' THEN 'no value on the line'
+         WHEN 'repeated_header' THEN 'the header line again'
+         WHEN 'summary_line' THEN 'a total, not a sku'
+         WHEN 'formula_without_value' THEN ingest_detail
+         WHEN 'ragged_row' THEN field_count || ' fields where the header has ' || expected_fields
+         WHEN 'bad_quantity' THEN 'units ' || coalesce('"' || left(units_text, 200) || '"', 'empty') || ' is not a number with decimal mark "' || decimal_mark || '"'
+                                  || CASE WHEN thousands <> '' THEN ' and thousands mark "' || thousands || '"' ELSE '' END
+         WHEN 'negative_stock' THEN 'units ' || units_text || ' below zero: stock on hand cannot be negative'
+         WHEN 'bad_date' THEN 'date "' || left(date_text, 200) || '" does not match ' || date_format
+         WHEN 'date_out_of_period' THEN 'stock date ' || strftime(stock_date, '%Y-%m-%d') || ' is outside ' || getvariable('period')
+         WHEN 'unknown_sku' THEN 'sku ' || coalesce('"' || left(distributor_sku, 200) || '"', 'empty') || ' is neither a product nor an alias of ' || distributor
+       END AS detail,
+       raw, getvariable('run_id') AS run_id
+FROM cleanse_stock WHERE reason IS NOT NULL
+ORDER BY source_file, source_line;

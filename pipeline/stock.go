@@ -1,0 +1,190 @@
+package pipeline
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/channelscope/channelscope/config"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Stock reports (stock/P/<distributor>/*) load through the feed ingest,
+// into tables of the same shape named stock_* (stock_raw_lines,
+// stock_feed_records, stock_feed_files, stock_layouts...): a stock layout
+// is a distributor layout whose sku column is sku, units column quantity
+// and date column invoice_date (config.Distributor.StockFeed). So a stock
+// report gets the care of a feed: encodings checked, stray quotes, ragged
+// rows, workbooks, errors with file, line and column. The cleanse stage
+// turns stock_feed_records into stock_lines and stock_rejects.
+
+// stockPrefix names the ingest tables of the stock reports.
+const stockPrefix = "stock_"
+
+// StockFiles lists the stock reports of period, distributor by distributor
+// in config order (none when stock/P/ is absent). A folder of an unknown
+// distributor or of one without a stock layout, or a file its pattern does
+// not take, is an error: nothing is skipped silently.
+func (p *Pipeline) StockFiles(period string) ([]FeedFile, error) {
+	dir := filepath.Join(p.cfg.Workspace, "stock", period)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("stock of %s: %w", period, err)
+	}
+	var errs []error
+	present := map[string]bool{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		d, ok := p.cfg.Distributor(e.Name())
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("stock/%s/%s: not the folder of a configured distributor", period, e.Name()))
+		case !e.IsDir():
+			errs = append(errs, fmt.Errorf("stock/%s/%s: a %s, not a folder: refused", period, e.Name(), fileKind(e.Type())))
+		case !d.Stock.Configured():
+			errs = append(errs, fmt.Errorf("stock/%s/%s: distributor %s has no stock: layout in the configuration", period, e.Name(), d.ID))
+		default:
+			present[e.Name()] = true
+		}
+	}
+	var files []FeedFile
+	for _, d := range p.cfg.Distributors {
+		if !present[d.ID] {
+			continue
+		}
+		layout := d.StockFeed()
+		entries, err := os.ReadDir(filepath.Join(dir, d.ID))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			rel := strings.Join([]string{"stock", period, d.ID, name}, "/")
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") {
+				continue
+			}
+			if ok, _ := filepath.Match(layout.Files, name); !ok || e.IsDir() {
+				errs = append(errs, fmt.Errorf("%s: does not match the stock files pattern %q of distributor %s", rel, layout.Files, d.ID))
+				continue
+			}
+			if !e.Type().IsRegular() {
+				errs = append(errs, fmt.Errorf("%s: not a regular file (%s): refused", rel, fileKind(e.Type())))
+				continue
+			}
+			files = append(files, FeedFile{Distributor: layout, Path: filepath.Join(dir, d.ID, name), Rel: rel})
+		}
+	}
+	return files, errors.Join(errs...)
+}
+
+// stockDigests hashes the stock reports of period for the manifest's inputs.
+func (p *Pipeline) stockDigests(period string) ([]Digest, error) {
+	files, err := p.StockFiles(period)
+	if err != nil {
+		return nil, err
+	}
+	var out []Digest
+	for _, f := range files {
+		sum, n, err := hashFile(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Digest{Path: f.Rel, Kind: "stock", SHA256: sum, Bytes: n})
+	}
+	return out, nil
+}
+
+// ingestStock creates the stock_* ingest tables (empty without reports)
+// and loads the period's stock reports into them.
+func (p *Pipeline) ingestStock(ctx context.Context, conn *sql.Conn, connector *duckdb.Connector, scratch, period string) error {
+	var layouts []config.Distributor
+	for _, d := range p.cfg.Distributors {
+		if d.Stock.Configured() {
+			layouts = append(layouts, d.StockFeed())
+		}
+	}
+	if err := createIngestTablesAs(ctx, conn, layouts, stockPrefix); err != nil {
+		return err
+	}
+	files, err := p.StockFiles(period)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX, workers: p.cfg.DuckDB.Threads, log: p.log, prefix: stockPrefix}
+	return in.ingestFiles(ctx, connector, files)
+}
+
+// truthVars passes the stock flags and the pricing rules to the channel stage.
+func (p *Pipeline) truthVars() map[string]any {
+	s, r := p.cfg.StockFlags, p.cfg.Pricing
+	return map[string]any{
+		"stock_stuffing_months": s.StuffingMonths, "stock_stuffing_stock_growth": s.StuffingStockGrowth,
+		"stock_stuffing_sellout_drop": s.StuffingSelloutDrop, "stock_max_gap_share": s.MaxGapShare,
+		"stock_max_weeks_of_supply": s.MaxWeeksOfSupply,
+		"price_floor_share_of_list": r.FloorShareOfList, "price_above_list_tolerance": r.AboveListTolerance,
+	}
+}
+
+// accountStock reconciles the stock reports as account does the feeds:
+// every data line of every stock file is in exactly one of stock_lines and
+// stock_rejects. An unbalanced file is an error naming it.
+func accountStock(ctx context.Context, conn *sql.Conn) ([]Reconciliation, error) {
+	rows, err := conn.QueryContext(ctx, `
+WITH outcome AS (
+  SELECT source_file, source_line, 1 AS kept, 0 AS rejected FROM stock_lines
+  UNION ALL SELECT source_file, source_line, 0, 1 FROM stock_rejects
+), per_line AS (
+  SELECT source_file, source_line, sum(kept) AS kept, sum(rejected) AS rejected FROM outcome GROUP BY ALL
+), joined AS (
+  SELECT coalesce(r.source_file, l.source_file) AS source_file, r.source_line IS NOT NULL AS in_source,
+         coalesce(l.kept, 0) AS kept, coalesce(l.rejected, 0) AS rejected
+  FROM stock_raw_lines r FULL JOIN per_line l USING (source_file, source_line)
+)
+SELECT f.source_file, f.header_names,
+       count(j.source_file) FILTER (WHERE j.in_source),
+       coalesce(sum(j.kept), 0), coalesce(sum(j.rejected), 0),
+       count(j.source_file) FILTER (WHERE j.kept + j.rejected > 1 OR NOT j.in_source),
+       count(j.source_file) FILTER (WHERE j.kept + j.rejected = 0)
+FROM stock_feed_files f LEFT JOIN joined j USING (source_file)
+GROUP BY ALL ORDER BY f.source_file`)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile stock reports: %w", err)
+	}
+	defer rows.Close()
+	var out []Reconciliation
+	var errs []error
+	for rows.Next() {
+		var r Reconciliation
+		var twice, missing int64
+		var headers sql.NullString
+		if err := rows.Scan(&r.SourceFile, &headers, &r.DataLines, &r.StockLines, &r.Rejects, &twice, &missing); err != nil {
+			return nil, err
+		}
+		if headers.Valid {
+			if err := json.Unmarshal([]byte(headers.String), &r.Columns); err != nil {
+				return nil, fmt.Errorf("reconcile %s: header names: %w", r.SourceFile, err)
+			}
+		}
+		r.Balanced = twice == 0 && missing == 0 && r.DataLines == r.StockLines+r.Rejects
+		if !r.Balanced {
+			errs = append(errs, fmt.Errorf("%s: %d data lines but %d in stock_lines + %d in stock_rejects (%d lines twice or unknown, %d missing)",
+				r.SourceFile, r.DataLines, r.StockLines, r.Rejects, twice, missing))
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, errors.Join(errs...)
+}
