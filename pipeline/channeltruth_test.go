@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/channelscope/channelscope/pipeline"
@@ -158,5 +159,45 @@ func TestChannelTruthFixture(t *testing.T) {
 				t.Errorf("got\n%swant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// checkChannelTruth compares the stock flags and price exceptions of a
+// generated workspace's lake with its truth: the planted stuffing episode is
+// flagged in its month, and every price exception comes from a planted price
+// book row (or is a zero price), each planted row giving at least one.
+func checkChannelTruth(t *testing.T, workspace, lake string) {
+	t.Helper()
+	truth := filepath.Join(workspace, "truth")
+	got := query(t, `
+WITH truth AS (
+  SELECT * FROM read_csv(? || '/stock_episode.csv', header = true, all_varchar = true)
+)
+SELECT t.distributor, t.product_family, t.flagged_period, i.stuffing
+FROM truth t
+LEFT JOIN read_parquet(? || '/channel_inventory/*/*.parquet') i
+       ON i.distributor = t.distributor AND i.product_family = t.product_family AND i.period = t.flagged_period`,
+		truth, lake)
+	if strings.Count(got, "\n") > 1 && !strings.HasSuffix(got, "|true\n") {
+		t.Errorf("the planted stuffing episode is not flagged:\n%s", got)
+	}
+	const planted = `
+WITH book AS (
+  SELECT nullif(distributor, '') AS distributor, sku, CAST(valid_from AS DATE) AS valid_from, flag
+  FROM read_csv(? || '/price_book.csv', header = true, all_varchar = true)
+), x AS (
+  SELECT e.*, (SELECT count(*) FROM book b WHERE b.sku = e.sku AND b.flag = e.flag
+               AND coalesce(b.distributor, e.distributor) = e.distributor AND e.invoice_date >= b.valid_from) AS rows
+  FROM read_parquet(? || '/price_exceptions/*/*.parquet') e
+)
+`
+	if got := query(t, planted+`SELECT distributor, source_file, source_line, sku, flag, ratio FROM x
+	                           WHERE rows = 0 AND flag <> 'zero_price' ORDER BY ALL`, truth, lake); strings.Count(got, "\n") > 1 {
+		t.Errorf("price exceptions not planted:\n%s", got)
+	}
+	if got := query(t, planted+`SELECT b.distributor, b.sku, b.flag FROM book b
+	                           WHERE NOT EXISTS (SELECT 1 FROM x WHERE x.sku = b.sku AND x.flag = b.flag
+	                                             AND coalesce(b.distributor, x.distributor) = x.distributor)`, truth, lake); strings.Count(got, "\n") > 1 {
+		t.Errorf("planted price book rows that flagged nothing:\n%s", got)
 	}
 }

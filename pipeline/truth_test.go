@@ -50,6 +50,7 @@ func TestGeneratedAgainstTruth(t *testing.T) {
 			}
 			lake := filepath.Join(dir, "out", "parquet")
 			checkTruth(t, dir, lake)
+			checkChannelTruth(t, dir, lake)
 			pl, rl, pa, ra := matchQuality(t, dir, lake)
 			t.Logf("seed %d: match precision %.4f recall %.4f by lines; precision %.4f recall %.4f by amount", seed, pl, rl, pa, ra)
 			if pl < 0.995 || pa < 0.995 || rl < 0.98 || ra < 0.98 {

@@ -472,8 +472,8 @@ SELECT *,
     WHEN kind = 'unterminated_quote' THEN 'unterminated_quote'
     WHEN regexp_full_match(raw, '[\s[:punct:]]*') THEN 'blank_line'
     WHEN raw = header_raw THEN 'repeated_header'
-    WHEN distributor_sku IS NULL AND regexp_matches(raw, '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i')
-         THEN 'summary_line'
+    -- a stock report often starts with the sku: a total may stand in its column
+    WHEN regexp_matches(raw, '^\W*(sous[- ]?total|subtotal|grand[- ]total|total)\b', 'i') THEN 'summary_line'
     WHEN kind = 'formula_without_value' THEN 'formula_without_value'
     WHEN field_count <> expected_fields OR NOT parsed THEN 'ragged_row'
     WHEN units IS NULL THEN 'bad_quantity'

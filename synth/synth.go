@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path"
 	"path/filepath"
@@ -252,8 +253,21 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 	}
 	tellStory(stream(streamStory), master, bought)
 
-	for m, data := range salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold) {
+	salesIn := salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold)
+	truthPlan, err := channelTruth(o.Seed, periods, prods, sold, salesIn) // stock reports, price book
+	if err != nil {
+		return s, err
+	}
+	for m, data := range salesIn {
+		if pushed := truthPlan.salesIn[m]; pushed != nil {
+			data = pushed
+		}
 		if err := write("sales_in/"+periods[m].Format("2006-01")+".csv", data); err != nil {
+			return s, err
+		}
+	}
+	for _, rel := range slices.Sorted(maps.Keys(truthPlan.files)) {
+		if err := write(rel, truthPlan.files[rel]); err != nil {
 			return s, err
 		}
 	}
@@ -272,7 +286,7 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 			return nil
 		}},
 		{"channelscope.yaml", func(b *bytes.Buffer) error {
-			fmt.Fprintf(b, configYAML, o.Seed)
+			b.WriteString(withStockLayouts(fmt.Sprintf(configYAML, o.Seed)))
 			writeEmailConfig(b)
 			return nil
 		}},
