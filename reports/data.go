@@ -24,6 +24,10 @@ type Partner struct {
 	Median                                                   ProfileMedian
 	Targeted                                                 bool
 	Outlook                                                  *partnerOutlook // nil: none this period (outlook.go)
+	// BelowFloorShare: units bought below floor over 12 months / units
+	// bought; GreyMarket: above Options.GreyMarketShare (channeltruth.go).
+	BelowFloorShare *float64
+	GreyMarket      bool
 }
 
 // Share is a part of a whole, for a mix.
@@ -84,6 +88,9 @@ func (l *lake) partners(ctx context.Context, only string) ([]*Partner, error) {
 	}
 	if err := l.outlooks(ctx, byID, only); err != nil {
 		return nil, err
+	}
+	if err := l.belowFloor(ctx, byID); err != nil {
+		return nil, fmt.Errorf("read price_exceptions: %w", err)
 	}
 	return out, l.medians(ctx, out)
 }

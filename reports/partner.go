@@ -92,6 +92,8 @@ func partnerPage(loc *locale, p *Partner, period time.Time, created time.Time) (
 		d.text(fmt.Sprintf("%d: %s", p.CompetingBrands, strings.Join(competing, ", ")), 8.5)
 	}
 
+	d.partnerGreyMarket(p)
+
 	d.section(loc.T("action"), 14)
 	action := loc.T("no_plan")
 	if p.Plan != "" {

@@ -56,7 +56,8 @@ const (
 var queryNames = []string{qPartners, qPartnerMonthly, qPartnerFamilies, qProfileMedians, qRegions, qRegionRollup,
 	qRegionDepartments, qRegionTopPartners, qRegionPlans, qRegionTargets, qRegionMovements, qKPIs, qScorecard,
 	qRejectsByReason, qMovers, qHeldFiles, qRestatedCounts, qRestatedMovements,
-	qDepartmentShades, qWorkbookPartners, qWorkbookTargets, qPartnerOutlook, qAtRiskPartners, qRetentionPlan, qOutlookTotals}
+	qDepartmentShades, qWorkbookPartners, qWorkbookTargets, qPartnerOutlook, qAtRiskPartners, qRetentionPlan, qOutlookTotals,
+	qStockFlags, qPriceByDistributor, qPriceTop, qPartnerBelowFloor} // channeltruth.go
 
 // queries are the parsed query templates by name.
 type queries map[string]*template.Template

@@ -35,7 +35,10 @@ type Options struct {
 	Language     string // en (default) or fr
 	BaseCurrency string // default EUR
 	Workers      int    // default: one per core
-	Logger       *slog.Logger
+	// GreyMarketShare: a partner page warns when more than this share of
+	// the partner's units of 12 months was bought below floor. Default 0.5.
+	GreyMarketShare float64
+	Logger          *slog.Logger
 	// Progress, when set, is called with the number of files to write and
 	// returns the function counting them.
 	Progress func(total int) (add func(), done func())
@@ -62,6 +65,9 @@ func New(opts Options) (*Renderer, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
+	}
+	if opts.GreyMarketShare <= 0 {
+		opts.GreyMarketShare = 0.5
 	}
 	loc, err := newLocale(opts.Language, opts.BaseCurrency)
 	if err != nil {
@@ -114,6 +120,7 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 	if err != nil {
 		return res, err
 	}
+	markGreyMarket(partners, r.opts.GreyMarketShare)
 	if partner != "" {
 		if err := r.opts.Lake.MkdirAll(filepath.Join(final, "partners")); err != nil {
 			return res, err

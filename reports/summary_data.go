@@ -20,6 +20,7 @@ type summaryData struct {
 	Departments []departmentShade
 	Restated    restatedData  // periods recomputed since the last report (restated.go)
 	Outlook     outlookTotals // outlook.go
+	Truth       channelTruth  // stock flags and price exceptions (channeltruth.go)
 }
 
 // kpiSet is one period's kpis by name; a NULL value is a nil pointer.
@@ -84,6 +85,9 @@ func (l *lake) summary(ctx context.Context) (summaryData, error) {
 		return d, err
 	}
 	if d.Restated, err = l.restated(ctx); err != nil {
+		return d, err
+	}
+	if d.Truth, err = l.channelTruth(ctx); err != nil {
 		return d, err
 	}
 	for i := range d.KPIs {

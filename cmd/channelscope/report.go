@@ -44,14 +44,15 @@ func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, par
 		return err
 	}
 	r, err := reports.New(reports.Options{
-		Output:       cfg.Output,
-		Lake:         lk,
-		PartnersFile: cfg.Path(cfg.Reference.Partners),
-		Language:     cfg.Reports.Language,
-		BaseCurrency: cfg.BaseCurrency,
-		Workers:      cfg.Reports.Workers,
-		Logger:       e.log,
-		Progress:     terminalCounter(e.stderr, "reports "+period),
+		Output:          cfg.Output,
+		Lake:            lk,
+		PartnersFile:    cfg.Path(cfg.Reference.Partners),
+		Language:        cfg.Reports.Language,
+		BaseCurrency:    cfg.BaseCurrency,
+		Workers:         cfg.Reports.Workers,
+		GreyMarketShare: cfg.Pricing.GreyMarketShare,
+		Logger:          e.log,
+		Progress:        terminalCounter(e.stderr, "reports "+period),
 	})
 	if err != nil {
 		return err
