@@ -122,8 +122,18 @@ func (p *Pipeline) ingestStock(ctx context.Context, conn *sql.Conn, connector *d
 		return err
 	}
 	in := &ingester{conn: conn, scratch: scratch, xlsx: p.cfg.XLSX, workers: p.cfg.DuckDB.Threads, log: p.log, prefix: stockPrefix}
-	return in.ingestFiles(ctx, connector, files)
+	err = in.ingestFiles(ctx, connector, files)
+	var fe *FileError
+	if errors.As(err, &fe) {
+		// The ingest names the feed fields the stock columns travel as.
+		fe.Msg = stockFieldNames.Replace(fe.Msg)
+	}
+	return err
 }
+
+// stockFieldNames renames, in the ingest's messages about a stock report's
+// header, the feed fields to the stock columns of the configuration.
+var stockFieldNames = strings.NewReplacer("quantity (", "units (", "invoice_date (", "date (")
 
 // truthVars passes the stock flags and the pricing rules to the channel stage.
 func (p *Pipeline) truthVars() map[string]any {
@@ -174,6 +184,12 @@ GROUP BY ALL ORDER BY f.source_file`)
 		if headers.Valid {
 			if err := json.Unmarshal([]byte(headers.String), &r.Columns); err != nil {
 				return nil, fmt.Errorf("reconcile %s: header names: %w", r.SourceFile, err)
+			}
+			for feed, stock := range map[string]string{"quantity": "units", "invoice_date": "date"} {
+				if h, ok := r.Columns[feed]; ok {
+					delete(r.Columns, feed)
+					r.Columns[stock] = h
+				}
 			}
 		}
 		r.Balanced = twice == 0 && missing == 0 && r.DataLines == r.StockLines+r.Rejects
