@@ -1,5 +1,5 @@
 -- stage: macros
--- version: 5
+-- version: 6
 --
 -- The prelude: runs before every stage, on the same connection. It holds
 -- what several stages share, written once: macros, and the shape of each
