@@ -57,7 +57,7 @@ var dictionaries = map[string]map[string]string{
 		"department_name": "Department name", "potential_source": "Potential source", "priority": "Priority",
 		// the outlook (outlook.go)
 		"outlook": "Outlook", "outlook.p_alive": "Chance still buying", "outlook.p_alive_short": "Still buying",
-		"outlook.risk": "Risk", "outlook.weeks_since": "Weeks since last purchase", "outlook.usual_gap": "Usual gap (weeks)", "outlook.purchases_3m": "Expected purchases, 3 months", "outlook.purchase_days": "purchase days",
+		"outlook.risk": "Risk", "outlook.risk_is": "Risk: %s", "outlook.weeks_since": "Weeks since last purchase", "outlook.usual_gap": "Usual gap (weeks)", "outlook.purchases_3m": "Expected purchases, 3 months", "outlook.purchase_days": "purchase days",
 		"outlook.revenue_3m": "Expected revenue, 3 months", "outlook.revenue_12m": "Expected revenue, 12 months",
 		"outlook.at_risk_3m": "Revenue at risk, next quarter", "outlook.at_risk_partners": "Partners at risk (loyal and occasional)",
 		"outlook.no_at_risk": "No loyal or occasional partner at risk.", "outlook.none": "No outlook for this period.",
@@ -139,7 +139,7 @@ var dictionaries = map[string]map[string]string{
 		"department_name": "Nom du département", "potential_source": "Source du potentiel", "priority": "Priorité",
 		// les perspectives (outlook.go)
 		"outlook": "Perspectives", "outlook.p_alive": "Chance qu'il achète encore", "outlook.p_alive_short": "Achète encore",
-		"outlook.risk": "Risque", "outlook.weeks_since": "Semaines depuis le dernier achat", "outlook.usual_gap": "Intervalle habituel (semaines)", "outlook.purchases_3m": "Achats attendus, 3 mois", "outlook.purchase_days": "jours d'achat",
+		"outlook.risk": "Risque", "outlook.risk_is": "Risque\u00a0: %s", "outlook.weeks_since": "Semaines sans achat", "outlook.usual_gap": "Intervalle habituel (semaines)", "outlook.purchases_3m": "Achats attendus, 3 mois", "outlook.purchase_days": "jours d'achat",
 		"outlook.revenue_3m": "Chiffre d'affaires attendu, 3 mois", "outlook.revenue_12m": "Chiffre d'affaires attendu, 12 mois",
 		"outlook.at_risk_3m": "CA à risque, trimestre prochain", "outlook.at_risk_partners": "Partenaires à risque (fidèles et occasionnels)",
 		"outlook.no_at_risk": "Aucun partenaire fidèle ou occasionnel à risque.", "outlook.none": "Pas de perspectives pour cette période.",

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The outlook in the reports (issue 15): a box on the partner page, the
@@ -199,12 +201,22 @@ func (d *doc) partnerOutlookBox(o *partnerOutlook) {
 	d.section(loc.T("outlook"), 36)
 	d.figureBoxes([][3]string{
 		{loc.T("outlook.p_alive"), loc.Opt(o.PAlive, func(v float64) string { return loc.Percent(v, 0) }),
-			loc.T("outlook.risk") + " " + loc.riskLabel(o.Risk)},
+			fmt.Sprintf(loc.T("outlook.risk_is"), loc.riskLabel(o.Risk))},
 		{loc.T("outlook.purchases_3m"), loc.Opt(o.Purchases3m, func(v float64) string { return loc.Number(v, 1) }), loc.T("outlook.purchase_days")},
 		{loc.T("outlook.revenue_3m"), loc.Opt(o.Revenue3m, money), loc.T("outlook.at_risk_3m") + " " + loc.Opt(o.AtRisk3m, money)},
 		{loc.T("outlook.revenue_12m"), loc.Opt(o.Revenue12m, money), ""},
 	})
-	d.text(loc.outlookReason(o.Code, o.Values), 8)
+	d.text(sentence(loc.outlookReason(o.Code, o.Values)), 8)
+}
+
+// sentence starts s with a capital: the reason stands alone under the box,
+// while the reasons column (and its rendering) starts in lower case.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // atRiskGrid lists loyal and occasional partners at risk; withRegion adds
@@ -241,11 +253,13 @@ func (d *doc) atRiskGrid(rows []atRiskRow, present, withRegion bool) {
 		cells = append(cells, append(row, loyalty, weeks(r, 0), weeks(r, 1),
 			loc.Opt(r.PAlive, func(v float64) string { return loc.Percent(v, 0) }), loc.Money(r.AtRisk3m, 0)))
 	}
+	// widths: the loyalty column holds "occasionnel › opportuniste", the
+	// figures' columns only their wrapped headers (the Go fonts are wide)
 	header := []string{loc.T("name"), loc.T("id")}
-	widths := []float64{0.24, 0.09}
+	widths := []float64{0.33, 0.09}
 	align := "LL"
 	if withRegion {
-		header, widths, align = append(header, loc.T("region")), []float64{0.2, 0.08, 0.14}, align+"L"
+		header, widths, align = append(header, loc.T("region")), []float64{0.23, 0.075, 0.13}, align+"L"
 	}
 	header = append(header, loc.T("loyalty"), loc.T("outlook.weeks_since"), loc.T("outlook.usual_gap"),
 		loc.T("outlook.p_alive_short"), loc.T("outlook.at_risk_3m"))
@@ -253,7 +267,7 @@ func (d *doc) atRiskGrid(rows []atRiskRow, present, withRegion bool) {
 	for _, w := range widths {
 		rest -= w
 	}
-	widths = append(widths, rest-0.1-0.1-0.09-0.14, 0.1, 0.1, 0.09, 0.14)
+	widths = append(widths, rest-0.08-0.085-0.075-0.14, 0.08, 0.085, 0.075, 0.14)
 	d.grid(header, cells, widths, align+"LRRRR", -1, nil)
 }
 
@@ -274,7 +288,7 @@ func (d *doc) regionRetention(rows []retentionRow, present bool) {
 			loc.Opt(r.PAlive, func(v float64) string { return loc.Percent(v, 0) }), loc.Money(r.AtRisk3m, 0)})
 	}
 	d.grid([]string{loc.T("name"), loc.T("id"), loc.T("revenue_t12m"), loc.T("outlook.risk"), loc.T("outlook.p_alive_short"),
-		loc.T("outlook.at_risk_3m")}, cells, []float64{0.3, 0.12, 0.16, 0.14, 0.12, 0.16}, "LLRLRR", -1, nil)
+		loc.T("outlook.at_risk_3m")}, cells, []float64{0.38, 0.1, 0.15, 0.12, 0.1, 0.15}, "LLRLRR", -1, nil)
 }
 
 // summaryOutlook is the summary's line on revenue at risk next quarter and

@@ -53,7 +53,8 @@ func parseReasonCodes(js string) ([]ReasonCode, error) {
 	return out, nil
 }
 
-// Reasons writes reasons as sentences joined by "; ". Without codes (a
+// Reasons writes reasons as sentences joined by "; " (French: a no-break
+// space before the semicolon, as before its colons). Without codes (a
 // period published before they existed) an English report shows the
 // English column, fallback; a French one shows nothing rather than English.
 func (l *locale) Reasons(codes []ReasonCode, fallback string) string {
@@ -67,7 +68,11 @@ func (l *locale) Reasons(codes []ReasonCode, fallback string) string {
 	for _, c := range codes {
 		parts = append(parts, l.Reason(c))
 	}
-	return strings.Join(parts, "; ")
+	sep := "; "
+	if l.lang == "fr" {
+		sep = "\u00a0; "
+	}
+	return strings.Join(parts, sep)
 }
 
 // Reason writes one reason as a sentence; a rule without a sentence shows

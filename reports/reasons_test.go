@@ -86,8 +86,8 @@ func TestReasonSentences(t *testing.T) {
 	}{
 		{"en", codes, "occasional: active 5 of the last 12 months; opportunity: share of wallet 1.6% of a potential of €408,000 (declared); " +
 			"development: share 1.6% below the attainable 5.7% (75th percentile of VAR / 10-49); retention plan: rank 3 nationally, in cruise; telesales"},
-		{"fr", codes, "occasionnel : 5 mois d'achats sur 12; opportunité : part de portefeuille de 1,6 % d'un potentiel de 408 000 € (déclaré); " +
-			"développement : part de 1,6 % sous la part atteignable de 5,7 % (75e centile du profil VAR / 10-49); plan de fidélisation : rang national 3, en croisière; télévente"},
+		{"fr", codes, "occasionnel : 5 mois d'achats sur 12 ; opportunité : part de portefeuille de 1,6 % d'un potentiel de 408 000 € (déclaré) ; " +
+			"développement : part de 1,6 % sous la part atteignable de 5,7 % (75e centile du profil VAR / 10-49) ; plan de fidélisation : rang national 3, en croisière ; télévente"},
 		{"en", target, "inactive partner of the master in a department flagged under-covered, potential unknown"},
 		{"fr", target, "partenaire inactif de la base dans un département sous-couvert, potentiel inconnu"},
 		{"en", over, "over-covered: 4,000.00 active partners per €1,000,000 of potential, at least 2 × the median 500.00, while the share of wallet 4.0% is not above the median 4.0%"},
