@@ -190,7 +190,7 @@ func (d *doc) regionTargets(rows []targetRow) {
 		}
 		d.subtitle(loc.T("target_" + kind + "s"))
 		d.grid([]string{"#", loc.T("name"), loc.T("id"), loc.T("department"), loc.T("potential"), loc.T("amount_t12m")},
-			cells, []float64{0.05, 0.33, 0.2, 0.16, 0.13, 0.13}, "RLLLRR", -1, nil)
+			cells, []float64{0.05, 0.33, 0.17, 0.19, 0.13, 0.13}, "RLLLRR", -1, nil)
 	}
 }
 
