@@ -53,7 +53,7 @@ var dictionaries = map[string]map[string]string{
 		"reject.duplicate": "duplicate", "reject.other": "other",
 		"reject.currency_mismatch": "currency mismatch", "reject.delimiter_changed": "delimiter changed", "reject.formula_without_value": "formula without a value",
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
-		"workbook_partners": "Partners", "workbook_plan": "Plan %s", "workbook_title": "Partners, %s",
+		"workbook_partners": "Partners", "workbook_at_risk": "Partners at risk", "loyalty_year_ago": "Loyalty a year ago", "workbook_plan": "Plan %s", "workbook_title": "Partners, %s",
 		"department_name": "Department name", "potential_source": "Potential source", "priority": "Priority",
 		// the outlook (outlook.go)
 		"outlook": "Outlook", "outlook.p_alive": "Chance still buying", "outlook.p_alive_short": "Still buying",
@@ -135,7 +135,7 @@ var dictionaries = map[string]map[string]string{
 		"reject.duplicate": "doublon", "reject.other": "autre",
 		"reject.currency_mismatch": "devise incohérente", "reject.delimiter_changed": "séparateur changé", "reject.formula_without_value": "formule sans valeur",
 		// the workbook (partners.xlsx): sheet names of at most 31 characters
-		"workbook_partners": "Partenaires", "workbook_plan": "Plan %s", "workbook_title": "Partenaires, %s",
+		"workbook_partners": "Partenaires", "workbook_at_risk": "Partenaires à risque", "loyalty_year_ago": "Fidélité il y a un an", "workbook_plan": "Plan %s", "workbook_title": "Partenaires, %s",
 		"department_name": "Nom du département", "potential_source": "Source du potentiel", "priority": "Priorité",
 		// les perspectives (outlook.go)
 		"outlook": "Perspectives", "outlook.p_alive": "Chance qu'il achète encore", "outlook.p_alive_short": "Achète encore",

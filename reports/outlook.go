@@ -75,12 +75,22 @@ func parseValues(s string) ([]float64, error) {
 
 // outlooks gives each partner of byID its outlook (only: one partner).
 func (l *lake) outlooks(ctx context.Context, byID map[string]*Partner, only string) error {
+	return l.eachOutlook(ctx, only, func(id string, o *partnerOutlook) {
+		if p := byID[id]; p != nil {
+			p.Outlook = o
+		}
+	})
+}
+
+// eachOutlook calls fn with each partner's row of partner_outlook (only:
+// one partner); a period without the table calls it never.
+func (l *lake) eachOutlook(ctx context.Context, only string, fn func(id string, o *partnerOutlook)) error {
 	if !l.hasOutlook() {
 		return nil
 	}
 	err := l.scan(ctx, qPartnerOutlook, []any{only, only}, func(rows *sql.Rows) error {
 		var id, values string
-		var o partnerOutlook
+		o := &partnerOutlook{}
 		var x sql.NullInt64
 		var recency, tenure sql.NullFloat64
 		if err := rows.Scan(&id, &o.PAlive, &o.Purchases3m, &o.Revenue3m, &o.Revenue12m, &o.AtRisk3m, &o.Risk, &o.Code,
@@ -91,9 +101,7 @@ func (l *lake) outlooks(ctx context.Context, byID map[string]*Partner, only stri
 		if o.Values, err = parseValues(values); err != nil {
 			return err
 		}
-		if p := byID[id]; p != nil {
-			p.Outlook = &o
-		}
+		fn(id, o)
 		return nil
 	})
 	if err != nil {
@@ -102,9 +110,13 @@ func (l *lake) outlooks(ctx context.Context, byID map[string]*Partner, only stri
 	return nil
 }
 
+// atRiskListed is how many partners at risk the PDFs list; the workbook
+// lists them all.
+const atRiskListed = 15
+
 // atRiskPartners lists the loyal and occasional partners at risk of a
-// region ("" for the nation).
-func (l *lake) atRiskPartners(ctx context.Context, region string) ([]atRiskRow, error) {
+// region ("" for the nation), the first limit of them (0: all).
+func (l *lake) atRiskPartners(ctx context.Context, region string, limit int) ([]atRiskRow, error) {
 	if !l.hasOutlook() {
 		return nil, nil
 	}
@@ -117,7 +129,9 @@ func (l *lake) atRiskPartners(ctx context.Context, region string) ([]atRiskRow, 
 		}
 		var err error
 		r.Values, err = parseValues(values)
-		out = append(out, r)
+		if limit == 0 || len(out) < limit {
+			out = append(out, r)
+		}
 		return err
 	})
 	if err != nil {
@@ -158,7 +172,7 @@ func (l *lake) outlookSummary(ctx context.Context) (outlookTotals, error) {
 	if err != nil {
 		return t, fmt.Errorf("read outlook totals: %w", err)
 	}
-	t.Partners, err = l.atRiskPartners(ctx, "")
+	t.Partners, err = l.atRiskPartners(ctx, "", atRiskListed)
 	return t, err
 }
 

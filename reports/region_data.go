@@ -156,7 +156,7 @@ func (l *lake) region(ctx context.Context, code string) (regionData, error) {
 		}
 	}
 	d.Outlook = l.hasOutlook()
-	if d.AtRisk, err = l.atRiskPartners(ctx, code); err != nil {
+	if d.AtRisk, err = l.atRiskPartners(ctx, code, atRiskListed); err != nil {
 		return d, err
 	}
 	d.Retention, err = l.retentionPlan(ctx, code)

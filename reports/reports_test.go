@@ -180,8 +180,8 @@ func TestReports(t *testing.T) {
 	if rows, err := wb.GetRows("Partenaires"); err != nil || len(rows) != 61 || rows[0][0] != "Identifiant" {
 		t.Errorf("workbook: %d rows in Partenaires (%v), want the header and the 60 partners", len(rows), err)
 	}
-	if n := len(wb.GetSheetList()); n != 6 {
-		t.Errorf("workbook: %d sheets, want 6", n)
+	if n := len(wb.GetSheetList()); n != 7 {
+		t.Errorf("workbook: %d sheets, want 7 (partners, at risk, four plans, targets)", n)
 	}
 	wb.Close()
 

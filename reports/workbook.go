@@ -44,8 +44,13 @@ var partnerColumns = []wbColumn{
 	{"coverage_model", kindText, 11}, {"revenue_period", kindMoney, 14}, {"revenue_t12m", kindMoney, 14},
 	{"growth", kindPercent, 10}, {"months_active", kindInt, 9}, {"potential", kindMoney, 14},
 	{"potential_source", kindText, 11}, {"share", kindPercent, 10}, {"attainable", kindPercent, 10},
-	{"opportunity", kindMoney, 14}, {"rank", kindInt, 8}, {"rank_region", kindInt, 8}, {"reasons", kindText, 80},
+	{"opportunity", kindMoney, 14}, {"rank", kindInt, 8}, {"rank_region", kindInt, 8},
+	// then outlookColumns (workbook_outlook.go), then the reasons
 }
+
+// partnerSheetColumns are the columns of the partner sheets.
+var partnerSheetColumns = append(append(append([]wbColumn(nil), partnerColumns...), outlookColumns...),
+	wbColumn{"reasons", kindText, 80})
 
 var targetColumns = []wbColumn{
 	{"type", kindText, 22}, {"priority", kindInt, 8}, {"id", kindText, 14}, {"name", kindText, 36},
@@ -65,13 +70,15 @@ type wbPartner struct {
 	rank, rankRegion                                                                           *int64
 	reasons                                                                                    string // English
 	codes                                                                                      []ReasonCode
+	outlook                                                                                    *partnerOutlook // nil without one
 }
 
 func (p *wbPartner) cells(loc *locale) []any {
-	return []any{p.id, p.name, p.region, p.dept, p.deptName, p.typology, p.profile, loc.T(p.loyalty),
+	row := []any{p.id, p.name, p.region, p.dept, p.deptName, p.typology, p.profile, loc.T(p.loyalty),
 		statusOrEmpty(loc, p.status), loc.T(p.mode), labelOrEmpty(loc, p.plan), loc.T(p.coverage), p.revPeriod, p.revT12m,
 		p.growth, p.months, p.potential, labelOrEmpty(loc, p.source), p.share, p.attainable, p.opportunity,
-		p.rank, p.rankRegion, loc.Reasons(p.codes, p.reasons)}
+		p.rank, p.rankRegion}
+	return append(append(row, outlookCells(loc, p.outlook)...), loc.Reasons(p.codes, p.reasons))
 }
 
 // wbTarget is a row of the workbook_targets query.
@@ -138,11 +145,15 @@ func newWBStyles(f *excelize.File, loc *locale) (wbStyles, error) {
 }
 
 // buildWorkbook writes partners.xlsx for period: every partner of
-// partner_scores, a sheet per plan and the recruitment targets, headers in
+// partner_scores with its outlook, the partners at risk, a sheet per plan
+// and the recruitment targets, headers in
 // the report's language. The same data gives the same bytes.
 func buildWorkbook(ctx context.Context, loc *locale, l *lake, period, created time.Time) ([]byte, error) {
 	partners, err := l.workbookPartners(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := l.addOutlook(ctx, partners); err != nil {
 		return nil, err
 	}
 	targets, err := l.workbookTargets(ctx)
@@ -173,7 +184,10 @@ func buildWorkbook(ctx context.Context, loc *locale, l *lake, period, created ti
 		}
 		return out
 	}
-	if err := writeSheet(f, styles, loc, first, "Partners", partnerColumns, rows(partners)); err != nil {
+	if err := writeSheet(f, styles, loc, first, "Partners", partnerSheetColumns, rows(partners)); err != nil {
+		return nil, err
+	}
+	if err := writeAtRiskSheet(ctx, f, styles, loc, l); err != nil {
 		return nil, err
 	}
 	for _, plan := range workbookPlans {
@@ -188,7 +202,7 @@ func buildWorkbook(ctx context.Context, loc *locale, l *lake, period, created ti
 		if _, err := f.NewSheet(name); err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", name, err)
 		}
-		if err := writeSheet(f, styles, loc, name, "Plan_"+plan, partnerColumns, rows(in)); err != nil {
+		if err := writeSheet(f, styles, loc, name, "Plan_"+plan, partnerSheetColumns, rows(in)); err != nil {
 			return nil, err
 		}
 	}

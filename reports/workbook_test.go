@@ -20,8 +20,9 @@ import (
 const hyperlink = `=HYPERLINK("http://x","click")`
 
 // workbookLake publishes partner_scores, recruitment_targets and
-// region_coverage of 2026-10 by hand, with names that start like formulas.
-func workbookLake(t *testing.T) *lake {
+// region_coverage of 2026-10 by hand, with names that start like formulas,
+// and partner_outlook when outlook is set.
+func workbookLake(t *testing.T, outlook bool) *lake {
 	t.Helper()
 	out := t.TempDir()
 	db, err := sql.Open("duckdb", "")
@@ -39,24 +40,35 @@ func workbookLake(t *testing.T) *lake {
 		}
 	}
 	copyTo("partner_scores", `SELECT * FROM (VALUES
-	  ('P1', '+33 Bureau SARL', 'Île-de-France', '75', 'Paris', 'VAR', 'VAR / 1-9', 'loyal', 'strategic', 'cruise', 'retention', 'field',
+	  ('P1', '+33 Bureau SARL', '11', 'Île-de-France', '75', 'Paris', 'VAR', 'VAR / 1-9', 'loyal', 'strategic', 'cruise', 'retention', 'field',
 	   1200.5::DECIMAL(18, 2), 15000.25::DECIMAL(18, 2), 0.125::DOUBLE, 12::BIGINT, 40000::DOUBLE, 'declared', 0.375::DOUBLE, 0.3::DOUBLE, 0::DOUBLE, 1::BIGINT, 1::BIGINT, 'loyal: active 12 of the last 12 months',
 	   [{'rule': 'loyalty', 'args': MAP {'loyalty': 'loyal', 'months': '12'}}]),
-	  ('P2', '-Print- SAS', 'Île-de-France', '92', 'Hauts-de-Seine', 'retail', 'retail / 1-9', 'occasional', 'opportunity', 'development', 'development', 'telesales',
+	  ('P2', '-Print- SAS', '11', 'Île-de-France', '92', 'Hauts-de-Seine', 'retail', 'retail / 1-9', 'occasional', 'opportunity', 'development', 'development', 'telesales',
 	   0, 3000, NULL, 5, 100000, 'estimated', 0.03, 0.3, 27000, 2, 2, '@risk', NULL),
-	  ('P3', 'Bureau Central', 'Bretagne', '35', 'Ille-et-Vilaine', 'VAR', 'VAR / 1-9', 'occasional', 'occasional', 'development', 'development', 'telesales',
+	  ('P3', 'Bureau Central', '53', 'Bretagne', '35', 'Ille-et-Vilaine', 'VAR', 'VAR / 1-9', 'occasional', 'occasional', 'development', 'development', 'telesales',
 	   100, 2000, -0.5, 4, 10000, 'declared', 0.2, 0.3, 1000, 3, 1, 'x', NULL),
-	  ('P4', chr(9) || 'Tab Name', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', 'prospection', 'telesales',
+	  ('P4', chr(9) || 'Tab Name', '53', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', 'prospection', 'telesales',
 	   0, 0, NULL, 0, 80000, 'declared', 0, NULL, NULL, NULL, NULL, chr(13) || 'cr', NULL),
-	  ('P5', 'Sans Plan', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', NULL, 'telesales',
+	  ('P5', 'Sans Plan', '53', 'Bretagne', '29', 'Finistère', 'VAR', 'VAR / 1-9', 'inactive', NULL, 'prospecting', NULL, 'telesales',
 	   0, 0, NULL, 0, NULL, 'none', NULL, NULL, NULL, NULL, NULL, 'no plan', NULL)
-	) t(partner_id, name, region_name, department, department_name, typology, profile, loyalty, supplier_status, mode, plan, coverage_model,
+	) t(partner_id, name, region, region_name, department, department_name, typology, profile, loyalty, supplier_status, mode, plan, coverage_model,
 	    revenue_period, revenue_t12m, growth_yoy, months_active_t12m, potential, potential_source, share_of_wallet, attainable_share,
 	    opportunity, rank_national, rank_region, reasons, reason_codes)`)
 	copyTo("recruitment_targets", `SELECT * FROM (VALUES
 	  ('reseller', 1::BIGINT, NULL, 'nordis|C042', '`+strings.ReplaceAll(hyperlink, "'", "''")+`', '29', '53', NULL::DOUBLE, 2500.0::DOUBLE, 'under', 'already buying'),
 	  ('partner', 1::BIGINT, 'P4', NULL, chr(9) || 'Tab Name', '29', '53', 80000.0, 0.0, 'under', 'potential 80,000')
 	) t(target_type, priority, partner_id, reseller_key, name, department, region, potential, amount_t12m, coverage_flag, reason)`)
+	if outlook {
+		// P3 and P1 at risk (P3 risks more), P2 healthy, P4 without an
+		// outlook, P5 at risk but inactive now and a year ago: not listed
+		copyTo("partner_outlook", `SELECT * FROM (VALUES
+		  ('P1', 0.2::DOUBLE, 0.5::DOUBLE, 400.0::DOUBLE, 2000.0::DOUBLE, 300.0::DOUBLE, 'at_risk', 'overdue', [19.0, 4.2, 0.2]::DOUBLE[], 12::BIGINT, 30.0::DOUBLE, 49.0::DOUBLE),
+		  ('P2', 0.9, 1.5, 900.0, 3500.5, 75.0, 'healthy', 'active', [2.0, 3.6, 0.9], 20, 47.0, 49.0),
+		  ('P3', 0.1, 0.2, 100.0, 500.0, 500.0, 'at_risk', 'overdue', [30.0, 3.0, 0.1], 8, 19.0, 49.0),
+		  ('P5', 0.05, 0.0, 0.0, 0.0, 10.0, 'at_risk', 'overdue', [40.0, 5.0, 0.05], 3, 9.0, 49.0)
+		) t(partner_id, p_alive, expected_purchases_3m, expected_revenue_3m, expected_revenue_12m, revenue_at_risk_3m, risk,
+		    reason_code, reason_values, purchases, recency_weeks, tenure_weeks)`)
+	}
 	copyTo("region_coverage", `SELECT * FROM (VALUES ('department', '29', 'Finistère', 'Bretagne'))
 	  t(level, department, department_name, region_name)`)
 	lk, err := cslake.Open(out, cslake.Options{})
@@ -81,7 +93,7 @@ func workbookLake(t *testing.T) *lake {
 // like a formula escaped as text; the same data gives the same bytes.
 func TestWorkbook(t *testing.T) {
 	t.Parallel()
-	l := workbookLake(t)
+	l := workbookLake(t, false)
 	created := time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC)
 	for _, lang := range []string{"fr", "en"} {
 		loc, err := newLocale(lang, "EUR")
@@ -105,8 +117,8 @@ func TestWorkbook(t *testing.T) {
 		}
 		defer f.Close()
 		wantSheets := map[string][]string{
-			"fr": {"Partenaires", "Plan fidélisation", "Plan développement", "Plan accompagnement", "Plan prospection", "Cibles de recrutement"},
-			"en": {"Partners", "Plan retention", "Plan development", "Plan support", "Plan prospection", "Recruitment targets"},
+			"fr": {"Partenaires", "Partenaires à risque", "Plan fidélisation", "Plan développement", "Plan accompagnement", "Plan prospection", "Cibles de recrutement"},
+			"en": {"Partners", "Partners at risk", "Plan retention", "Plan development", "Plan support", "Plan prospection", "Recruitment targets"},
 		}[lang]
 		if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
 			t.Fatalf("%s: sheets %q, want %q", lang, got, wantSheets)
@@ -138,8 +150,8 @@ func TestWorkbook(t *testing.T) {
 		if got := cell(main, "N1"); got != header {
 			t.Errorf("%s: N1 %q, want %q", lang, got, header)
 		}
-		if tables, _ := f.GetTables(main); len(tables) == 1 && tables[0].Range != "A1:X6" {
-			t.Errorf("%s: partners table %s, want A1:X6 (5 partners)", lang, tables[0].Range)
+		if tables, _ := f.GetTables(main); len(tables) == 1 && tables[0].Range != "A1:AC6" {
+			t.Errorf("%s: partners table %s, want A1:AC6 (5 partners)", lang, tables[0].Range)
 		}
 		// rank order: P1, P2, P3, then the unranked by id
 		for i, want := range []string{"P1", "P2", "P3", "P4", "P5"} {
@@ -186,17 +198,27 @@ func TestWorkbook(t *testing.T) {
 		// The reasons in the report's language, from their codes; without
 		// codes a French workbook shows none rather than the English column.
 		reasons := map[string][2]string{"fr": {"fidèle\u00a0: 12 mois d'achats sur 12", ""}, "en": {"loyal: active 12 of the last 12 months", "'@risk"}}[lang]
-		if got := cell(main, "X2"); got != reasons[0] {
-			t.Errorf("%s: X2 = %q, want %q", lang, got, reasons[0])
+		if got := cell(main, "AC2"); got != reasons[0] {
+			t.Errorf("%s: AC2 = %q, want %q", lang, got, reasons[0])
+		}
+		// Without partner_outlook: empty outlook cells, the at-risk sheet
+		// with its header only.
+		for _, ref := range []string{"X2", "Y2", "Z2", "AA2", "AB2"} {
+			if got := cell(main, ref); got != "" {
+				t.Errorf("%s: %s = %q, want empty: the period has no outlook", lang, ref, got)
+			}
+		}
+		if rows, err := f.GetRows(wantSheets[1]); err != nil || len(rows) != 1 {
+			t.Errorf("%s: at-risk sheet %q, %v; want the header only", lang, rows, err)
 		}
 		// Escaped: text cells starting with = + - @ tab or CR, never formulas.
-		targets := wantSheets[5]
+		targets := wantSheets[6]
 		escaped := map[[2]string]string{
 			{targets, "D3"}: "'" + hyperlink, {targets, "D2"}: "'\tTab Name", {main, "B2"}: "'+33 Bureau SARL", {main, "B3"}: "'-Print- SAS",
-			{main, "X3"}: reasons[1], {main, "B5"}: "'\tTab Name", {main, "B4"}: "Bureau Central",
+			{main, "AC3"}: reasons[1], {main, "B5"}: "'\tTab Name", {main, "B4"}: "Bureau Central",
 		}
 		if lang == "en" { // the English column as it is
-			escaped[[2]string{main, "X5"}] = "'\rcr"
+			escaped[[2]string{main, "AC5"}] = "'\rcr"
 		}
 		for at, want := range escaped {
 			if got := cell(at[0], at[1]); got != want {
@@ -207,15 +229,89 @@ func TestWorkbook(t *testing.T) {
 			}
 		}
 		// The plan sheets: development by opportunity, prospection its one partner.
-		dev := wantSheets[2]
+		dev := wantSheets[3]
 		if a, b := cell(dev, "A2"), cell(dev, "A3"); a != "P2" || b != "P3" {
 			t.Errorf("%s: development sheet starts %s, %s; want P2 (opportunity 27,000) then P3", lang, a, b)
 		}
-		if rows, err := f.GetRows(wantSheets[4]); err != nil || len(rows) != 2 || rows[1][0] != "P4" {
+		if rows, err := f.GetRows(wantSheets[5]); err != nil || len(rows) != 2 || rows[1][0] != "P4" {
 			t.Errorf("%s: prospection sheet %q, %v; want the header and P4", lang, rows, err)
 		}
-		if rows, err := f.GetRows(wantSheets[3]); err != nil || len(rows) != 1 {
+		if rows, err := f.GetRows(wantSheets[4]); err != nil || len(rows) != 1 {
 			t.Errorf("%s: support sheet %q, %v; want the header only", lang, rows, err)
+		}
+	}
+}
+
+// With partner_outlook the partner sheets carry each partner's outlook
+// (empty cells for a partner without one) and the at-risk sheet lists the
+// loyal and occasional partners at risk by revenue at risk, as the
+// summary does, in the report's language.
+func TestWorkbookOutlook(t *testing.T) {
+	t.Parallel()
+	l := workbookLake(t, true)
+	created := time.Date(2026, 10, 31, 23, 59, 59, 0, time.UTC)
+	for _, tt := range []struct {
+		lang, main, atRisk, pAlive, atRiskLabel, risk, reason string
+	}{
+		{"en", "Partners", "Partners at risk", "Chance still buying", "Revenue at risk, next quarter", "at risk",
+			"last purchase 30 weeks ago against a usual gap of 3 weeks: 10% chance still buying"},
+		{"fr", "Partenaires", "Partenaires à risque", "Chance qu'il achète encore", "CA à risque, trimestre prochain", "à risque",
+			"dernier achat il y a 30 semaines pour un intervalle habituel de 3 semaines\u00a0: 10\u00a0% de chances qu'il achète encore"},
+	} {
+		loc, err := newLocale(tt.lang, "EUR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := buildWorkbook(t.Context(), loc, l, l.start, created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: open: %v", tt.lang, err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(tt.main, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// header, then P1 to P5 by rank; columns X to AB
+		want := [][]string{
+			{tt.pAlive, loc.T("outlook.risk"), loc.T("outlook.revenue_3m"), loc.T("outlook.revenue_12m"), tt.atRiskLabel},
+			{"0.2", tt.risk, "400", "2000", "300"},
+			{"0.9", loc.T("outlook.risk.healthy"), "900", "3500.5", "75"},
+			{"0.1", tt.risk, "100", "500", "500"},
+			{"", "", "", "", ""}, // P4: no outlook
+			{"0.05", tt.risk, "0", "0", "10"},
+		}
+		for i, w := range want {
+			got := make([]string, 5)
+			for j := range got {
+				if 23+j < len(rows[i]) {
+					got[j] = rows[i][23+j]
+				}
+			}
+			if !slices.Equal(got, w) {
+				t.Errorf("%s: partners row %d, columns X:AB = %q, want %q", tt.lang, i+1, got, w)
+			}
+		}
+		rows, err = f.GetRows(tt.atRisk, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || rows[1][0] != "P3" || rows[2][0] != "P1" {
+			t.Fatalf("%s: at-risk sheet %q; want the header, P3 (500 at risk), P1 (300)", tt.lang, rows)
+		}
+		p3 := map[string]string{"occasional": rows[1][3], "weeks": rows[1][5], "gap": rows[1][6], "p_alive": rows[1][7],
+			"at_risk": rows[1][8], "reason": rows[1][9]}
+		for k, w := range map[string]string{"occasional": loc.T("occasional"), "weeks": "30", "gap": "3", "p_alive": "0.1",
+			"at_risk": "500", "reason": tt.reason} {
+			if p3[k] != w {
+				t.Errorf("%s: at-risk P3 %s = %q, want %q", tt.lang, k, p3[k], w)
+			}
+		}
+		if tables, err := f.GetTables(tt.atRisk); err != nil || len(tables) != 1 || tables[0].Range != "A1:J3" {
+			t.Errorf("%s: at-risk tables %+v, %v; want A1:J3", tt.lang, tables, err)
 		}
 	}
 }

@@ -2,7 +2,8 @@
 -- nation): loyal or occasional now or a year ago (a partner that stopped
 -- buying loses its class within months), by revenue at risk next quarter,
 -- the largest first; one with nothing left at risk (no purchase in the
--- last 52 weeks) is lost, not at risk, and is left out.
+-- last 52 weeks) is lost, not at risk, and is left out. The PDFs list the
+-- first 15, the workbook all of them.
 SELECT s.partner_id, coalesce(s.name, ''), coalesce(s.region_name, ''), coalesce(s.loyalty, ''),
        coalesce(y.loyalty, ''), o.p_alive, coalesce(o.revenue_at_risk_3m, 0), coalesce(o.reason_code, ''),
        coalesce(array_to_string(list_transform(o.reason_values, v -> CAST(v AS VARCHAR)), '|'), '')
@@ -13,4 +14,3 @@ WHERE o.risk = 'at_risk' AND o.revenue_at_risk_3m > 0
   AND (s.loyalty IN ('loyal', 'occasional') OR y.loyalty IN ('loyal', 'occasional'))
   AND (? = '' OR s.region = ?)
 ORDER BY o.revenue_at_risk_3m DESC NULLS LAST, s.partner_id
-LIMIT 15
