@@ -5,30 +5,17 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/channelscope/channelscope/internal/fixture"
 )
 
 // Validation on real purchase histories nobody on this project wrote:
 // ../shared/realdata (see its README.md), never copied into the repository.
 // A fresh clone has no such folder and these tests skip.
-
-const realdataDir = "../../shared/realdata"
-
-func realdataPath(t *testing.T, rel string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join(realdataDir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data absent: %s (%v); it lives outside the repository in ../shared/realdata, see its README.md", rel, err)
-	}
-	return p
-}
 
 func day(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
@@ -42,7 +29,7 @@ func day(s string) time.Time {
 // date YYYYMMDD, CDs, dollars, separated by spaces.
 func cdnowSample(t *testing.T) []Transaction {
 	t.Helper()
-	f, err := os.Open(realdataPath(t, "cdnow/CDNOW_sample.txt"))
+	f, err := os.Open(fixture.RealData(t, "cdnow/CDNOW_sample.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +132,7 @@ func TestCDNOW(t *testing.T) {
 // repeat buyers of the CDNOW summary.
 func TestCDNOWGammaGamma(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(realdataPath(t, "cdnow/cdnow_customers_summary_with_transactions.csv"))
+	f, err := os.Open(fixture.RealData(t, "cdnow/cdnow_customers_summary_with_transactions.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +182,7 @@ func TestCDNOWGammaGamma(t *testing.T) {
 // without customer, cancellations (C...) and non-positive amounts.
 func uciInvoices(t *testing.T) []Transaction {
 	t.Helper()
-	f, err := os.Open(realdataPath(t, "uci_online_retail_invoices.csv"))
+	f, err := os.Open(fixture.RealData(t, "uci_online_retail_invoices.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

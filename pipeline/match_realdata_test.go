@@ -3,30 +3,22 @@ package pipeline
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/channelscope/channelscope/internal/fixture"
 )
 
 // Evaluations of the match stage on real records nobody on this project
 // wrote: ../shared/realdata (see its README.md), never copied into the
 // repository. A fresh clone has no such folder and the tests skip.
 
-const realdataDir = "../../shared/realdata"
-
 // realdataFile is the absolute path of rel under the real-data folder,
 // quoted as an SQL string literal; the test skips when it is absent.
 func realdataFile(t *testing.T, rel string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join(realdataDir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data absent: %s (%v); it lives outside the repository in ../shared/realdata, see its README.md", rel, err)
-	}
-	return "'" + strings.ReplaceAll(filepath.ToSlash(p), "'", "''") + "'"
+	return "'" + strings.ReplaceAll(filepath.ToSlash(fixture.RealData(t, rel)), "'", "''") + "'"
 }
 
 // matchEval is the quality of the match stage against the truth of table

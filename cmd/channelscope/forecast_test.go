@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/channelscope/channelscope/internal/fixture"
 )
 
 // TestForecastCDNOW: the command reproduces the published CDNOW figures
@@ -17,13 +19,9 @@ import (
 // as the CSV an analyst would give it.
 func TestForecastCDNOW(t *testing.T) {
 	t.Parallel()
-	src, err := filepath.Abs("../../../shared/realdata/cdnow/CDNOW_sample.txt")
+	in, err := os.Open(fixture.RealData(t, "cdnow/CDNOW_sample.txt"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		t.Skipf("real data absent: %v; it lives outside the repository in ../shared/realdata, see its README.md", err)
 	}
 	defer in.Close()
 	var csv bytes.Buffer
