@@ -3,7 +3,6 @@ package reports_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -55,15 +54,7 @@ func heldWorkspace(t *testing.T) string {
 	feed("2025-03", "empty", 0, 0)
 	feed("2025-03", "good", 30, 0)
 	feed("2025-03", "thin", 3, 0)
-	for rel, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.WriteFiles(t, dir, files)
 	return dir
 }
 

@@ -44,15 +44,7 @@ func TestSummaryRestatedSinceLastReport(t *testing.T) {
 		}
 		files["feeds/"+period+"/dist/sales.csv"] = b.String()
 	}
-	for rel, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.WriteFiles(t, dir, files)
 	cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
 	if err != nil {
 		t.Fatal(err)
