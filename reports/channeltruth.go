@@ -166,7 +166,7 @@ func (d *doc) summaryChannelTruth(t channelTruth) {
 	d.section(loc.T("truth.largest"), 24)
 	d.grid([]string{loc.T("distributor"), loc.T("truth.buyer"), "SKU", loc.T("truth.flag"), loc.T("truth.qty"),
 		loc.T("truth.unit_price"), loc.T("truth.list"), loc.T("truth.floor"), loc.T("truth.gap_to_list")},
-		cells, []float64{0.16, 0.19, 0.12, 0.15, 0.05, 0.09, 0.08, 0.08, 0.08}, "LLLLRRRRR", -1, nil)
+		cells, []float64{0.16, 0.16, 0.12, 0.15, 0.05, 0.09, 0.095, 0.095, 0.08}, "LLLLRRRRR", -1, nil)
 }
 
 // partnerGreyMarket notes on the partner page a partner buying mostly below floor.
