@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
-	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 )
@@ -28,18 +25,7 @@ func TestChannelTruthReports(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS("../pipeline/testdata/truth")); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	cfg, _ := publish(t, filepath.Join(dir, "channelscope.yaml"), pipeline.RunOptions{})
 	tests := []struct {
 		lang, period, file string
 		want               []string

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
@@ -66,19 +64,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 	}
 	t.Parallel()
 	dir := heldWorkspace(t)
-	cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, ms := publish(t, filepath.Join(dir, "cs.yaml"), pipeline.RunOptions{})
 	if m := ms[len(ms)-1]; m.Status != pipeline.StatusPartial || len(m.HeldFiles) != 3 {
 		t.Fatalf("March: status %s, held %+v; want partial with 3 files", m.Status, m.HeldFiles)
 	}

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
-	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/synth"
 )
@@ -25,17 +22,9 @@ func TestSummaryNamesMissingFeed(t *testing.T) {
 	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 40, Months: 1, Lines: 120, End: "2026-10"}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	cfg, p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
 	gone := cfg.Distributors[0]
 	if err := os.RemoveAll(filepath.Join(dir, "feeds", "2026-10", gone.ID)); err != nil {
-		t.Fatal(err)
-	}
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2026-10"}); err != nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
@@ -29,18 +28,7 @@ func buildLake(tb testing.TB, partners, months, lines int) *config.Config {
 	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: partners, Months: months, Lines: lines, End: "2026-10"}); err != nil {
 		tb.Fatal(err)
 	}
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		tb.Fatal(err)
-	}
+	cfg, _ := publish(tb, filepath.Join(dir, "channelscope.yaml"), pipeline.RunOptions{})
 	return cfg
 }
 

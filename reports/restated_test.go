@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
@@ -45,15 +43,7 @@ func TestSummaryRestatedSinceLastReport(t *testing.T) {
 		files["feeds/"+period+"/dist/sales.csv"] = b.String()
 	}
 	fixture.WriteFiles(t, dir, files)
-	cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, p := newPipeline(t, filepath.Join(dir, "cs.yaml"))
 	run := func(want int) []*pipeline.Manifest {
 		t.Helper()
 		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
