@@ -1,11 +1,5 @@
 package config
 
-import (
-	"path/filepath"
-	"slices"
-	"strings"
-)
-
 // StockLayout describes a distributor's monthly stock reports,
 // stock/P/<id>/<files>: on-hand units per sku at the end of P. It is the
 // `stock:` block of a distributor; every layout key it leaves out is the
@@ -145,34 +139,8 @@ func (d *Distributor) validateStock(p *checker, at func(string) string) {
 	if len(s.Columns.SKU) == 0 || len(s.Columns.Units) == 0 {
 		p.add(sat("columns"), "columns sku and units are required")
 	}
-	if s.Format != "csv" && s.Format != "xlsx" {
-		p.add(sat("format"), "must be csv or xlsx, got %q", s.Format)
-	}
-	if _, err := filepath.Match(s.Files, "x"); err != nil || strings.ContainsAny(s.Files, `/\`) {
-		p.add(sat("files"), "must be a file name pattern without folders, got %q", s.Files)
-	}
-	if !slices.Contains(encodings, s.Encoding) {
-		p.add(sat("encoding"), "must be one of %s, got %q", strings.Join(encodings, ", "), s.Encoding)
-	}
-	for _, k := range []struct{ key, v string }{{"delimiter", s.Delimiter}, {"quote", s.Quote}} {
-		if len(k.v) != 1 || k.v[0] >= 0x80 {
-			p.add(sat(k.key), "must be one ASCII character, got %q", k.v)
-		}
-	}
-	if s.Delimiter == s.Quote {
-		p.add(sat("quote"), "must differ from the delimiter")
-	}
-	if s.Decimal != "." && s.Decimal != "," {
-		p.add(sat("decimal"), `must be "." or ",", got %q`, s.Decimal)
-	}
-	if !slices.Contains([]string{"", ".", ",", " ", "'"}, s.Thousands) || (s.Thousands != "" && s.Thousands == s.Decimal) {
-		p.add(sat("thousands"), `must be "", ".", ",", " " or "'" and differ from the decimal mark, got %q`, s.Thousands)
-	}
-	if s.DateFormat != "excel" {
-		if _, _, err := DatePattern(s.DateFormat); err != nil {
-			p.add(sat("date_format"), `%v (or "excel" for serial day numbers)`, err)
-		}
-	}
+	feed := d.StockFeed()
+	feed.validateLayout(p, sat)
 	if s.DateLocale != "en" && s.DateLocale != "fr" {
 		p.add(sat("date_locale"), "must be en or fr, got %q", s.DateLocale)
 	}
