@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"database/sql"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,32 +8,15 @@ import (
 	cslake "github.com/channelscope/channelscope/lake"
 )
 
-// writePartition publishes a one-row table t of period by hand.
-func writePartition(t *testing.T, db *sql.DB, out, table, period string) {
-	t.Helper()
-	dir := filepath.Join(out, "parquet", table, "period="+period)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	q := "COPY (SELECT ? AS period, 'P1' AS partner_id) TO " + cslake.Quote(filepath.Join(dir, "part-0.parquet")) + " (FORMAT parquet)"
-	if _, err := db.Exec(q, period); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A period lacking a table fails the report at once, naming the table, the
 // period and the folder; it never recurses or hangs.
 func TestReportAbsentPartition(t *testing.T) {
 	t.Parallel()
-	out := t.TempDir()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	h := newHandLake(t)
+	db, out := h.db, h.out
 	for _, tb := range required {
-		if tb != "recruitment_targets" {
-			writePartition(t, db, out, tb, "2026-10")
+		if tb != "recruitment_targets" { // a one-row table
+			h.publish(tb, "2026-10", "SELECT ? AS period, 'P1' AS partner_id", "2026-10")
 		}
 	}
 	r, err := New(Options{Output: out})

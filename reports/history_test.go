@@ -1,15 +1,9 @@
 package reports
 
 import (
-	"database/sql"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	cslake "github.com/channelscope/channelscope/lake"
 )
 
 // The partner pages' history reads partner_months; a period published
@@ -18,12 +12,8 @@ import (
 // whichever periods were rerun since.
 func TestPartnerHistoryOverLegacyPeriods(t *testing.T) {
 	t.Parallel()
-	out := t.TempDir()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	h := newHandLake(t)
+	db := h.db
 	// Lines of three months: 2026-08 and 2026-09 as an older version
 	// published them (sales_out only), 2026-10 with its partner_months.
 	lines := `SELECT * FROM (VALUES
@@ -38,37 +28,12 @@ func TestPartnerHistoryOverLegacyPeriods(t *testing.T) {
 	if _, err := db.Exec("CREATE TABLE lines AS SELECT *, 'old' AS run_id FROM (" + lines + ")"); err != nil {
 		t.Fatal(err)
 	}
-	copyTo := func(table, period, q string) {
-		dir := filepath.Join(out, "parquet", table, "period="+period)
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec("COPY (" + q + ") TO " + cslake.Quote(filepath.Join(dir, "part-0.parquet")) + " (FORMAT parquet)"); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, p := range []string{"2026-08", "2026-09", "2026-10"} {
-		copyTo("sales_out", p, fmt.Sprintf("SELECT * FROM lines WHERE period = '%s'", p))
+		h.publish("sales_out", p, fmt.Sprintf("SELECT * FROM lines WHERE period = '%s'", p))
 	}
-	copyTo("partner_months", "2026-10", partnerMonthsOf("(SELECT * FROM lines WHERE period = '2026-10')"))
+	h.publish("partner_months", "2026-10", partnerMonthsOf("(SELECT * FROM lines WHERE period = '2026-10')"))
 
-	lk, err := cslake.Open(out, cslake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := fs.Sub(queryFiles, "queries")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := parseQueries(sub, queryNames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start, err := cslake.ParsePeriod("2026-10")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &lake{db: db, lake: lk, queries: q, period: "2026-10", start: start}
+	l := h.open("2026-10")
 	rows := func(name string) string {
 		r, err := l.query(t.Context(), name)
 		if err != nil {

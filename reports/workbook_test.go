@@ -2,18 +2,12 @@ package reports
 
 import (
 	"bytes"
-	"database/sql"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	cslake "github.com/channelscope/channelscope/lake"
 )
 
 // hyperlink is a reseller name that Excel would run as a formula.
@@ -24,21 +18,8 @@ const hyperlink = `=HYPERLINK("http://x","click")`
 // and partner_outlook when outlook is set.
 func workbookLake(t *testing.T, outlook bool) *lake {
 	t.Helper()
-	out := t.TempDir()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	copyTo := func(table, q string) {
-		dir := filepath.Join(out, "parquet", table, "period=2026-10")
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec("COPY (" + q + ") TO " + cslake.Quote(filepath.Join(dir, "part-0.parquet")) + " (FORMAT parquet)"); err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-	}
+	h := newHandLake(t)
+	copyTo := func(table, q string) { h.publish(table, "2026-10", q) }
 	copyTo("partner_scores", `SELECT * FROM (VALUES
 	  ('P1', '+33 Bureau SARL', '11', 'Île-de-France', '75', 'Paris', 'VAR', 'VAR / 1-9', 'loyal', 'strategic', 'cruise', 'retention', 'field',
 	   1200.5::DECIMAL(18, 2), 15000.25::DECIMAL(18, 2), 0.125::DOUBLE, 12::BIGINT, 40000::DOUBLE, 'declared', 0.375::DOUBLE, 0.3::DOUBLE, 0::DOUBLE, 1::BIGINT, 1::BIGINT, 'loyal: active 12 of the last 12 months',
@@ -71,20 +52,7 @@ func workbookLake(t *testing.T, outlook bool) *lake {
 	}
 	copyTo("region_coverage", `SELECT * FROM (VALUES ('department', '29', 'Finistère', 'Bretagne'))
 	  t(level, department, department_name, region_name)`)
-	lk, err := cslake.Open(out, cslake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := fs.Sub(queryFiles, "queries")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := parseQueries(sub, queryNames)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start, _ := cslake.ParsePeriod("2026-10")
-	return &lake{db: db, lake: lk, queries: q, period: "2026-10", start: start}
+	return h.open("2026-10")
 }
 
 // The workbook opens in excelize with its sheets in the report's
