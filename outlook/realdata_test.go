@@ -132,19 +132,12 @@ func TestCDNOW(t *testing.T) {
 // repeat buyers of the CDNOW summary.
 func TestCDNOWGammaGamma(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open(fixture.RealData(t, "cdnow/cdnow_customers_summary_with_transactions.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := realCSV(t, "cdnow/cdnow_customers_summary_with_transactions.csv")
 	var cs []Customer
 	for i, r := range recs[1:] {
 		var v [4]float64
 		for j := range v {
+			var err error
 			if v[j], err = strconv.ParseFloat(r[j+1], 64); err != nil {
 				t.Fatalf("line %d: %v", i+2, err)
 			}
@@ -177,20 +170,27 @@ func TestCDNOWGammaGamma(t *testing.T) {
 	within(t, "b (summary)", m.B, 2.4258, 0.01)
 }
 
-// uciInvoices reads uci_online_retail_invoices.csv (invoice_no,
-// customer_id, invoice_time, amount, lines, country), leaving out invoices
-// without customer, cancellations (C...) and non-positive amounts.
-func uciInvoices(t *testing.T) []Transaction {
+// realCSV reads the records of a real-data CSV file (header included).
+func realCSV(t *testing.T, rel string) [][]string {
 	t.Helper()
-	f, err := os.Open(fixture.RealData(t, "uci_online_retail_invoices.csv"))
+	f, err := os.Open(fixture.RealData(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", rel, err)
 	}
+	return recs
+}
+
+// uciInvoices reads uci_online_retail_invoices.csv (invoice_no,
+// customer_id, invoice_time, amount, lines, country), leaving out invoices
+// without customer, cancellations (C...) and non-positive amounts.
+func uciInvoices(t *testing.T) []Transaction {
+	t.Helper()
+	recs := realCSV(t, "uci_online_retail_invoices.csv")
 	var txs []Transaction
 	for i, r := range recs[1:] {
 		amount, err := strconv.ParseFloat(r[3], 64)
