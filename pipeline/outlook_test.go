@@ -1,52 +1,13 @@
 package pipeline_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
-	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
-	"github.com/channelscope/channelscope/synth"
 )
-
-// outlookLake is a generated workspace with partners that stop buying
-// (truth/churn.csv), its 12 months published once for the tests of this
-// file; it returns the configuration and the last run's manifest path.
-func outlookLake(t *testing.T) *config.Config {
-	t.Helper()
-	dir := shared.Dir(t, "outlook", func(dir string) error {
-		if _, err := synth.Generate(dir, synth.Options{Seed: 7, Partners: 240, Months: 12, Lines: 350, End: "2026-10"}); err != nil {
-			return err
-		}
-		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-		if err != nil {
-			return err
-		}
-		cfg.DuckDB.Threads = fixture.DuckDBThreads
-		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-		if err != nil {
-			return err
-		}
-		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-		if err != nil {
-			return err
-		}
-		if len(ms) != 12 {
-			return fmt.Errorf("want 12 runs, got %d", len(ms))
-		}
-		return nil
-	})
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
 
 type outlookTruth struct {
 	id      string
@@ -62,7 +23,7 @@ type outlookTruth struct {
 // quarter ago or more, without being mostly wrong.
 func TestOutlookFindsChurners(t *testing.T) {
 	t.Parallel()
-	cfg := outlookLake(t)
+	cfg := sampleLake(t) // its generator stops some partners buying (truth/churn.csv)
 	db := openDB(t)
 	rows, err := db.Query(`SELECT o.partner_id, o.p_alive, o.risk, c.partner_id IS NOT NULL, coalesce(c.last_active_period, '')
 FROM read_parquet(?) o
@@ -144,7 +105,7 @@ func aucBelow(low, high []float64) float64 {
 // parameters, and the manifest records the Go step after its SQL stage.
 func TestOutlookPublished(t *testing.T) {
 	t.Parallel()
-	cfg := outlookLake(t)
+	cfg := sampleLake(t) // its generator stops some partners buying (truth/churn.csv)
 	db := openDB(t)
 	var n, fitted int
 	var r, a float64

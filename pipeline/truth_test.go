@@ -109,8 +109,48 @@ GROUP BY ALL ORDER BY ALL`
 
 }
 
+// sampleLake is the committed sample run through the default
+// configuration, every period published once for the package's tests
+// (the sample's 24 months are the costliest fixture of the suite: the
+// outlook tests read it too). Tests only read it.
+func sampleLake(t *testing.T) *config.Config {
+	t.Helper()
+	load := func(out string) (*config.Config, error) {
+		cfg, err := config.Load("../config/channelscope.yaml")
+		if err != nil {
+			return nil, err
+		}
+		cfg.Output = out
+		cfg.DuckDB.Threads = fixture.DuckDBThreads
+		return cfg, nil
+	}
+	dir := shared.Dir(t, "sample", func(dir string) error {
+		cfg, err := load(dir)
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ms) != 24 {
+			return fmt.Errorf("ran %d periods, want 24", len(ms))
+		}
+		return nil
+	})
+	cfg, err := load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // TestSampleWorkspace runs every period of the committed sample through
-// the default configuration, into a lake of the test's own.
+// the default configuration (sampleLake: 24 periods run, or it fails).
 func TestSampleWorkspace(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -127,18 +167,10 @@ func TestSampleWorkspace(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Distributors, sample.Distributors) || cfg.Workspace != sample.Workspace {
 		t.Fatal("config/channelscope.yaml and testdata/sample/channelscope.yaml disagree on the workspace or its distributors")
 	}
-	cfg.Output = t.TempDir()
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	cfg = sampleLake(t)
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) != 24 {
-		t.Fatalf("ran %d periods, want 24", len(ms))
 	}
 	checkTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
 	pl, rl, pa, ra := matchQuality(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
