@@ -20,13 +20,14 @@ import (
 // feed line against the generator's ground truth: good lines in sales_out,
 // defective ones in rejects with the defect as reason, none twice, none lost.
 // A second run of the latest period must give the same rows (checked on
-// the first seed: a rerun proves the same on any).
+// the first seed: a rerun proves the same on any). Two seeds here; the
+// sample (seed 1, TestSampleWorkspace) is checked the same way.
 func TestGeneratedAgainstTruth(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates and runs a workspace")
 	}
-	for i, seed := range []int64{7, 11, 23} {
+	for i, seed := range []int64{7, 11} {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
@@ -172,9 +173,15 @@ func TestSampleWorkspace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The sample is the third seed of TestGeneratedAgainstTruth: the same
+	// checks against its truth, and the same match quality.
 	checkTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
+	checkChannelTruth(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
 	pl, rl, pa, ra := matchQuality(t, cfg.Workspace, filepath.Join(cfg.Output, "parquet"))
 	t.Logf("match precision %.4f recall %.4f by lines; precision %.4f recall %.4f by amount", pl, rl, pa, ra)
+	if pl < 0.995 || pa < 0.995 || rl < 0.98 || ra < 0.98 {
+		t.Errorf("match quality below target (precision >= 0.995, recall >= 0.98)")
+	}
 	lake := filepath.Join(cfg.Output, "parquet")
 	// Every table of the contract is published for every period.
 	for _, table := range []string{"sales_out", "rejects", "reseller_matches", "match_review", "unknown_resellers",
