@@ -71,7 +71,7 @@ func TestDaemonProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := synth.Generate(dir, synth.Options{Seed: 3, Partners: 60, Months: 3, Lines: 300, End: "2026-10"}); err != nil {
+	if _, err := synth.Generate(dir, synth.Options{Seed: 3, Partners: 60, Months: 2, Lines: 300, End: "2026-10"}); err != nil {
 		t.Fatal(err)
 	}
 	cfgPath := filepath.Join(dir, "channelscope.yaml")
@@ -122,11 +122,11 @@ func TestDaemonProcess(t *testing.T) {
 		t.Errorf("second daemon: %v\n%s", err, out)
 	}
 
-	log.waitFor("tick done", "runs", 3)
+	log.waitFor("tick done", "runs", 2)
 	log.waitFor("tick done", "runs", 0)
 	log.waitFor("tick done", "runs", 0)
 	output := filepath.Join(dir, "out")
-	for _, p := range []string{"2026-08", "2026-09", "2026-10"} {
+	for _, p := range []string{"2026-09", "2026-10"} {
 		runs, _ := os.ReadDir(filepath.Join(output, "runs", p))
 		if len(runs) != 1 {
 			t.Errorf("%s ran %d times, want once", p, len(runs))
@@ -148,8 +148,8 @@ func TestDaemonProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	log.waitFor("configuration reloaded")
-	log.waitFor("period due", "period", "2026-08", "reason", "config changed")
-	log.waitFor("ingested", "period", "2026-08")
+	log.waitFor("period due", "period", "2026-09", "reason", "config changed")
+	log.waitFor("ingested", "period", "2026-09")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -162,11 +162,11 @@ func TestDaemonProcess(t *testing.T) {
 	if got := fixture.Digest(t, filepath.Join(output, "parquet")); got != lake {
 		t.Errorf("the lake changed under a stopped run")
 	}
-	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-09"))
+	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-10"))
 	if len(runs) != 1 {
-		t.Errorf("2026-09 started after the stop: %d runs", len(runs))
+		t.Errorf("2026-10 started after the stop: %d runs", len(runs))
 	}
-	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-08"`) {
-		t.Errorf("no cancelled run of 2026-08 in the log:\n%s", log.text())
+	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-09"`) {
+		t.Errorf("no cancelled run of 2026-09 in the log:\n%s", log.text())
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(closingM{m}, map[string]func(){
 		"channelscope": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
@@ -51,6 +51,16 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("unlock %s: not locked", args[0])
 				}
 				_ = l.(*flock.Flock).Unlock()
+			},
+			// sendws DIR: DIR becomes a copy of sendWorkspace, generated
+			// and run once for the package.
+			"sendws": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: sendws DIR")
+				}
+				if err := copySendWorkspace(ts.MkAbs(args[0])); err != nil {
+					ts.Fatalf("sendws: %v", err)
+				}
 			},
 			// exits N cmd args...: run cmd and require exit status N.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

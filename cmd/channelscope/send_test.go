@@ -26,13 +26,8 @@ func TestSendCommand(t *testing.T) {
 		`--smtp-allowed-recipients=^(direction|data-steward|region-[0-8][0-9])@example\.com$`)
 	ws := filepath.Join(t.TempDir(), "ws")
 	cfg := filepath.Join(ws, "channelscope.yaml")
-	for _, args := range [][]string{
-		{"generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"},
-		{"run", "--config", cfg},
-	} {
-		if code, _, errs := cli(t, nil, args...); code != 0 {
-			t.Fatalf("%v: status %d\n%s", args, code, errs)
-		}
+	if err := copySendWorkspace(ws); err != nil {
+		t.Fatal(err)
 	}
 	const password = "pw-9f8e7d"
 	env := []string{delivery.EnvAddr + "=" + mp.String(), delivery.EnvUsername + "=robot", delivery.EnvPassword + "=" + password}
