@@ -11,6 +11,7 @@ import (
 
 	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 )
 
 // matchInputs creates, empty, the tables the match stage reads, so an
@@ -29,7 +30,13 @@ CREATE TABLE ref_match_overrides (distributor VARCHAR, reseller_account VARCHAR,
 func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, _, err := openDuckDB(context.Background(), dir+"/spill", memoryLimit, 2)
+	// Tests run in parallel: one thread each (fixture.DuckDBThreads);
+	// benchmarks keep the two their recorded figures were measured with.
+	threads := fixture.DuckDBThreads
+	if _, bench := tb.(*testing.B); bench {
+		threads = 2
+	}
+	db, _, err := openDuckDB(context.Background(), dir+"/spill", memoryLimit, threads)
 	if err != nil {
 		tb.Fatal(err)
 	}
