@@ -41,12 +41,9 @@ func TestRunKilledDuringPublication(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.at+"/restate="+strconv.FormatBool(tt.restate), func(t *testing.T) {
 			t.Parallel()
-			dir := copyTree(t, "testdata/small")
+			dir := smallRun(t) // published once
 			cfgPath := filepath.Join(dir, "channelscope.yaml")
 			ctx := context.Background()
-			if _, err := newPipeline(t, cfgPath).Run(ctx, pipeline.RunOptions{}); err != nil {
-				t.Fatal(err)
-			}
 			mode := "period"
 			if tt.restate { // a restated feed makes the period due again
 				mode = "due"

@@ -28,22 +28,64 @@ func clockPipeline(t *testing.T, cfg *config.Config, clock *fixture.Clock) *pipe
 	return p
 }
 
-// ranSmallOnce runs a copy of the small fixture once, on 2025-05-01 in Paris:
-// its one period, published.
+// smallRanAt is when smallRun's run happened: 2025-05-01 in Paris.
+const smallRanAt = "2025-05-01 00:00"
+
+// smallRun returns a copy of its own of testdata/small run once (its one
+// period published) at smallRanAt; the run happens once for the package
+// (a shared fixture), the copies are the tests' to change and rerun.
+// Nothing in the lake depends on the files' times: the due rule compares
+// checksums, so a copy stays up to date.
+func smallRun(t *testing.T) string {
+	t.Helper()
+	src := shared.Dir(t, "small-run", func(dir string) error {
+		if err := os.CopyFS(dir, os.DirFS("testdata/small")); err != nil {
+			return err
+		}
+		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
+		if err != nil {
+			return err
+		}
+		cfg.DuckDB.Threads = fixture.DuckDBThreads
+		loc, err := time.LoadLocation("Europe/Paris")
+		if err != nil {
+			return err
+		}
+		at, err := time.ParseInLocation("2006-01-02 15:04", smallRanAt, loc)
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: fixture.NewClock(at).Now})
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || ms[0].Status != pipeline.StatusSuccess {
+			return fmt.Errorf("want one successful run, got %d", len(ms))
+		}
+		return nil
+	})
+	return fixture.Copy(t, src)
+}
+
+// ranSmallOnce is a copy of smallRun with its configuration, a clock a
+// minute after that run (on 2025-05-01 in Paris) and the run's manifest.
 func ranSmallOnce(t *testing.T) (*config.Config, *fixture.Clock, []*pipeline.Manifest) {
 	t.Helper()
-	dir := copyTree(t, "testdata/small")
+	dir := smallRun(t)
 	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	clock := fixture.NewClock(paris(t, "2025-05-01 00:00"))
-	ms, err := clockPipeline(t, cfg, clock).Run(context.Background(), pipeline.RunOptions{})
+	ms, err := pipeline.ReadManifests(cfg.Output, "2025-03")
 	if err != nil || len(ms) != 1 {
-		t.Fatalf("run: %d manifests, %v", len(ms), err)
+		t.Fatalf("manifests: %d, %v", len(ms), err)
 	}
-	return cfg, clock, ms
+	return cfg, fixture.NewClock(paris(t, smallRanAt).Add(time.Minute)), ms
 }
 
 func paris(t *testing.T, s string) time.Time {

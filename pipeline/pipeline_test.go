@@ -159,12 +159,9 @@ func TestSmallFixture(t *testing.T) {
 // against the previous run.
 func TestRestatementChanges(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/small")
+	dir := smallRun(t) // published once
 	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
 	ctx := context.Background()
-	if _, err := p.Run(ctx, pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	feed := filepath.Join(dir, "feeds", "2025-03", "alpi", "sales.csv")
 	f, err := os.OpenFile(feed, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
