@@ -3,7 +3,6 @@ package reports_test
 import (
 	"database/sql"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -49,12 +48,10 @@ func checkLanguage(t *testing.T, dir, lang string, names []string) {
 	}
 	// longest first, so that a name holding another goes whole
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	texts := pdfTexts(t, false, pages) // one pdftotext call for all
+	checkPDFTexts(t, false, texts, pages[0], pages[len(pages)-1])
 	for _, page := range pages {
-		out, err := exec.Command("pdftotext", "-enc", "UTF-8", page, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext %s: %v", page, err)
-		}
-		text := strings.Join(strings.Fields(strings.ReplaceAll(string(out), "\u00a0", " ")), " ")
+		text := strings.Join(strings.Fields(texts[page]), " ")
 		for _, n := range names {
 			text = strings.ReplaceAll(text, n, "")
 		}

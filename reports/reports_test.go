@@ -109,8 +109,17 @@ func TestReports(t *testing.T) {
 	if res.Partners != len(want) || res.Summary != 1 || res.Regions == 0 {
 		t.Fatalf("rendered %+v, want %d partner pages, regions and a summary", res, len(want))
 	}
+	// Every page read with one pdftotext call (pdfTexts), checked against
+	// pdftotext alone on the first and the last two files.
+	var paths []string
 	for _, s := range want {
-		text := pdftotext(t, filepath.Join(res.Dir, "partners", s.id+".pdf"))
+		paths = append(paths, filepath.Join(res.Dir, "partners", s.id+".pdf"))
+	}
+	paths = append(paths, filepath.Join(res.Dir, "regions", "11.pdf"), filepath.Join(res.Dir, "summary.pdf"))
+	texts := pdfTexts(t, true, paths)
+	checkPDFTexts(t, true, texts, paths[0], paths[len(paths)-2], paths[len(paths)-1])
+	for _, s := range want {
+		text := texts[filepath.Join(res.Dir, "partners", s.id+".pdf")]
 		money := fmt.Sprintf("%s €", frThousands(s.revenue))
 		flat := strings.ReplaceAll(text, " ", "")
 		for _, frag := range []string{s.name, frLabels[s.loyalty], money, "Fiche partenaire", "octobre 2026"} {
@@ -127,7 +136,7 @@ func TestReports(t *testing.T) {
 			t.Errorf("%s page lacks its status %q", s.id, frLabels[s.status])
 		}
 	}
-	idf := pdftotext(t, filepath.Join(res.Dir, "regions", "11.pdf"))
+	idf := texts[filepath.Join(res.Dir, "regions", "11.pdf")]
 	for _, frag := range []string{"Île-de-France", "Carte de la région", mapdata.Credit} {
 		if !strings.Contains(idf, frag) {
 			t.Errorf("region 11 lacks %q:\n%s", frag, idf)
@@ -137,7 +146,7 @@ func TestReports(t *testing.T) {
 	// partners at risk in the region report, and no English sentence.
 	var outlooked int
 	for _, s := range want {
-		text := pdftotext(t, filepath.Join(res.Dir, "partners", s.id+".pdf"))
+		text := texts[filepath.Join(res.Dir, "partners", s.id+".pdf")]
 		if strings.Contains(text, "Perspectives") && strings.Contains(text, "Chance qu'il achète encore") {
 			outlooked++
 		}
@@ -151,7 +160,7 @@ func TestReports(t *testing.T) {
 	if !strings.Contains(idf, "Partenaires à risque") {
 		t.Errorf("region 11 lacks its partners at risk:\n%s", idf)
 	}
-	summary := pdftotext(t, filepath.Join(res.Dir, "summary.pdf"))
+	summary := texts[filepath.Join(res.Dir, "summary.pdf")]
 	for _, frag := range []string{"Synthèse mensuelle", "octobre 2026", "fidèle", "Couverture par département",
 		"Part de portefeuille par département", mapdata.Credit,
 		"Chiffre d'affaires à risque le trimestre prochain", "Partenaires à risque (fidèles et occasionnels)"} {
