@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/xuri/excelize/v2"
 )
@@ -46,7 +47,7 @@ func TestStockReportErrors(t *testing.T) {
 // merged cells repeated, every row accounted for.
 func TestStockReportXLSX(t *testing.T) {
 	t.Parallel()
-	dir := copyTree(t, "testdata/truth")
+	dir := fixture.Copy(t, truthRun(t)) // May and June published: June reruns
 	cfgPath := filepath.Join(dir, "channelscope.yaml")
 	cfg, err := os.ReadFile(cfgPath)
 	must(t, err)
@@ -64,8 +65,8 @@ func TestStockReportXLSX(t *testing.T) {
 	must(t, f.MergeCell("Sheet1", "A2", "A3")) // NEW-B in two warehouses: 5 + 3
 	must(t, f.SaveAs(filepath.Join(dir, "stock", "2025-06", "alpi", "stock.xlsx")))
 	p := newPipeline(t, cfgPath)
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
+	if ms, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2025-06"}); err != nil || len(ms) != 1 {
+		t.Fatalf("run of 2025-06: %d runs, %v", len(ms), err)
 	}
 	got := query(t, `SELECT sku, reported_stock_units FROM read_parquet(?) WHERE distributor = 'alpi' AND period = '2025-06' ORDER BY sku`,
 		filepath.Join(dir, "out", "parquet", "channel_inventory_sku", "*", "*.parquet"))
