@@ -10,10 +10,13 @@ import (
 	"testing"
 )
 
-// checkSalesIn reads sales_in/ back and holds it to the feeds: one file per
-// month with its header, one row per distributor and vendor sku whose good
-// feed lines of the month sum to positive units, amounts at the
-// distributor price, quantities near the sell-out.
+// checkSalesIn reads sales_in/ back and holds it to the feeds and to the
+// channel's truth (truth/channel_stock.csv): one file per month with its
+// header, one row per distributor and vendor sku invoiced, amounts at the
+// distributor price, quantities = the units received + the planted lost
+// shipment (truth/stock_gap.csv); the truth's sell-out = the good feed
+// lines; and true stock = stock before + sell-in - sell-out, never below
+// zero, month after month.
 func checkSalesIn(t *testing.T, dir string, s Summary) {
 	t.Helper()
 	price := map[string]float64{}
@@ -55,10 +58,29 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 		}
 	}
 
+	// The truth: units received, sold and on hand per month|distributor|sku.
+	type flowRow struct{ in, out, stock int }
+	truth := map[string]flowRow{}
+	for i, r := range readCSV(t, filepath.Join(dir, "truth", "channel_stock.csv"))[1:] {
+		var v [3]int
+		for j, f := range r[5:8] {
+			var err error
+			if v[j], err = strconv.Atoi(f); err != nil {
+				t.Fatalf("truth/channel_stock.csv:%d: %v", i+2, err)
+			}
+		}
+		truth[r[0]+"|"+r[1]+"|"+r[2]] = flowRow{v[0], v[1], v[2]}
+	}
+	missing := map[string]int{}
+	for _, r := range readCSV(t, filepath.Join(dir, "truth", "stock_gap.csv"))[1:] {
+		missing[r[3]+"|"+r[0]+"|"+r[2]], _ = strconv.Atoi(r[4])
+	}
 	first, _ := parsePeriod(s.First)
 	last, _ := parsePeriod(s.Last)
+	if last.After(first) && len(missing) != 1 {
+		t.Errorf("truth/stock_gap.csv: %d lost shipments, want 1", len(missing))
+	}
 	var in, out int
-	var build, destock bool
 	for m := first; !m.After(last); m = addMonths(m, 1) {
 		ym := m.Format("2006-01")
 		rel := "sales_in/" + ym + ".csv"
@@ -70,7 +92,6 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 			t.Fatalf("%s: header %s", rel, got)
 		}
 		seen := map[string]bool{}
-		var perDist [3][2]int // units in, out
 		for i, r := range recs[1:] {
 			at := fmt.Sprintf("%s:%d", rel, i+2)
 			if len(r) != 4 {
@@ -88,39 +109,46 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 				t.Errorf("%s: %s/%s repeated", at, r[0], r[1])
 			case qerr != nil || q < 1:
 				t.Errorf("%s: quantity %q", at, r[2])
-			case sold[key] <= 0:
-				t.Errorf("%s: %s/%s invoiced but sold %d units", at, r[0], r[1], sold[key])
+			case q != truth[key].in+missing[key]:
+				t.Errorf("%s: %d units invoiced, the truth says %d received + %d lost", at, q, truth[key].in, missing[key])
 			}
 			seen[key] = true
 			if want := strconv.FormatFloat(math.Round(float64(q)*p*60)/100, 'f', 2, 64); r[3] != want {
 				t.Errorf("%s: amount %s, want %s (%d x %.2f x 0.6)", at, r[3], want, q, p)
 			}
-			perDist[d][0] += q
 		}
-		for key, units := range sold {
-			if strings.HasPrefix(key, ym+"|") && units > 0 {
-				if !seen[key] {
-					t.Errorf("%s: no row for %s, which sold %d units", rel, key, units)
-				}
-				d := slices.Index(distIDs[:], strings.Split(key, "|")[1])
-				perDist[d][1] += units
+		for key, f := range truth {
+			if strings.HasPrefix(key, ym+"|") && f.in > 0 && !seen[key] {
+				t.Errorf("%s: no row for %s, which received %d units", rel, key, f.in)
 			}
 		}
-		for d := range 3 {
-			in, out = in+perDist[d][0], out+perDist[d][1]
-			if perDist[d][1] >= 100 {
-				r := float64(perDist[d][0]) / float64(perDist[d][1])
-				build = build || r > 1.1
-				destock = destock || r < 0.9
-			}
+	}
+	for key, units := range sold {
+		if units != truth[key].out {
+			t.Errorf("truth/channel_stock.csv: %s sold %d units, the feeds %d", key, truth[key].out, units)
+		}
+	}
+	for key, f := range truth {
+		in, out = in+f.in, out+f.out
+		if f.out != sold[key] {
+			t.Errorf("truth/channel_stock.csv: %s sold %d units, the feeds %d", key, f.out, sold[key])
+		}
+		if f.stock < 0 {
+			t.Errorf("truth/channel_stock.csv: %s: stock %d", key, f.stock)
+		}
+		ym, rest, _ := strings.Cut(key, "|")
+		m, _ := parsePeriod(ym)
+		if m.Equal(first) {
+			continue
+		}
+		before := truth[addMonths(m, -1).Format("2006-01")+"|"+rest].stock
+		if f.stock != before+f.in-f.out {
+			t.Errorf("truth/channel_stock.csv: %s: stock %d, want %d before + %d in - %d out", key, f.stock, before, f.in, f.out)
 		}
 	}
 	if s.Lines > 5000 {
 		if r := float64(in) / float64(out); r < 0.95 || r > 1.25 {
 			t.Errorf("sell-in %d units for %d sold: ratio %.3f", in, out, r)
-		}
-		if !build || !destock {
-			t.Errorf("stock build-up seen %v, destock seen %v; want both", build, destock)
 		}
 	}
 }

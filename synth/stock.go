@@ -15,22 +15,21 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// Channel truth: the distributors' stock reports and the price book, with
-// one stuffing episode and a few price exceptions planted, and their truth
-// (truth/stock_episode.csv, truth/price_book.csv). Their randomness comes
-// from streams of their own, so the feeds, the sales-in and the master do
-// not move.
+// Channel truth: the distributors' sell-in and stock reports and the price
+// book, with a stuffing episode, a lost shipment and a few price exceptions
+// planted, and their truth (truth/stock_episode.csv, truth/stock_gap.csv,
+// truth/channel_stock.csv, truth/price_book.csv). Their randomness comes
+// from streams of their own (sales-in, stock, price book), so the feeds
+// and the master do not move.
 const (
 	streamStock     uint64 = 101
 	streamPriceBook uint64 = 102
 )
 
-// stockPlan is what channelTruth adds to a workspace.
+// stockPlan is what channelTruth adds to a workspace: sales_in, the stock
+// reports, the price book and their truth, by workspace-relative path.
 type stockPlan struct {
-	files map[string][]byte // workspace-relative path -> content
-	// salesIn holds, per month, sales_in/<month>.csv with the vendor's push
-	// of the stuffing episode (nil: the file as rendered).
-	salesIn [][]byte
+	files map[string][]byte
 }
 
 // episode is the planted channel stuffing: the vendor pushes stock into
@@ -44,32 +43,26 @@ type episode struct {
 // stockDists send stock reports; xlsupply does not (its stock is unknown).
 var stockDists = []int{nordis, alpinet}
 
-// channelTruth plans the stock reports and the price book of a workspace
-// from its products, sell-out and rendered sales-in files.
-func channelTruth(seed int64, periods []time.Time, prods []*product, so sellOut, salesIn [][]byte) (stockPlan, error) {
-	plan := stockPlan{files: map[string][]byte{}, salesIn: make([][]byte, len(periods))}
-	in, err := parseSalesIn(prods, salesIn)
-	if err != nil {
-		return plan, err
-	}
+// channelTruth plans sales_in, the stock reports and the price book of a
+// workspace from its products and sell-out. Sell-in follows each
+// distributor's replenishment (see replenish) with two planted episodes:
+// a stuffing (truth/stock_episode.csv) and a shipment invoiced that the
+// distributor's stock never shows (truth/stock_gap.csv).
+func channelTruth(seed int64, periods []time.Time, prods []*product, so sellOut) (stockPlan, error) {
+	plan := stockPlan{files: map[string][]byte{}}
+	push := newUnits(len(periods))
 	ep, ok := pickEpisode(prods, so)
 	var truth bytes.Buffer
 	truth.WriteString("distributor,product_family,push_months,flagged_period,sell_out_drop\n")
 	if ok {
 		// Push 60% of a month's sell-out of each sku of the family, in each
 		// of the two months up to m: over two months, stock grows by more
-		// than a month of sales while sell-out falls. The push goes onto the
-		// month's invoice of the sku (a sku not invoiced that month is not
-		// pushed), so sales_in keeps one row per distributor and sku.
-		push := map[string]int{}
+		// than a month of sales while sell-out falls. The distributor then
+		// orders nothing until its stock is back to target.
 		for pi, p := range prods {
 			if p.family == ep.family && so[ep.m-2][ep.d][pi] > 0 {
-				push[p.sku] = max(1, int(math.Round(0.6*float64(so[ep.m-2][ep.d][pi]))))
-			}
-		}
-		for _, m := range []int{ep.m - 1, ep.m} {
-			if plan.salesIn[m], err = pushSalesIn(salesIn[m], distIDs[ep.d], push, prods, in[m][ep.d]); err != nil {
-				return plan, err
+				n := max(1, int(math.Round(0.6*float64(so[ep.m-2][ep.d][pi]))))
+				push[ep.m-1][ep.d][pi], push[ep.m][ep.d][pi] = n, n
 			}
 		}
 		fmt.Fprintf(&truth, "%s,%s,%s %s,%s,%.4f\n", distIDs[ep.d], ep.family, periods[ep.m-1].Format("2006-01"),
@@ -77,25 +70,19 @@ func channelTruth(seed int64, periods []time.Time, prods []*product, so sellOut,
 	}
 	plan.files["truth/stock_episode.csv"] = truth.Bytes()
 
+	flow := replenish(rand.New(rand.NewPCG(uint64(seed), streamSalesIn)), prods, so, push)
+	missing := newUnits(len(periods))
+	gapTruth := plantGap(periods, prods, flow, ep, ok, missing)
+	plan.files["truth/stock_gap.csv"] = gapTruth
+	plan.files["truth/channel_stock.csv"] = channelStockTruth(periods, prods, so, flow)
+	for m, p := range periods {
+		plan.files["sales_in/"+p.Format("2006-01")+".csv"] = salesInFile(prods, flow.in[m], missing[m])
+	}
+
 	r := rand.New(rand.NewPCG(uint64(seed), streamStock))
 	for _, d := range stockDists {
-		stock := map[int]int{}
 		for m, p := range periods {
-			for _, pi := range skuOrder(prods) {
-				var want float64
-				if m == 0 {
-					// two months of the sku's usual sell-out (its first three months)
-					usual := 0
-					for k := range min(3, len(so)) {
-						usual += max(so[k][d][pi], 0)
-					}
-					want = 2 * float64(usual) / float64(min(3, len(so))) * (1 + 0.05*r.NormFloat64())
-				} else {
-					want = float64(stock[pi]+in[m][d][pi]-so[m][d][pi]) * (1 + 0.02*r.NormFloat64())
-				}
-				stock[pi] = max(0, int(math.Round(want)))
-			}
-			rel, data, err := stockFile(r, d, p, prods, stock)
+			rel, data, err := stockFile(r, d, p, prods, countStock(r, prods, flow.stock[m][d]))
 			if err != nil {
 				return plan, err
 			}
@@ -109,35 +96,77 @@ func channelTruth(seed int64, periods []time.Time, prods []*product, so sellOut,
 	return plan, nil
 }
 
-// pushSalesIn adds push[sku] units to distributor dist's rows of a
-// rendered sales_in file (amount at the distributor price, as rendered),
-// and the same to in (units by product index).
-func pushSalesIn(data []byte, dist string, push map[string]int, prods []*product, in map[int]int) ([]byte, error) {
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		return nil, err
+// plantGap plants the gap episode: in the middle month, a shipment the
+// vendor invoiced to the stock distributor without the stuffing (half
+// its largest family's stock, of that family's most stocked sku) never
+// reaches its stock (lost in transit, delivered elsewhere). Its report
+// is true, so the implied stock of that month exceeds it by the shipment
+// (a third of the implied: a clear gap), and the next month's implied,
+// which starts from the report, is right again. missing gets the units;
+// the result is truth/stock_gap.csv.
+func plantGap(periods []time.Time, prods []*product, f channelFlow, ep episode, stuffed bool, missing units) []byte {
+	var b bytes.Buffer
+	b.WriteString("distributor,product_family,sku,period,missing_units\n")
+	m := len(periods) / 2
+	if m < 1 {
+		return b.Bytes() // the month before must be reported for an implied stock
 	}
-	for _, rec := range recs[1:] {
-		extra := push[rec[1]]
-		if rec[0] != dist || extra == 0 {
-			continue
+	d := nordis
+	if stuffed && ep.d == nordis {
+		d = alpinet
+	}
+	famStock := map[string]int{}
+	for pi, p := range prods {
+		famStock[p.family] += f.stock[m][d][pi]
+	}
+	fam, sku := "", -1
+	for _, pi := range skuOrder(prods) {
+		p := prods[pi]
+		if fam == "" || famStock[p.family] > famStock[fam] {
+			fam = p.family
 		}
-		q, err := strconv.Atoi(rec[2])
-		if err != nil {
-			return nil, err
+	}
+	for _, pi := range skuOrder(prods) {
+		if prods[pi].family == fam && (sku < 0 || f.stock[m][d][pi] > f.stock[m][d][sku]) {
+			sku = pi
 		}
-		for pi, p := range prods {
-			if p.sku == rec[1] {
-				in[pi] += extra
-				rec[2] = strconv.Itoa(q + extra)
-				rec[3] = strconv.FormatFloat(round2(float64(q+extra)*p.price*distributorPrice), 'f', 2, 64)
+	}
+	if famStock[fam] == 0 {
+		return b.Bytes()
+	}
+	n := (famStock[fam] + 1) / 2
+	missing[m][d][sku] = n
+	fmt.Fprintf(&b, "%s,%s,%s,%s,%d\n", distIDs[d], fam, prods[sku].sku, periods[m].Format("2006-01"), n)
+	return b.Bytes()
+}
+
+// countStock is what a distributor's count finds of its true stock: most
+// skus exactly; one in five with at least 30 on hand off by one or two
+// units; and now and then (one report in fifty) a few units booked under
+// a neighbouring sku of the same family, which the family's figures do not
+// see. Counts never go below zero.
+func countStock(r *rand.Rand, prods []*product, stock map[int]int) map[int]int {
+	counted := map[int]int{}
+	skus := skuOrder(prods)
+	for _, pi := range skus {
+		q := stock[pi]
+		if q >= 30 && r.Float64() < 0.2 {
+			q += (1 + r.IntN(2)) * (2*r.IntN(2) - 1)
+		}
+		counted[pi] = q
+	}
+	if r.Float64() < 0.02 {
+		from := skus[r.IntN(len(skus))]
+		for _, to := range skus {
+			if to != from && prods[to].family == prods[from].family && counted[from] >= 10 {
+				n := 1 + r.IntN(3)
+				counted[from] -= n
+				counted[to] += n
+				break
 			}
 		}
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	_ = w.WriteAll(recs)
-	return b.Bytes(), w.Error()
+	return counted
 }
 
 // skuOrder is the products' indices by sku: the order of draws and lines.
@@ -148,35 +177,6 @@ func skuOrder(prods []*product) []int {
 	}
 	slices.SortFunc(out, func(a, b int) int { return cmp.Compare(prods[a].sku, prods[b].sku) })
 	return out
-}
-
-// parseSalesIn reads the rendered sales_in files back into units per
-// month, distributor and product.
-func parseSalesIn(prods []*product, files [][]byte) ([][3]map[int]int, error) {
-	bySKU := map[string]int{}
-	for i, p := range prods {
-		bySKU[p.sku] = i
-	}
-	dist := map[string]int{}
-	for d, id := range distIDs {
-		dist[id] = d
-	}
-	out := make([][3]map[int]int, len(files))
-	for m, data := range files {
-		out[m] = [3]map[int]int{{}, {}, {}}
-		recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-		if err != nil {
-			return nil, fmt.Errorf("sales_in of month %d: %w", m, err)
-		}
-		for _, rec := range recs[1:] {
-			q, err := strconv.Atoi(rec[2])
-			if err != nil {
-				return nil, fmt.Errorf("sales_in of month %d: %w", m, err)
-			}
-			out[m][dist[rec[0]]][bySKU[rec[1]]] += q
-		}
-	}
-	return out, nil
 }
 
 // pickEpisode places the stuffing where a family's sell-out at nordis or

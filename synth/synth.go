@@ -253,18 +253,9 @@ func generate(dir string, o Options, lim limits) (Summary, error) {
 	}
 	tellStory(stream(streamStory), master, bought)
 
-	salesIn := salesInFiles(stream(streamSalesIn), prods, len(prods)-newProducts, sold)
-	truthPlan, err := channelTruth(o.Seed, periods, prods, sold, salesIn) // stock reports, price book
+	truthPlan, err := channelTruth(o.Seed, periods, prods, sold) // sales_in, stock reports, price book
 	if err != nil {
 		return s, err
-	}
-	for m, data := range salesIn {
-		if pushed := truthPlan.salesIn[m]; pushed != nil {
-			data = pushed
-		}
-		if err := write("sales_in/"+periods[m].Format("2006-01")+".csv", data); err != nil {
-			return s, err
-		}
 	}
 	for _, rel := range slices.Sorted(maps.Keys(truthPlan.files)) {
 		if err := write(rel, truthPlan.files[rel]); err != nil {
