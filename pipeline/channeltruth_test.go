@@ -197,8 +197,11 @@ func TestChannelTruthFixture(t *testing.T) {
 
 // checkChannelTruth compares the stock flags and price exceptions of a
 // generated workspace's lake with its truth: the planted stuffing episode is
-// flagged in its month, and every price exception comes from a planted price
-// book row (or is a zero price), each planted row giving at least one.
+// flagged in its month and the lost shipment in its; no other family-month
+// is flagged, but for stuffing and overstock on the episode's family from
+// its first push month (the stock it took sells off over the months after);
+// and every price exception comes from a planted price book row (or is a
+// zero price), each planted row giving at least one.
 func checkChannelTruth(t *testing.T, workspace, lake string) {
 	t.Helper()
 	truth := filepath.Join(workspace, "truth")
@@ -213,6 +216,31 @@ LEFT JOIN read_parquet(? || '/channel_inventory/*/*.parquet') i
 		truth, lake)
 	if strings.Count(got, "\n") > 1 && !strings.HasSuffix(got, "|true\n") {
 		t.Errorf("the planted stuffing episode is not flagged:\n%s", got)
+	}
+	got = query(t, `
+SELECT g.distributor, g.product_family, g.period, i.stock_gap_flag, i.stock_flags
+FROM read_csv(? || '/stock_gap.csv', header = true, all_varchar = true) g
+LEFT JOIN read_parquet(? || '/channel_inventory/*/*.parquet') i USING (distributor, product_family, period)
+WHERE i.stock_gap_flag IS DISTINCT FROM true`, truth, lake)
+	if strings.Count(got, "\n") > 1 {
+		t.Errorf("the planted lost shipment is not flagged:\n%s", got)
+	}
+	got = query(t, `
+WITH episode AS (
+  SELECT distributor, product_family, split_part(push_months, ' ', 1) AS since
+  FROM read_csv(? || '/stock_episode.csv', header = true, all_varchar = true)
+), gap AS (
+  SELECT distributor, product_family, period FROM read_csv(? || '/stock_gap.csv', header = true, all_varchar = true)
+)
+SELECT i.period, i.distributor, i.product_family, i.stock_flags
+FROM read_parquet(? || '/channel_inventory/*/*.parquet') i
+WHERE (i.stock_gap_flag AND NOT EXISTS (SELECT 1 FROM gap g WHERE g.distributor = i.distributor
+                                        AND g.product_family = i.product_family AND g.period = i.period))
+   OR ((i.stuffing OR i.overstock) AND NOT EXISTS (SELECT 1 FROM episode e WHERE e.distributor = i.distributor
+                                        AND e.product_family = i.product_family AND i.period >= e.since))
+ORDER BY ALL`, truth, truth, lake)
+	if strings.Count(got, "\n") > 1 {
+		t.Errorf("stock flags on healthy family-months:\n%s", got)
 	}
 	const planted = `
 WITH book AS (
