@@ -26,7 +26,7 @@ const (
 	minTargetWeeks = 3.5 // per distributor and family, drawn between these:
 	maxTargetWeeks = 5.5 // well under the default overstock ceiling of 12
 	forecastError  = 0.08
-	spikeCap       = 1.5
+	spikeCap       = 1.2
 )
 
 // sellOut is, per month, distributor and product index, the net units the
@@ -93,27 +93,41 @@ func replenish(r *rand.Rand, prods []*product, so sellOut, push units) channelFl
 	for m := range months {
 		for _, d := range order {
 			// The family's sales rate it orders for: the month's own (it
-			// reviews weekly), capped at spikeCap times its mean of the
-			// three months before, as it serves a one-off large order
-			// without restocking for more of them. Each sku gets its share
+			// reviews weekly), capped at spikeCap times its median month of
+			// the three before, as it serves a one-off large order without
+			// restocking for more of them, and at most next month's (its
+			// customers' orders tell it), so a dip ahead is not stocked
+			// for. Each sku gets its share
 			// of the family's sales over the last six months, so a sku
 			// selling now and then is not restocked to its best month.
-			rate, trail, share := map[string]float64{}, map[string]float64{}, map[int]float64{}
-			famSix := map[string]float64{}
+			rate, share, famSix := map[string]float64{}, map[int]float64{}, map[string]float64{}
+			past := map[string][]float64{} // the family's sales of the three months before
 			for _, pi := range skus {
 				fam := prods[pi].family
 				rate[fam] += pos(m, d, pi)
+				if past[fam] == nil {
+					past[fam] = make([]float64, m-max(0, m-3))
+				}
 				for k := max(0, m-3); k < m; k++ {
-					trail[fam] += pos(k, d, pi) / float64(m-max(0, m-3))
+					past[fam][k-max(0, m-3)] += pos(k, d, pi)
 				}
 				for k := max(0, m-5); k <= m; k++ {
 					share[pi] += pos(k, d, pi)
 					famSix[fam] += pos(k, d, pi)
 				}
 			}
-			for fam, t := range trail {
-				if t > 0 {
-					rate[fam] = min(rate[fam], spikeCap*t)
+			next := map[string]float64{}
+			for _, pi := range skus {
+				if m+1 < months {
+					next[prods[pi].family] += pos(m+1, d, pi)
+				}
+			}
+			for fam, p := range past {
+				if base := median(p); base > 0 {
+					rate[fam] = min(rate[fam], spikeCap*base)
+				}
+				if m+1 < months {
+					rate[fam] = min(rate[fam], next[fam])
 				}
 			}
 			targets, famTarget := map[int]float64{}, map[string]float64{}
@@ -129,19 +143,30 @@ func replenish(r *rand.Rand, prods []*product, so sellOut, push units) channelFl
 				famTarget[fam] += targets[pi]
 			}
 			// Its controller lets no family's stock grow while the family
-			// sells less than two months before.
+			// sells less than two months before: it orders only what keeps
+			// the family at most at its stock of then. A sku above its
+			// target (floor: its stock less its sales) orders nothing.
+			floor := map[int]float64{}
+			for _, pi := range skus {
+				if m > 0 {
+					floor[pi] = float64(max(0, f.stock[m-1][d][pi]-so[m][d][pi]))
+				}
+			}
 			scale := map[string]float64{}
 			if m >= 2 {
 				now, then, stockThen := map[string]float64{}, map[string]float64{}, map[string]float64{}
+				kept, extra := map[string]float64{}, map[string]float64{}
 				for _, pi := range skus {
 					fam := prods[pi].family
 					now[fam] += float64(so[m][d][pi])
 					then[fam] += float64(so[m-2][d][pi])
 					stockThen[fam] += float64(f.stock[m-2][d][pi])
+					kept[fam] += floor[pi]
+					extra[fam] += max(0, targets[pi]-floor[pi])
 				}
-				for fam, t := range famTarget {
-					if now[fam] < then[fam] && t > stockThen[fam] {
-						scale[fam] = stockThen[fam] / t
+				for fam := range famTarget {
+					if now[fam] < then[fam] && extra[fam] > 0 && kept[fam]+extra[fam] > stockThen[fam] {
+						scale[fam] = max(0, stockThen[fam]-kept[fam]) / extra[fam]
 					}
 				}
 			}
@@ -149,8 +174,8 @@ func replenish(r *rand.Rand, prods []*product, so sellOut, push units) channelFl
 				fam := prods[pi].family
 				sold := so[m][d][pi]
 				t := targets[pi]
-				if k, ok := scale[fam]; ok {
-					t = math.Floor(t * k)
+				if k, ok := scale[fam]; ok && t > floor[pi] {
+					t = floor[pi] + math.Floor((t-floor[pi])*k)
 				}
 				target := int(math.Round(t))
 				before := 0
@@ -211,4 +236,16 @@ func channelStockTruth(periods []time.Time, prods []*product, so sellOut, f chan
 		}
 	}
 	return b.Bytes()
+}
+
+// median of xs (0 when empty).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }
