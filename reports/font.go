@@ -16,34 +16,36 @@ import (
 // embeds the subset of the glyphs it uses.
 const fontFamily = "go"
 
-// fontBase is in every subset: the letters and signs of English and
-// French reports, so that most documents use the same set and share one
-// subset (see fontCuts).
-const fontBase = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~" +
-	"\u00a0«°·»ÀÂÄÇÈÉÊËÎÏÔÖÙÛÜàâäçèéêëîïôöùûüÿŒœ–—‘’“”…›€\u202f"
-
 // fontCuts bounds the subsets a face keeps for reuse (one per distinct set
-// of runes a document uses; a subset is about 15 KB).
-const fontCuts = 512
+// of runes a document uses; a subset is about 6 KB). A partner page uses
+// its own set (its name, its figures), so they serve mostly the documents
+// drawn again.
+const fontCuts = 256
 
 // fonts are the faces, parsed once per Renderer and shared by its
 // documents (the fpdf patch in third_party/fpdf: parsing per document
 // cost five times the drawing of a partner page).
 type fonts struct {
 	regular, bold *fpdf.UTF8Font
+	packer        *packer // packs the documents written in them (pdfpack.go)
 }
 
 func parseFonts() (*fonts, error) { return parseFontsCache(fontCuts) }
 
 // parseFontsCache parses the faces, without their hinting
-// (stripHinting), keeping up to cuts subsets each.
+// (stripHinting), keeping up to cuts subsets each; the subsets are cut by
+// fontsubset.go.
 func parseFontsCache(cuts int) (*fonts, error) {
 	parse := func(name string, ttf []byte) (*fpdf.UTF8Font, error) {
 		stripped, err := stripHinting(ttf)
 		if err != nil {
 			return nil, fmt.Errorf("%s font: %w", name, err)
 		}
-		f, err := fpdf.ParseUTF8Font(stripped, fontBase, cuts)
+		s, err := newSubsetter(stripped)
+		if err != nil {
+			return nil, fmt.Errorf("%s font: %w", name, err)
+		}
+		f, err := fpdf.ParseUTF8Font(stripped, s.subset, cuts)
 		if err != nil {
 			return nil, fmt.Errorf("%s font: %w", name, err)
 		}
@@ -57,7 +59,7 @@ func parseFontsCache(cuts int) (*fonts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fonts{regular: regular, bold: bold}, nil
+	return &fonts{regular: regular, bold: bold, packer: &packer{}}, nil
 }
 
 // add registers the faces with a document.

@@ -8,28 +8,14 @@ import (
 )
 
 // stripHinting returns a TrueType font without its hinting: the
-// instructions of the simple glyphs and the fpgm, prep and cvt tables.
+// instructions of the glyphs and the fpgm, prep and cvt tables.
 // PDF viewers scale outlines without them, and they are half of the Go
 // fonts' glyph data, so half of every subset a report embeds. The
 // outlines are unchanged (TestStripHinting compares them).
 func stripHinting(ttf []byte) ([]byte, error) {
-	if len(ttf) < 12 {
-		return nil, errors.New("strip hinting: not a TrueType font")
-	}
-	u16 := func(b []byte, at int) int { return int(binary.BigEndian.Uint16(b[at:])) }
-	u32 := func(b []byte, at int) int { return int(binary.BigEndian.Uint32(b[at:])) }
-	n := u16(ttf, 4)
-	if len(ttf) < 12+16*n {
-		return nil, errors.New("strip hinting: truncated table directory")
-	}
-	tables := map[string][]byte{}
-	for i := range n {
-		rec := 12 + 16*i
-		tag, off, size := string(ttf[rec:rec+4]), u32(ttf, rec+8), u32(ttf, rec+12)
-		if off+size > len(ttf) {
-			return nil, fmt.Errorf("strip hinting: table %q out of the file", tag)
-		}
-		tables[tag] = ttf[off : off+size]
+	tables, err := readTables(ttf)
+	if err != nil {
+		return nil, fmt.Errorf("strip hinting: %w", err)
 	}
 	head, maxp, loca, glyf := tables["head"], tables["maxp"], tables["loca"], tables["glyf"]
 	if len(head) < 54 || len(maxp) < 6 || loca == nil || glyf == nil {
@@ -63,6 +49,15 @@ func stripHinting(ttf []byte) ([]byte, error) {
 				}
 				rest := data[at+2+u16(data, at):]
 				data = append(append(append([]byte{}, data[:at]...), 0, 0), rest...)
+			} else { // a composite: its instructions follow the last component
+				refs, end, err := components(data)
+				if err != nil {
+					return nil, fmt.Errorf("strip hinting: glyph %d: %w", g, err)
+				}
+				if last := refs[len(refs)-1].flagsAt; u16(data, last)&compInstructions != 0 {
+					data = append([]byte{}, data[:end]...)
+					binary.BigEndian.PutUint16(data[last:], uint16(u16(data, last)&^compInstructions))
+				}
 			}
 		}
 		newGlyf = append(newGlyf, data...)
@@ -145,4 +140,77 @@ func checksum(b []byte) uint32 {
 		sum += binary.BigEndian.Uint32(w[:])
 	}
 	return sum
+}
+
+func u16(b []byte, at int) int { return int(binary.BigEndian.Uint16(b[at:])) }
+func u32(b []byte, at int) int { return int(binary.BigEndian.Uint32(b[at:])) }
+
+// readTables reads a TrueType file's table directory: each table's bytes
+// by tag, slices of ttf.
+func readTables(ttf []byte) (map[string][]byte, error) {
+	if len(ttf) < 12 {
+		return nil, errors.New("not a TrueType font")
+	}
+	n := u16(ttf, 4)
+	if len(ttf) < 12+16*n {
+		return nil, errors.New("truncated table directory")
+	}
+	tables := map[string][]byte{}
+	for i := range n {
+		rec := 12 + 16*i
+		tag, off, size := string(ttf[rec:rec+4]), u32(ttf, rec+8), u32(ttf, rec+12)
+		if off+size > len(ttf) {
+			return nil, fmt.Errorf("table %q out of the file", tag)
+		}
+		tables[tag] = ttf[off : off+size]
+	}
+	return tables, nil
+}
+
+// Flags of a composite glyph's component.
+const (
+	compWords        = 0x0001 // the offsets are words, not bytes
+	compScale        = 0x0008
+	compMore         = 0x0020
+	compXYScale      = 0x0040
+	comp2x2          = 0x0080
+	compInstructions = 0x0100 // instructions follow the last component
+)
+
+// component is a reference of a composite glyph to another glyph: where
+// its flags and its glyph id are in the glyph's data.
+type component struct{ flagsAt, glyph int }
+
+// components lists the components of a composite glyph's data and where
+// they end (where the instructions begin, if any).
+func components(data []byte) ([]component, int, error) {
+	var refs []component
+	at := 10
+	for {
+		if at+4 > len(data) {
+			return nil, 0, errors.New("composite glyph truncated")
+		}
+		flags := u16(data, at)
+		refs = append(refs, component{flagsAt: at, glyph: u16(data, at+2)})
+		at += 4
+		if flags&compWords != 0 {
+			at += 4
+		} else {
+			at += 2
+		}
+		switch {
+		case flags&compScale != 0:
+			at += 2
+		case flags&compXYScale != 0:
+			at += 4
+		case flags&comp2x2 != 0:
+			at += 8
+		}
+		if at > len(data) {
+			return nil, 0, errors.New("composite glyph truncated")
+		}
+		if flags&compMore == 0 {
+			return refs, at, nil
+		}
+	}
 }

@@ -662,6 +662,8 @@ type Fpdf struct {
 	protect          protectType                // document protection structure
 	layer            layerRecType               // manages optional layers in document
 	catalogSort      bool                       // sort resource catalogs in document
+	toUnicodeN       int                        // object of the ToUnicode CMap of the shared UTF-8 fonts (channelscope patch)
+	compressLevel    int                        // zlib level of the pages' content, 0: BestSpeed (channelscope patch)
 	nJs              int                        // JavaScript object number
 	javascript       *string                    // JavaScript code to include in the PDF
 	colorFlag        bool                       // indicates whether fill and text colors are different

@@ -4189,7 +4189,7 @@ func (f *Fpdf) putpages() {
 		// Page content
 		f.newobj()
 		if f.compress {
-			mem := xmem.compress(f.pages[n].Bytes())
+			mem := xmem.compressLevel(f.pages[n].Bytes(), f.contentLevel()) // channelscope patch
 			data := mem.bytes()
 			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
 			f.putstream(data)
@@ -4355,18 +4355,17 @@ func (f *Fpdf) putfonts() {
 				f.out(s.String())
 				f.out("endobj")
 			case "UTF8":
+				if font.shared != nil { // channelscope patch: sharedfont.go
+					f.putSharedUTF8Font(font)
+					break
+				}
 				fontName := "utf8" + font.Name
 				usedRunes := font.usedRunes
 				delete(usedRunes, 0)
-				// channelscope patch: the subset, its CIDToGIDMap and their
-				// compressed streams come from a cut, shared between the
-				// documents that use the same runes of a shared font.
-				var cut *utf8Cut
-				if font.shared != nil {
-					cut = font.shared.cut(usedRunes)
-				} else {
-					cut = newUTF8Cut(font.utf8File, usedRunes)
-				}
+				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
+				utf8FontSize := len(utf8FontStream)
+				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
+				delete(CodeSignDictionary, 0)
 
 				f.newobj()
 				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
@@ -4377,7 +4376,7 @@ func (f *Fpdf) putfonts() {
 				if font.Desc.MissingWidth != 0 {
 					f.out("/DW " + strconv.Itoa(font.Desc.MissingWidth))
 				}
-				f.generateCIDFontMap(&font, cut.lastRune)
+				f.generateCIDFontMap(&font, font.utf8File.LastRune)
 				f.out("/CIDToGIDMap " + strconv.Itoa(f.n+4) + " 0 R>>")
 				f.out("endobj")
 
@@ -4412,19 +4411,32 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
+				cidToGidMap := make([]byte, 256*256*2)
+
+				for cc, glyph := range CodeSignDictionary {
+					cidToGidMap[cc*2] = byte(glyph >> 8)
+					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
+				}
+
+				mem := xmem.compress(cidToGidMap)
+				cidToGidMap = mem.bytes()
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(cut.cidToGIDZ)) + "/Filter /FlateDecode>>")
-				f.putstream(f.ownCopy(cut.cidToGIDZ))
+				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
+				f.putstream(cidToGidMap)
 				f.out("endobj")
+				mem.release()
 
 				//Font file
+				mem = xmem.compress(utf8FontStream)
+				compressedFontStream := mem.bytes()
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(cut.fontZ)))
+				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
 				f.out("/Filter /FlateDecode")
-				f.out("/Length1 " + strconv.Itoa(cut.fontSize))
+				f.out("/Length1 " + strconv.Itoa(utf8FontSize))
 				f.out(">>")
-				f.putstream(f.ownCopy(cut.fontZ))
+				f.putstream(compressedFontStream)
 				f.out("endobj")
+				mem.release()
 			default:
 				f.err = fmt.Errorf("unsupported font type: %s", tp)
 				return

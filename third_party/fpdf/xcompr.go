@@ -6,20 +6,34 @@ package fpdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
+	"io"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
-// zwriters keeps zlib writers for reuse: a new one allocates about 1 MB
-// (channelscope patch; the output is the same bytes).
-var zwriters = sync.Pool{New: func() interface{} {
-	zw, err := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+// zwriters keeps zlib writers for reuse, by compression level: a new one
+// allocates about 1 MB (channelscope patch). They are
+// github.com/klauspost/compress's: the same format as compress/zlib, two
+// to three times faster at a level, and a reset clears no hash table
+// (compress/zlib clears 640 KB at each reset from level 2 on, more than
+// compressing a page's few KB).
+var zwriters [zlib.BestCompression + 1]sync.Pool
+
+// zwriter gives a pooled zlib writer of a level from BestSpeed to
+// BestCompression, writing to w.
+func zwriter(level int, w io.Writer) *zlib.Writer {
+	if zw, ok := zwriters[level].Get().(*zlib.Writer); ok {
+		zw.Reset(w)
+		return zw
+	}
+	zw, err := zlib.NewWriterLevel(w, level)
 	if err != nil {
 		panic(fmt.Errorf("could not create zlib writer: %w", err))
 	}
 	return zw
-}}
+}
 
 var xmem = xmempool{
 	Pool: sync.Pool{
@@ -33,13 +47,18 @@ var xmem = xmempool{
 type xmempool struct{ sync.Pool }
 
 func (pool *xmempool) compress(data []byte) *membuffer {
+	return pool.compressLevel(data, zlib.BestSpeed)
+}
+
+// compressLevel compresses at a level from BestSpeed to BestCompression
+// (channelscope patch).
+func (pool *xmempool) compressLevel(data []byte, level int) *membuffer {
 	mem := pool.Get().(*membuffer)
 	buf := &mem.buf
 	buf.Grow(len(data))
 
-	zw := zwriters.Get().(*zlib.Writer)
-	defer zwriters.Put(zw)
-	zw.Reset(buf)
+	zw := zwriter(level, buf)
+	defer zwriters[level].Put(zw)
 	_, err := zw.Write(data)
 	if err != nil {
 		panic(fmt.Errorf("could not zlib-compress slice: %w", err))
