@@ -24,14 +24,16 @@ type subsetter struct {
 	name    []byte   // shortName
 }
 
-// keepTags are the tables copied into a subset (with the subset's counts);
-// cmap, glyf, hmtx, loca and name are made for it. A PDF viewer reads
-// head, hhea, maxp, loca, glyf and hmtx (the tables PDF requires of an
-// embedded TrueType font: cvt, fpgm and prep went with the hinting); the
-// cmap and the name (its copyright and family) keep it a TrueType font
-// a font tool opens; OS/2 and post, which only an operating system's
-// font manager reads, are left out.
-var keepTags = []string{"head", "hhea", "maxp"}
+// keepTags are the tables copied into a subset (with the subset's counts;
+// post cut to its version 3 header, without glyph names); cmap, glyf,
+// hmtx, loca and name are made for it. A PDF viewer reads head, hhea,
+// maxp, loca, glyf and hmtx (the tables PDF requires of an embedded
+// TrueType font: cvt, fpgm and prep went with the hinting); cmap, name
+// (its copyright and family) and post keep it a TrueType font that font
+// parsers open (Go's sfnt refuses one without post). OS/2, which only an
+// operating system's font manager reads, is left out, as PDF subsetters
+// do (allsorts' PDF profile; Typst's leaves out cmap too).
+var keepTags = []string{"head", "hhea", "maxp", "post"}
 
 // newSubsetter parses a font without hinting (stripHinting) once.
 func newSubsetter(ttf []byte) (*subsetter, error) {
@@ -40,8 +42,8 @@ func newSubsetter(ttf []byte) (*subsetter, error) {
 		return nil, err
 	}
 	head, hhea, maxp, loca, hmtx := tables["head"], tables["hhea"], tables["maxp"], tables["loca"], tables["hmtx"]
-	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 || loca == nil || hmtx == nil || tables["glyf"] == nil {
-		return nil, errors.New("no head, hhea, maxp, loca, hmtx or glyf table")
+	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 || loca == nil || hmtx == nil || tables["glyf"] == nil || len(tables["post"]) < 32 {
+		return nil, errors.New("no head, hhea, maxp, loca, hmtx, glyf or post table")
 	}
 	s := &subsetter{glyf: tables["glyf"]}
 	if s.font, err = sfnt.Parse(ttf); err != nil {
@@ -74,6 +76,7 @@ func newSubsetter(ttf []byte) (*subsetter, error) {
 	for _, tag := range keepTags {
 		s.keep = append(s.keep, tables[tag])
 	}
+	s.keep[len(keepTags)-1] = append(binary.BigEndian.AppendUint32(nil, 0x00030000), tables["post"][4:32]...)
 	if s.name, err = shortName(tables["name"]); err != nil {
 		return nil, err
 	}

@@ -109,6 +109,7 @@ func TestReports(t *testing.T) {
 	if res.Partners != len(want) || res.Summary != 1 || res.Regions == 0 {
 		t.Fatalf("rendered %+v, want %d partner pages, regions and a summary", res, len(want))
 	}
+	checkPageSize(t, res.Dir, len(want))
 	// Every page read with one pdftotext call (pdfTexts), checked against
 	// pdftotext alone on the first and the last two files.
 	var paths []string
@@ -207,6 +208,28 @@ func TestReports(t *testing.T) {
 		t.Errorf("English page:\n%s", text)
 	}
 	checkLanguage(t, res.Dir, "en", names)
+}
+
+// checkPageSize: partner pages weigh under 12 KB on average (36 KB when
+// each embedded the fonts' subset of every English and French letter and
+// their whole name table, 3.8 KB with Helvetica).
+func checkPageSize(t *testing.T, dir string, pages int) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "partners", "*.pdf"))
+	if err != nil || len(files) != pages {
+		t.Fatalf("%d partner pages (%v), want %d", len(files), err, pages)
+	}
+	var total int64
+	for _, f := range files {
+		info, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += info.Size()
+	}
+	if avg := total / int64(pages); avg >= 12*1024 {
+		t.Errorf("partner pages weigh %d bytes on average, want under 12 KB", avg)
+	}
 }
 
 // frThousands formats like the French reports: 1 234 (rounded).
