@@ -132,28 +132,9 @@ func (p *Pipeline) FeedFiles(period string) ([]FeedFile, error) {
 		if !present[d.ID] {
 			continue
 		}
-		entries, err := os.ReadDir(filepath.Join(dir, d.ID))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, e := range entries {
-			name := e.Name()
-			rel := strings.Join([]string{"feeds", period, d.ID, name}, "/")
-			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") { // Excel lock files
-				continue
-			}
-			if ok, _ := filepath.Match(d.Files, name); !ok || e.IsDir() {
-				errs = append(errs, fmt.Errorf("%s: does not match files pattern %q of distributor %s", rel, d.Files, d.ID))
-				continue
-			}
-			if !e.Type().IsRegular() {
-				// A symlink could read anything, a FIFO would block the run.
-				errs = append(errs, fmt.Errorf("%s: not a regular file (%s): refused", rel, fileKind(e.Type())))
-				continue
-			}
-			files = append(files, FeedFile{Distributor: d, Path: filepath.Join(dir, d.ID, name), Rel: rel})
-		}
+		fs, err := distributorFiles(dir, "feeds", period, d, "files pattern")
+		files = append(files, fs...)
+		errs = append(errs, err)
 	}
 	return files, errors.Join(errs...)
 }
@@ -268,4 +249,36 @@ func (p *Pipeline) ingest(ctx context.Context, conn *sql.Conn, connector *duckdb
 		return err
 	}
 	return p.ingestStock(ctx, conn, connector, scratch, period)
+}
+
+// distributorFiles lists the files of distributor d in its folder of
+// period under dir (root "feeds" or "stock" names them relative to the
+// workspace): Excel lock files and dot files skipped, a name that does not
+// match d.Files (the pattern called what) or anything but a regular file
+// refused with an error.
+func distributorFiles(dir, root, period string, d config.Distributor, what string) ([]FeedFile, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, d.ID))
+	if err != nil {
+		return nil, err
+	}
+	var files []FeedFile
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		rel := strings.Join([]string{root, period, d.ID, name}, "/")
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") { // Excel lock files
+			continue
+		}
+		if ok, _ := filepath.Match(d.Files, name); !ok || e.IsDir() {
+			errs = append(errs, fmt.Errorf("%s: does not match %s %q of distributor %s", rel, what, d.Files, d.ID))
+			continue
+		}
+		if !e.Type().IsRegular() {
+			// A symlink could read anything, a FIFO would block the run.
+			errs = append(errs, fmt.Errorf("%s: not a regular file (%s): refused", rel, fileKind(e.Type())))
+			continue
+		}
+		files = append(files, FeedFile{Distributor: d, Path: filepath.Join(dir, d.ID, name), Rel: rel})
+	}
+	return files, errors.Join(errs...)
 }

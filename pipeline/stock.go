@@ -62,28 +62,9 @@ func (p *Pipeline) StockFiles(period string) ([]FeedFile, error) {
 		if !present[d.ID] {
 			continue
 		}
-		layout := d.StockFeed()
-		entries, err := os.ReadDir(filepath.Join(dir, d.ID))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, e := range entries {
-			name := e.Name()
-			rel := strings.Join([]string{"stock", period, d.ID, name}, "/")
-			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") {
-				continue
-			}
-			if ok, _ := filepath.Match(layout.Files, name); !ok || e.IsDir() {
-				errs = append(errs, fmt.Errorf("%s: does not match the stock files pattern %q of distributor %s", rel, layout.Files, d.ID))
-				continue
-			}
-			if !e.Type().IsRegular() {
-				errs = append(errs, fmt.Errorf("%s: not a regular file (%s): refused", rel, fileKind(e.Type())))
-				continue
-			}
-			files = append(files, FeedFile{Distributor: layout, Path: filepath.Join(dir, d.ID, name), Rel: rel})
-		}
+		fs, err := distributorFiles(dir, "stock", period, d.StockFeed(), "the stock files pattern")
+		files = append(files, fs...)
+		errs = append(errs, err)
 	}
 	return files, errors.Join(errs...)
 }
