@@ -1,5 +1,5 @@
 -- stage: macros
--- version: 6
+-- version: 7
 --
 -- The prelude: runs before every stage, on the same connection. It holds
 -- what several stages share, written once: macros, and the shape of each
@@ -23,6 +23,26 @@ CREATE OR REPLACE MACRO period_before(n) AS
     strftime(CAST(getvariable('period_start') AS DATE) - to_months(CAST(n AS INTEGER)), '%Y-%m');
 CREATE OR REPLACE MACRO months_before(period) AS
     date_diff('month', CAST(strptime(period || '-01', '%Y-%m-%d') AS DATE), getvariable('period_start'));
+
+-- A date of a feed or a stock report, read with its layout (sale lines and
+-- stock lines share it): feed_date_iso rewrites a text matching the
+-- layout's pattern to year-month-day (the month possibly a name, looked up
+-- by feed_date_month in the layout's locale); a five-digit value that does
+-- not match the format is an Excel serial day (1927 to 2173).
+CREATE OR REPLACE MACRO feed_date_iso(text, date_format, date_regex, date_rewrite) AS
+    CASE WHEN date_format <> 'excel' AND regexp_full_match(text, date_regex)
+         THEN regexp_replace(text, date_regex, date_rewrite) END;
+CREATE OR REPLACE MACRO feed_date_month(iso) AS lower(strip_accents(rtrim(split_part(iso, '-', 2), '.')));
+CREATE OR REPLACE MACRO feed_date(text, date_format, iso, by_name, month) AS
+    CASE WHEN date_format = 'excel'
+         THEN CASE WHEN regexp_full_match(text, '\d{1,6}(\.\d+)?')
+                   THEN DATE '1899-12-30' + CAST(floor(CAST(text AS DOUBLE)) AS INTEGER) END
+         WHEN iso IS NOT NULL AND by_name
+         THEN TRY_CAST(split_part(iso, '-', 1) || '-' || month || '-' || split_part(iso, '-', 3) AS DATE)
+         WHEN iso IS NOT NULL THEN TRY_CAST(iso AS DATE)
+         WHEN regexp_full_match(text, '\d{5}(\.\d+)?')
+         THEN DATE '1899-12-30' + CAST(floor(CAST(text AS DOUBLE)) AS INTEGER)
+    END;
 
 -- A postcode as compared everywhere: no spaces, upper case, NULL when empty.
 CREATE OR REPLACE MACRO norm_postcode(s) AS nullif(upper(regexp_replace(s, '\s', '', 'g')), '');

@@ -1,5 +1,5 @@
 -- stage: cleanse
--- version: 5
+-- version: 6
 -- reads: raw_lines, feed_records, feed_files, layouts, month_names, ref_products, ref_sku_aliases, ref_fx_rates, stock_feed_records, stock_feed_files, stock_layouts, stock_month_names
 -- writes: clean_lines, rejects, held_files, stock_lines, stock_rejects
 -- publish: rejects, held_files, stock_lines, stock_rejects
@@ -110,26 +110,17 @@ WITH recs AS MATERIALIZED (
               FROM feed_values WHERE kind = 'reseller'))
 ), date_texts AS (
   SELECT t.*, l.date_format, l.month_names,
-         CASE WHEN l.date_format <> 'excel' AND regexp_full_match(t.invoice_date_text, l.date_regex)
-              THEN regexp_replace(t.invoice_date_text, l.date_regex, l.date_rewrite) END AS iso
+         feed_date_iso(t.invoice_date_text, l.date_format, l.date_regex, l.date_rewrite) AS iso
   FROM (SELECT distributor, f_date,
                nullif(trim(regexp_replace(f_date, '[\s\x{00A0}\x{202F}]+', ' ', 'g')), '') AS invoice_date_text
         FROM (SELECT distributor, invoice_date AS f_date FROM feed_values WHERE kind = 'date')) t
   JOIN layouts l USING (distributor)
 ), dates_map AS (
   SELECT r.distributor, r.f_date, r.invoice_date_text,
-         CASE WHEN r.date_format = 'excel'
-              THEN CASE WHEN regexp_full_match(r.invoice_date_text, '\d{1,6}(\.\d+)?')
-                        THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER) END
-              WHEN r.iso IS NOT NULL AND r.month_names
-              THEN TRY_CAST(split_part(r.iso, '-', 1) || '-' || m.month || '-' || split_part(r.iso, '-', 3) AS DATE)
-              WHEN r.iso IS NOT NULL THEN TRY_CAST(r.iso AS DATE)
-              WHEN regexp_full_match(r.invoice_date_text, '\d{5}(\.\d+)?')
-              THEN DATE '1899-12-30' + CAST(floor(CAST(r.invoice_date_text AS DOUBLE)) AS INTEGER)
-         END AS invoice_date
+         feed_date(r.invoice_date_text, r.date_format, r.iso, r.month_names, m.month) AS invoice_date
   FROM date_texts r
   LEFT JOIN month_names m ON r.month_names AND m.distributor = r.distributor
-                         AND m.name = lower(strip_accents(rtrim(split_part(r.iso, '-', 2), '.')))
+                         AND m.name = feed_date_month(r.iso)
 ), quantities_map AS (
   SELECT distributor, f_quantity, quantity_text, cleanse_value(quantity_text, qp, thousands, decimal_mark) AS quantity
   FROM (SELECT *,
@@ -442,27 +433,17 @@ WITH recs AS (
   JOIN stock_layouts l ON l.distributor = r.distributor
 ), parts AS (
   SELECT *, cleanse_parts(units_text) AS up,
-         CASE WHEN date_format <> 'excel' AND regexp_full_match(date_text, date_regex)
-              THEN regexp_replace(date_text, date_regex, date_rewrite) END AS iso
+         feed_date_iso(date_text, date_format, date_regex, date_rewrite) AS iso
   FROM recs
 ), typed AS (
   SELECT t.*, p.sku, p.product_family,
          -- a currency in units makes them no number
          CASE WHEN t.up IS NULL OR (t.up.pcur = '' AND t.up.scur = '')
               THEN cleanse_value(t.units_text, t.up, t.thousands, t.decimal_mark) END AS units,
-         CASE WHEN t.date_text IS NULL THEN NULL
-              WHEN t.date_format = 'excel'
-              THEN CASE WHEN regexp_full_match(t.date_text, '\d{1,6}(\.\d+)?')
-                        THEN DATE '1899-12-30' + CAST(floor(CAST(t.date_text AS DOUBLE)) AS INTEGER) END
-              WHEN t.iso IS NOT NULL AND t.by_name
-              THEN TRY_CAST(split_part(t.iso, '-', 1) || '-' || m.month || '-' || split_part(t.iso, '-', 3) AS DATE)
-              WHEN t.iso IS NOT NULL THEN TRY_CAST(t.iso AS DATE)
-              WHEN regexp_full_match(t.date_text, '\d{5}(\.\d+)?')
-              THEN DATE '1899-12-30' + CAST(floor(CAST(t.date_text AS DOUBLE)) AS INTEGER)
-         END AS stock_date
+         feed_date(t.date_text, t.date_format, t.iso, t.by_name, m.month) AS stock_date
   FROM parts t
   LEFT JOIN stock_month_names m ON t.by_name AND m.distributor = t.distributor
-                               AND m.name = lower(strip_accents(rtrim(split_part(t.iso, '-', 2), '.')))
+                               AND m.name = feed_date_month(t.iso)
   LEFT JOIN ref_sku_aliases a ON a.distributor = t.distributor AND a.distributor_sku = t.distributor_sku
   LEFT JOIN ref_products p ON p.sku = coalesce(a.sku, t.distributor_sku)
 )
