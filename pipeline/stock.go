@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -125,63 +124,4 @@ func (p *Pipeline) truthVars() map[string]any {
 		"stock_max_weeks_of_supply": s.MaxWeeksOfSupply,
 		"price_floor_share_of_list": r.FloorShareOfList, "price_above_list_tolerance": r.AboveListTolerance,
 	}
-}
-
-// accountStock reconciles the stock reports as account does the feeds:
-// every data line of every stock file is in exactly one of stock_lines and
-// stock_rejects. An unbalanced file is an error naming it.
-func accountStock(ctx context.Context, conn *sql.Conn) ([]Reconciliation, error) {
-	rows, err := conn.QueryContext(ctx, `
-WITH outcome AS (
-  SELECT source_file, source_line, 1 AS kept, 0 AS rejected FROM stock_lines
-  UNION ALL SELECT source_file, source_line, 0, 1 FROM stock_rejects
-), per_line AS (
-  SELECT source_file, source_line, sum(kept) AS kept, sum(rejected) AS rejected FROM outcome GROUP BY ALL
-), joined AS (
-  SELECT coalesce(r.source_file, l.source_file) AS source_file, r.source_line IS NOT NULL AS in_source,
-         coalesce(l.kept, 0) AS kept, coalesce(l.rejected, 0) AS rejected
-  FROM stock_raw_lines r FULL JOIN per_line l USING (source_file, source_line)
-)
-SELECT f.source_file, f.header_names,
-       count(j.source_file) FILTER (WHERE j.in_source),
-       coalesce(sum(j.kept), 0), coalesce(sum(j.rejected), 0),
-       count(j.source_file) FILTER (WHERE j.kept + j.rejected > 1 OR NOT j.in_source),
-       count(j.source_file) FILTER (WHERE j.kept + j.rejected = 0)
-FROM stock_feed_files f LEFT JOIN joined j USING (source_file)
-GROUP BY ALL ORDER BY f.source_file`)
-	if err != nil {
-		return nil, fmt.Errorf("reconcile stock reports: %w", err)
-	}
-	defer rows.Close()
-	var out []Reconciliation
-	var errs []error
-	for rows.Next() {
-		var r Reconciliation
-		var twice, missing int64
-		var headers sql.NullString
-		if err := rows.Scan(&r.SourceFile, &headers, &r.DataLines, &r.StockLines, &r.Rejects, &twice, &missing); err != nil {
-			return nil, err
-		}
-		if headers.Valid {
-			if err := json.Unmarshal([]byte(headers.String), &r.Columns); err != nil {
-				return nil, fmt.Errorf("reconcile %s: header names: %w", r.SourceFile, err)
-			}
-			for feed, stock := range map[string]string{"quantity": "units", "invoice_date": "date"} {
-				if h, ok := r.Columns[feed]; ok {
-					delete(r.Columns, feed)
-					r.Columns[stock] = h
-				}
-			}
-		}
-		r.Balanced = twice == 0 && missing == 0 && r.DataLines == r.StockLines+r.Rejects
-		if !r.Balanced {
-			errs = append(errs, fmt.Errorf("%s: %d data lines but %d in stock_lines + %d in stock_rejects (%d lines twice or unknown, %d missing)",
-				r.SourceFile, r.DataLines, r.StockLines, r.Rejects, twice, missing))
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, errors.Join(errs...)
 }
