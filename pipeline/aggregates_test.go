@@ -99,23 +99,8 @@ func aggregatesLake(t *testing.T, own bool) (*config.Config, string) {
 		if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 60, Months: 4, Lines: 300, End: "2026-03"}); err != nil {
 			return err
 		}
-		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-		if err != nil {
-			return err
-		}
-		cfg.DuckDB.Threads = fixture.DuckDBThreads
-		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-		if err != nil {
-			return err
-		}
-		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-		if err != nil {
-			return err
-		}
-		if len(ms) != 4 {
-			return fmt.Errorf("want 4 runs, got %d", len(ms))
-		}
-		return nil
+		_, err := runConfig(filepath.Join(dir, "channelscope.yaml"), 4)
+		return err
 	})
 	if own {
 		dir = fixture.Copy(t, dir)
@@ -144,4 +129,26 @@ func lastTables(t *testing.T, out, period string, tables []string) map[string]st
 		got[table] = query(t, "SELECT * EXCLUDE (run_id) FROM "+scan+" ORDER BY ALL")
 	}
 	return got
+}
+
+// runConfig runs every due period of the workspace configured at path with
+// the tests' DuckDB threads, and fails unless it ran want periods.
+func runConfig(path string, want int) ([]*pipeline.Manifest, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) != want {
+		return nil, fmt.Errorf("%s: ran %d periods, want %d", path, len(ms), want)
+	}
+	return ms, nil
 }

@@ -1,16 +1,11 @@
 package pipeline_test
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
-	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
@@ -22,23 +17,8 @@ func truthRun(t *testing.T) string {
 		if err := os.CopyFS(dir, os.DirFS("testdata/truth")); err != nil {
 			return err
 		}
-		cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-		if err != nil {
-			return err
-		}
-		cfg.DuckDB.Threads = fixture.DuckDBThreads
-		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-		if err != nil {
-			return err
-		}
-		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-		if err != nil {
-			return err
-		}
-		if len(ms) != 2 {
-			return fmt.Errorf("want 2 runs, got %d", len(ms))
-		}
-		return nil
+		_, err := runConfig(filepath.Join(dir, "channelscope.yaml"), 2)
+		return err
 	})
 }
 

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
@@ -95,26 +93,14 @@ func guardHistory(t *testing.T) string {
 		if err := writeGuardWorkspace(dir, months(30, "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")); err != nil {
 			return err
 		}
-		cfg, err := config.Load(filepath.Join(dir, "cs.yaml"))
+		ms, err := runConfig(filepath.Join(dir, "cs.yaml"), 6)
 		if err != nil {
-			return err
-		}
-		cfg.DuckDB.Threads = fixture.DuckDBThreads
-		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-		if err != nil {
-			return err
-		}
-		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
-		if err != nil {
-			return err
+			return fmt.Errorf("history: %w", err)
 		}
 		for _, m := range ms {
 			if m.Status != pipeline.StatusSuccess {
 				return fmt.Errorf("history %s: status %s, held %+v", m.Period, m.Status, m.HeldFiles)
 			}
-		}
-		if len(ms) != 6 {
-			return fmt.Errorf("history: %d runs, want 6", len(ms))
 		}
 		return nil
 	})
