@@ -111,8 +111,14 @@ func (c Columns) validate(p *checker, at func(string) string) {
 	if len(c.ResellerAccount) == 0 && len(c.ResellerName) == 0 && len(c.ResellerTaxID) == 0 {
 		p.add(at("columns"), "one of reseller_account, reseller_name, reseller_tax_id is required")
 	}
+	checkHeaders(p, c.Fields(), at)
+}
+
+// checkHeaders refuses a header name that is empty once normalised, or that
+// two fields claim (a feed's columns, a stock report's).
+func checkHeaders(p *checker, fields []Field, at func(string) string) {
 	headers := map[string]string{}
-	for _, f := range c.Fields() {
+	for _, f := range fields {
 		for _, h := range f.Headers {
 			key := NormalizeHeader(h)
 			if key == "" {

@@ -148,20 +148,7 @@ func (d *Distributor) validateStock(p *checker, at func(string) string) {
 		p.add(sat("header_row"), "must be 1 or more, got %d", s.HeaderRow)
 	}
 	cols := s.Columns.AsFeed()
-	headers := map[string]string{}
-	for _, f := range []Field{{"sku", cols.SKU}, {"units", cols.Quantity}, {"date", cols.InvoiceDate}} {
-		for _, h := range f.Headers {
-			key := NormalizeHeader(h)
-			if key == "" {
-				p.add(sat("columns."+f.Name), "header name %q is empty once spaces are ignored", h)
-				continue
-			}
-			if other, dup := headers[key]; dup && other != f.Name {
-				p.add(sat("columns."+f.Name), "header %q is already mapped to %s", h, other)
-			}
-			headers[key] = f.Name
-		}
-	}
+	checkHeaders(p, []Field{{"sku", cols.SKU}, {"units", cols.Quantity}, {"date", cols.InvoiceDate}}, sat)
 }
 
 // AsFeed maps the stock columns onto the feed fields the ingest knows:
