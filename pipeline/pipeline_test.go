@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -45,12 +46,28 @@ func copyTree(t *testing.T, src string) string {
 
 func newPipeline(t testing.TB, cfgPath string) *pipeline.Pipeline {
 	t.Helper()
+	return newPipelineOf(t, cfgPath, channelscope.Stages())
+}
+
+// newPipelineThrough is newPipeline running the stages up to last only
+// (fixture.StagesThrough), for a test of what ingest, cleanse or match do.
+func newPipelineThrough(t testing.TB, cfgPath, last string) *pipeline.Pipeline {
+	t.Helper()
+	stages, err := fixture.StagesThrough(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newPipelineOf(t, cfgPath, stages)
+}
+
+func newPipelineOf(t testing.TB, cfgPath string, stages fs.FS) *pipeline.Pipeline {
+	t.Helper()
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	p, err := pipeline.New(cfg, stages, pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
