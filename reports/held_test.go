@@ -13,16 +13,21 @@ import (
 	"github.com/channelscope/channelscope/reports"
 )
 
-// heldWorkspace: four distributors with the same layout, two clean months,
-// then a March where dist sends garbage, thin a tenth of its usual volume
-// and empty a header alone; good is clean throughout.
+// heldWorkspace: five distributors with the same layout, two clean months,
+// then a March where dist sends garbage, thin a tenth of its usual volume,
+// empty a header alone and gone (Gone SA) nothing at all; good is clean
+// throughout.
 func heldWorkspace(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	var cfg strings.Builder
 	cfg.WriteString("workspace: .\noutput: out\ndistributors:\n")
-	for _, d := range []string{"dist", "empty", "good", "thin"} {
-		fmt.Fprintf(&cfg, "  - id: %s\n    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}\n", d)
+	for _, d := range []string{"dist", "empty", "gone", "good", "thin"} {
+		fmt.Fprintf(&cfg, "  - id: %s\n", d)
+		if d == "gone" {
+			cfg.WriteString("    name: Gone SA\n")
+		}
+		cfg.WriteString("    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}\n")
 	}
 	files := map[string]string{
 		"cs.yaml":                   cfg.String(),
@@ -44,7 +49,7 @@ func heldWorkspace(t *testing.T) string {
 		files["feeds/"+period+"/"+d+"/sales.csv"] = b.String()
 	}
 	for _, period := range []string{"2025-01", "2025-02"} {
-		for _, d := range []string{"dist", "empty", "good", "thin"} {
+		for _, d := range []string{"dist", "empty", "gone", "good", "thin"} {
 			feed(period, d, 30, 0)
 		}
 	}
@@ -57,7 +62,9 @@ func heldWorkspace(t *testing.T) string {
 }
 
 // The summary of a partial period says, in plain words and in each
-// language, which files were held and why.
+// language, which files were held and why, and names the distributor
+// whose feed never came (this workspace's March serves both: a run less
+// than a workspace of its own for the missing feed).
 func TestSummaryHeldFiles(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
@@ -79,6 +86,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 			"feeds/2025-03/thin/sales.csv (thin): its distributor sent 3 lines this month, 10.0% of its usual 30.0 a month, under the 30.0% expected.",
 			"channelscope run --period 2025-03 --accept-file",
 			"file held",
+			"No feed came from Gone SA by the cut-off: this month's figures leave it out.",
 		}},
 		{"fr", []string{
 			"Fichiers retenus : absents des chiffres du mois",
@@ -86,6 +94,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 			"feeds/2025-03/empty/sales.csv (empty) : un en-tête et aucune ligne de vente.",
 			"feeds/2025-03/thin/sales.csv (thin) : son distributeur a envoyé 3 lignes ce mois-ci, soit 10,0 % de ses 30,0 habituelles par mois, sous le seuil de 30,0 %.",
 			"fichier retenu",
+			"Aucun fichier reçu de Gone SA à la date limite : les chiffres du mois ne le comprennent pas.",
 		}},
 	}
 	for _, tt := range tests {
