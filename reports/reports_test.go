@@ -99,9 +99,8 @@ var frLabels = map[string]string{"loyal": "fidèle", "occasional": "occasionnel"
 // reports; then draws the summary, a region and the workbook again and
 // compares the bytes. Ten months, not thirteen: the loyal class (9 months
 // active of the last 12) needs nine behind October, and no check here reads
-// a year-ago figure; those are drawn from hand-made lakes (draw_test.go,
-// workbook_test.go: kpis and classes a year ago), and a year-ago partition
-// is the same table as this month's, whose reading this test proves.
+// a year-ago figure: TestYearAgoReads proves those reads (kpis and classes
+// a year ago) on a hand-made lake, of the same tables this test reads.
 func TestReports(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
