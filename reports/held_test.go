@@ -8,24 +8,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
-	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 )
 
 // heldWorkspace: five distributors with the same layout, two clean months,
 // then a March where dist sends garbage, thin a tenth of its usual volume,
-// empty a header alone and gone (Gone SA) nothing at all; good is clean
-// throughout.
-func heldWorkspace(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
+// empty a header alone and gone (Gone SA) nothing at all; good (Good SA) is
+// clean throughout. Its files by path.
+func heldWorkspace() map[string]string {
 	var cfg strings.Builder
 	cfg.WriteString("workspace: .\noutput: out\ndistributors:\n")
 	for _, d := range []string{"dist", "empty", "gone", "good", "thin"} {
 		fmt.Fprintf(&cfg, "  - id: %s\n", d)
-		if d == "gone" {
-			cfg.WriteString("    name: Gone SA\n")
+		if name, ok := map[string]string{"gone": "Gone SA", "good": "Good SA"}[d]; ok {
+			fmt.Fprintf(&cfg, "    name: %s\n", name)
 		}
 		cfg.WriteString("    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}\n")
 	}
@@ -57,8 +55,7 @@ func heldWorkspace(t *testing.T) string {
 	feed("2025-03", "empty", 0, 0)
 	feed("2025-03", "good", 30, 0)
 	feed("2025-03", "thin", 3, 0)
-	fixture.WriteFiles(t, dir, files)
-	return dir
+	return files
 }
 
 // The summary of a partial period says, in plain words and in each
@@ -70,10 +67,10 @@ func TestSummaryHeldFiles(t *testing.T) {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}
 	t.Parallel()
-	dir := heldWorkspace(t)
-	cfg, ms := publish(t, filepath.Join(dir, "cs.yaml"), pipeline.RunOptions{})
-	if m := ms[len(ms)-1]; m.Status != pipeline.StatusPartial || len(m.HeldFiles) != 3 {
-		t.Fatalf("March: status %s, held %+v; want partial with 3 files", m.Status, m.HeldFiles)
+	// heldRun checks March is partial with 3 files held.
+	cfg, err := config.Load(filepath.Join(fixture.Copy(t, heldRun(t)), "cs.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	tests := []struct {
 		lang string
