@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,16 +21,33 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// buildLake generates a small workspace and runs it into the test's own lake.
-func buildLake(tb testing.TB, partners, months, lines int) *config.Config {
+// buildLake generates a small workspace, adds yaml (a configuration
+// section, or nothing) to its configuration and runs it into the test's
+// own lake.
+func buildLake(tb testing.TB, partners, months, lines int, yaml string) *config.Config {
 	tb.Helper()
 	dir := tb.TempDir()
 	if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: partners, Months: months, Lines: lines, End: "2026-10"}); err != nil {
 		tb.Fatal(err)
 	}
-	cfg, _ := publish(tb, filepath.Join(dir, "channelscope.yaml"), pipeline.RunOptions{})
+	path := filepath.Join(dir, "channelscope.yaml")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString(yaml)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg, _ := publish(tb, path, pipeline.RunOptions{})
 	return cfg
 }
+
+// reportsScoring makes the classes of a year out of six months: loyal
+// active 5 months of the last 12 (default 9), occasional 3 (default 4).
+// Over six months the classes split as the defaults split thirteen (60
+// partners: 11 loyal, 19 occasional, 7 opportunistic against 12, 18, 7).
+const reportsScoring = "scoring:\n  loyal_min_months: 5\n  occasional_min_months: 3\n"
 
 func render(t *testing.T, cfg *config.Config, lang, partner string) reports.Result {
 	t.Helper()
@@ -97,16 +115,16 @@ var frLabels = map[string]string{"loyal": "fidèle", "occasional": "occasionnel"
 // every partner page back with pdftotext: its name (accents included), its
 // classes and its revenue as in partner_scores; then the region and summary
 // reports; then draws the summary, a region and the workbook again and
-// compares the bytes. Ten months, not thirteen: the loyal class (9 months
-// active of the last 12) needs nine behind October, and no check here reads
-// a year-ago figure: TestYearAgoReads proves those reads (kpis and classes
-// a year ago) on a hand-made lake, of the same tables this test reads.
+// compares the bytes. Six months, not thirteen (a run each): the classes
+// come from reportsScoring, and no check here reads a year-ago figure:
+// TestYearAgoReads proves those reads (kpis and classes a year ago) on a
+// hand-made lake, of the same tables this test reads.
 func TestReports(t *testing.T) {
 	t.Parallel()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}
-	cfg := buildLake(t, 60, 10, 300)
+	cfg := buildLake(t, 60, 6, 300, reportsScoring)
 	res := render(t, cfg, "fr", "")
 	want := scores(t, cfg)
 	if res.Partners != len(want) || res.Summary != 1 || res.Regions == 0 {
@@ -266,7 +284,7 @@ func frThousands(v float64) string {
 // BenchmarkPartnerPages renders every partner page of a generated period
 // with 2,000 partners and reports pages per second (data loading included).
 func BenchmarkPartnerPages(b *testing.B) {
-	cfg := buildLake(b, 2000, 13, 6000)
+	cfg := buildLake(b, 2000, 13, 6000, "")
 	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: "fr"})
 	if err != nil {
 		b.Fatal(err)
