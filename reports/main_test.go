@@ -25,9 +25,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// heldRun is heldWorkspace run once into its lake, February and March, shared by the held-files and the restatement tests: each renders
-// into, or reruns, a copy of its own (fixture.Copy; the workspace's output
-// is relative, so a copy writes into itself).
+// heldRun is heldWorkspace run once into its lake (February and March),
+// shared by the held-files and the restatement tests: each renders into,
+// or reruns, a copy of its own (fixture.Copy; the workspace's output is
+// relative, so a copy writes into itself).
 func heldRun(tb testing.TB) string {
 	tb.Helper()
 	return shared.Dir(tb, "held", func(dir string) error {
