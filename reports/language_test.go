@@ -29,13 +29,18 @@ func wordsRE(alternatives string) *regexp.Regexp {
 }
 
 // checkLanguage reads every PDF under dir with pdftotext and fails on a
-// word of the other language. The names of partners, resellers, regions
-// and departments are data, not words of the report: they are taken out
-// first (the sample's French company names could hold "Actif" or
-// "Dernier").
+// word of the other language (checkLanguageTexts).
 func checkLanguage(t *testing.T, dir, lang string, names []string) {
 	t.Helper()
-	words := foreignWords[lang]
+	pages := reportPDFs(t, dir)
+	texts := pdfTexts(t, false, pages) // one pdftotext call for all
+	checkPDFTexts(t, false, texts, pages[0], pages[len(pages)-1])
+	checkLanguageTexts(t, dir, lang, names, texts)
+}
+
+// reportPDFs lists every PDF under dir, in the order of the walk.
+func reportPDFs(t *testing.T, dir string) []string {
+	t.Helper()
 	var pages []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(path, ".pdf") {
@@ -46,10 +51,24 @@ func checkLanguage(t *testing.T, dir, lang string, names []string) {
 	if err != nil || len(pages) == 0 {
 		t.Fatalf("no report under %s: %v", dir, err)
 	}
+	return pages
+}
+
+// checkLanguageTexts fails on a word of the other language in the texts of
+// the PDFs (by path, under dir). The names of partners, resellers, regions
+// and departments are data, not words of the report: they are taken out
+// first (the sample's French company names could hold "Actif" or
+// "Dernier").
+func checkLanguageTexts(t *testing.T, dir, lang string, names []string, texts map[string]string) {
+	t.Helper()
+	words := foreignWords[lang]
 	// longest first, so that a name holding another goes whole
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	texts := pdfTexts(t, false, pages) // one pdftotext call for all
-	checkPDFTexts(t, false, texts, pages[0], pages[len(pages)-1])
+	pages := make([]string, 0, len(texts))
+	for page := range texts {
+		pages = append(pages, page)
+	}
+	sort.Strings(pages)
 	for _, page := range pages {
 		text := strings.Join(strings.Fields(texts[page]), " ")
 		for _, n := range names {

@@ -131,15 +131,16 @@ func TestReports(t *testing.T) {
 		t.Fatalf("rendered %+v, want %d partner pages, regions and a summary", res, len(want))
 	}
 	checkPageSize(t, res.Dir, len(want))
-	// Every page read with one pdftotext call (pdfTexts), checked against
-	// pdftotext alone on the first and the last two files.
-	var paths []string
-	for _, s := range want {
-		paths = append(paths, filepath.Join(res.Dir, "partners", s.id+".pdf"))
-	}
-	paths = append(paths, filepath.Join(res.Dir, "regions", "11.pdf"), filepath.Join(res.Dir, "summary.pdf"))
+	// Every page read with one pdftotext call (pdfTexts), for these checks
+	// and the language's; checked against pdftotext alone on the first and
+	// last files, region 11 and the summary.
+	paths := reportPDFs(t, res.Dir)
 	texts := pdfTexts(t, true, paths)
-	checkPDFTexts(t, true, texts, paths[0], paths[len(paths)-2], paths[len(paths)-1])
+	checkPDFTexts(t, true, texts, paths[0], paths[len(paths)-1],
+		filepath.Join(res.Dir, "regions", "11.pdf"), filepath.Join(res.Dir, "summary.pdf"))
+	if len(texts) != len(want)+res.Regions+1 {
+		t.Fatalf("%d PDFs, want %d partner pages, %d regions and the summary", len(texts), len(want), res.Regions)
+	}
 	for _, s := range want {
 		text := texts[filepath.Join(res.Dir, "partners", s.id+".pdf")]
 		money := fmt.Sprintf("%s €", frThousands(s.revenue))
@@ -206,7 +207,7 @@ func TestReports(t *testing.T) {
 
 	// No English word in the French reports.
 	names := reportNames(t, cfg)
-	checkLanguage(t, res.Dir, "fr", names)
+	checkLanguageTexts(t, res.Dir, "fr", names, texts)
 
 	// Same data, same bytes: the summary, a region and the workbook drawn
 	// again (every page drawn twice cost a full render, 1.7 s of CPU).
