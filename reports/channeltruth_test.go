@@ -27,16 +27,17 @@ func TestChannelTruthReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, _ := publish(t, filepath.Join(dir, "channelscope.yaml"), pipeline.RunOptions{})
-	// One render per language and month; each reads the files it checks.
+	// One render per language and month (French May: P003's page alone);
+	// each reads the files it checks.
 	type page struct {
 		file      string
 		want, not []string
 	}
 	tests := []struct {
-		lang, period string
-		pages        []page
+		lang, period, partner string // partner: that page alone rendered
+		pages                 []page
 	}{
-		{"en", "2025-05", []page{
+		{"en", "2025-05", "", []page{
 			// May: nord 3 exceptions (150 + 0 + 300, gap -150 - 200 + 50), alpi 1;
 			// the largest gap first: alpi's NEW-B at 500 against a list of 1,000.
 			{"summary.pdf", []string{
@@ -53,19 +54,19 @@ func TestChannelTruthReports(t *testing.T) {
 			// P002 bought 1 of its 6 units below floor: no note.
 			{"partners/P002.pdf", nil, []string{"grey-market"}},
 		}},
-		{"fr", "2025-05", []page{
+		{"fr", "2025-05", "P003", []page{
 			{"partners/P003.pdf", []string{
 				"Prix : risque de marché gris", "33 % des unités achetées par ce partenaire sur 12 mois",
 			}, nil},
 		}},
 		// June: nord toner stuffing and gap, nord laser gap, alpi overstock.
-		{"en", "2025-06", []page{
+		{"en", "2025-06", "", []page{
 			{"summary.pdf", []string{
 				"Nord Distribution toner 30 19 10.5 stuffing, gap", "Nord Distribution laser_printers 2 7 4.4 gap",
 				"Alpi Europe mfp 8 – 17.4 overstock", "No price exception this month.",
 			}, nil},
 		}},
-		{"fr", "2025-06", []page{
+		{"fr", "2025-06", "", []page{
 			{"summary.pdf", []string{
 				"Stocks du canal : alertes", "Nord Distribution toner 30 19 10,5 surstockage poussé, écart",
 				"Prix face au tarif", "Aucune anomalie de prix ce mois-ci.",
@@ -78,7 +79,7 @@ func TestChannelTruthReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := r.Render(context.Background(), tt.period, "")
+		res, err := r.Render(context.Background(), tt.period, tt.partner)
 		if err != nil {
 			t.Fatal(err)
 		}
