@@ -5,23 +5,27 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
-// guardConfig is a workspace of two distributors with the same simple
-// layout: "good" always sends a clean file, "dist" is the one under test.
-const guardConfig = `workspace: .
-output: out
-distributors:
-  - id: dist
-    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}
-  - id: good
-    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}
-`
+// guardConfig is the guard workspace's configuration: every distributor
+// (the cases' and "good", which always sends a clean file) has the same
+// simple layout. The volume rule looks at the last published month only,
+// so a history of two months shows that the window leaves the older out.
+func guardConfig(ids []string) string {
+	var b strings.Builder
+	b.WriteString("workspace: .\noutput: out\nguardrails:\n  volume_history_months: 1\ndistributors:\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "  - id: %s\n    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}\n", id)
+	}
+	return b.String()
+}
 
 // feed is one month's file of a distributor: ok good lines then bad lines
 // (an amount that is not a number); header only when both are zero.
@@ -51,27 +55,16 @@ func (f feed) text() string {
 	return b.String()
 }
 
-// guardWorkspace writes the config, the reference files and the feeds.
-func guardWorkspace(t *testing.T, feeds []feed) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := writeGuardWorkspace(dir, feeds); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-func writeGuardWorkspace(dir string, feeds []feed) error {
-	files := map[string]string{
-		"cs.yaml":                   guardConfig,
-		"reference/products.csv":    "sku,family,description,list_price,launch_date\nA1,toner,Toner,10.00,2020-01-01\n",
-		"reference/partners.csv":    "partner_id,legal_name,trade_name,siren,siret,vat_id,address,postcode,city\nP1,Client 1 SAS,,,,,,,\n",
-		"reference/sku_aliases.csv": "distributor,distributor_sku,sku\n",
-		"reference/fx_rates.csv":    "month,currency,rate\n",
-	}
+// writeGuardFeeds writes feed files into the workspace dir.
+func writeGuardFeeds(dir string, feeds []feed) error {
+	files := map[string]string{}
 	for _, f := range feeds {
 		files[f.rel()] = f.text()
 	}
+	return writeTree(dir, files)
+}
+
+func writeTree(dir string, files map[string]string) error {
 	for rel, text := range files {
 		path := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -84,18 +77,80 @@ func writeGuardWorkspace(dir string, feeds []feed) error {
 	return nil
 }
 
-// guardHistory is a guard workspace whose six months 2025-01..06 of 30
-// clean lines each distributor are published, built once for the tests
-// that add a July to it (each on its own copy).
+// guardCase is one distributor's July under the guard: its files, whether
+// it has a published history, and what the guard must make of it.
+type guardCase struct {
+	name        string
+	distributor string
+	// history: the distributor sent 20 lines in May and 30 in June, so its
+	// July is judged on volume against June's 30 (a window taking May in
+	// too would give a median of 25); without it there is no yardstick.
+	history bool
+	files   []feed // its July files (with history: 2025-07)
+	accept  bool   // accept its (first) file
+	reason  string // held_files.reason of its first file, "" when nothing is held
+	detail  string
+	sales   int64 // its sales_out lines of July
+}
+
+// guardCases are the cases of TestGuard, one distributor each.
+func guardCases() []guardCase {
+	july := func(dist string, ok, bad int) []feed { return []feed{{"2025-07", dist, ok, bad, ""}} }
+	return []guardCase{
+		{name: "garbage file", distributor: "garbage", files: july("garbage", 5, 25), reason: "reject_rate",
+			detail: "25 of 30 sale lines rejected (83.3%, above the 20.0% allowed)"},
+		{name: "garbage file accepted", distributor: "accepted", files: july("accepted", 5, 25), accept: true, sales: 5},
+		{name: "rate at the threshold", distributor: "threshold", files: july("threshold", 24, 6), sales: 24},
+		{name: "small file with rejects", distributor: "smallrej", files: july("smallrej", 3, 2), sales: 3},
+		{name: "small file all rejected", distributor: "allrej", files: july("allrej", 0, 4), reason: "reject_rate",
+			detail: "4 of 4 sale lines rejected (100.0%, above the 20.0% allowed)"},
+		{name: "header only", distributor: "header", files: july("header", 0, 0), reason: "header_only", detail: "a header but no sale line"},
+		{name: "volume collapse", distributor: "collapse", history: true, files: july("collapse", 8, 0), reason: "volume_collapse",
+			detail: "collapse sent 8 lines this month against a median of 30.0 over its last 1 published month(s) (26.7%, under the 30.0% expected)"},
+		{name: "volume down but above the ratio", distributor: "down", history: true, files: july("down", 10, 0), sales: 10},
+		// 3 lines alone would be a collapse: the month is judged, not the file
+		{name: "a small second file in a normal month", distributor: "split", history: true,
+			files: []feed{{"2025-07", "split", 3, 0, "corrections.csv"}, {"2025-07", "split", 30, 0, ""}}, sales: 33},
+	}
+}
+
+// guardHistory is the guard workspace of guardCases with May and June
+// published (the distributors with history, and good), built once for the
+// runs of July that TestGuard makes, each on its own copy.
 func guardHistory(t *testing.T) string {
 	t.Helper()
 	return shared.Dir(t, "guard-history", func(dir string) error {
-		if err := writeGuardWorkspace(dir, months(30, "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")); err != nil {
+		ids := []string{"good"}
+		feeds := []feed{{"2025-05", "good", 30, 0, ""}, {"2025-06", "good", 30, 0, ""}}
+		for _, c := range guardCases() {
+			ids = append(ids, c.distributor)
+			if c.history {
+				feeds = append(feeds, feed{"2025-05", c.distributor, 20, 0, ""}, feed{"2025-06", c.distributor, 30, 0, ""})
+			}
+		}
+		err := writeTree(dir, map[string]string{
+			"cs.yaml":                   guardConfig(ids),
+			"reference/products.csv":    "sku,family,description,list_price,launch_date\nA1,toner,Toner,10.00,2020-01-01\n",
+			"reference/partners.csv":    "partner_id,legal_name,trade_name,siren,siret,vat_id,address,postcode,city\nP1,Client 1 SAS,,,,,,,\n",
+			"reference/sku_aliases.csv": "distributor,distributor_sku,sku\n",
+			"reference/fx_rates.csv":    "month,currency,rate\n",
+		})
+		if err == nil {
+			err = writeGuardFeeds(dir, feeds)
+		}
+		if err != nil {
 			return err
 		}
-		ms, err := runConfig(filepath.Join(dir, "cs.yaml"), 6)
+		p, err := guardPipeline(filepath.Join(dir, "cs.yaml"))
+		if err != nil {
+			return err
+		}
+		ms, err := p.Run(context.Background(), pipeline.RunOptions{})
 		if err != nil {
 			return fmt.Errorf("history: %w", err)
+		}
+		if len(ms) != 2 {
+			return fmt.Errorf("history: ran %d periods, want 2", len(ms))
 		}
 		for _, m := range ms {
 			if m.Status != pipeline.StatusSuccess {
@@ -106,123 +161,83 @@ func guardHistory(t *testing.T) string {
 	})
 }
 
-// months gives both distributors a clean file of n lines for each period.
-func months(n int, periods ...string) []feed {
-	var out []feed
-	for _, p := range periods {
-		out = append(out, feed{p, "dist", n, 0, ""}, feed{p, "good", n, 0, ""})
+// guardPipeline runs the stages through 0040_channel: the guard's volume
+// history reads the published distributor_scorecard, which it writes.
+func guardPipeline(cfgPath string) (*pipeline.Pipeline, error) {
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	stages, err := fixture.StagesThrough("0040_channel")
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.New(cfg, stages, pipeline.Options{})
 }
 
-// TestGuard runs months where dist's last file is broken as a whole (or
-// not quite) and checks what is held, the status, what reaches sales_out,
-// and that every line is accounted for.
+// TestGuard runs a July where some distributors' files are broken as a
+// whole (or not quite) and checks what is held, the status, what reaches
+// sales_out, and that every line is accounted for. The cases are
+// distributors of one workspace, as the guard judges each distributor's
+// files alone: one run of July holds every case meant to be held (status
+// partial), another publishes every other case (status success), each on a
+// copy of the published May and June.
 func TestGuard(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name  string
-		feeds []feed // the last period is the one checked, its dist file the one under test
-		// history: feeds come on top of a copy of guardHistory (six
-		// published months of 30 lines each), and only they run.
-		history bool
-		accept  bool // accept dist's file of the last period
-		status  pipeline.Status
-		reason  string // held_files.reason of dist's file, "" when not held
-		detail  string
-		sales   int64 // sales_out lines of the last period
-	}{
-		{name: "garbage file", feeds: []feed{{"2025-07", "dist", 5, 25, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusPartial, reason: "reject_rate",
-			detail: "25 of 30 sale lines rejected (83.3%, above the 20.0% allowed)", sales: 30},
-		{name: "garbage file accepted", feeds: []feed{{"2025-07", "dist", 5, 25, ""}, {"2025-07", "good", 30, 0, ""}}, accept: true,
-			status: pipeline.StatusSuccess, sales: 35},
-		{name: "rate at the threshold", feeds: []feed{{"2025-07", "dist", 24, 6, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusSuccess, sales: 54},
-		{name: "small file with rejects", feeds: []feed{{"2025-07", "dist", 3, 2, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusSuccess, sales: 33},
-		{name: "small file all rejected", feeds: []feed{{"2025-07", "dist", 0, 4, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusPartial, reason: "reject_rate",
-			detail: "4 of 4 sale lines rejected (100.0%, above the 20.0% allowed)", sales: 30},
-		{name: "header only", feeds: []feed{{"2025-07", "dist", 0, 0, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusPartial, reason: "header_only", detail: "a header but no sale line", sales: 30},
-		{name: "volume collapse", history: true, feeds: []feed{{"2025-07", "dist", 8, 0, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusPartial, reason: "volume_collapse",
-			detail: "dist sent 8 lines this month against a median of 30.0 over its last 6 published month(s) (26.7%, under the 30.0% expected)", sales: 30},
-		{name: "a small second file in a normal month", feeds: append(months(30, "2025-01", "2025-02"),
-			feed{"2025-03", "good", 30, 0, ""}, feed{"2025-03", "dist", 3, 0, "corrections.csv"}, feed{"2025-03", "dist", 30, 0, ""}),
-			status: pipeline.StatusSuccess, sales: 63},
-		{name: "volume down but above the ratio", history: true, feeds: []feed{{"2025-07", "dist", 10, 0, ""}, {"2025-07", "good", 30, 0, ""}},
-			status: pipeline.StatusSuccess, sales: 40},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, held := range []bool{true, false} {
+		name, status := "published", pipeline.StatusSuccess
+		if held {
+			name, status = "held", pipeline.StatusPartial
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var dir string
-			if tt.history {
-				dir = fixture.Copy(t, guardHistory(t))
-				if err := writeGuardWorkspace(dir, tt.feeds); err != nil {
-					t.Fatal(err)
+			dir := fixture.Copy(t, guardHistory(t))
+			var cases []guardCase
+			feeds := []feed{{"2025-07", "good", 30, 0, ""}}
+			var opts pipeline.RunOptions
+			sales := int64(30)
+			for _, c := range guardCases() {
+				if (c.reason != "") != held {
+					continue
 				}
-			} else {
-				dir = guardWorkspace(t, tt.feeds)
-			}
-			p := newPipeline(t, filepath.Join(dir, "cs.yaml"))
-			last := tt.feeds[len(tt.feeds)-1]
-			for _, f := range tt.feeds {
-				if f.period == last.period && f.distributor == "dist" {
-					last = f // the file under test
+				cases = append(cases, c)
+				feeds = append(feeds, c.files...)
+				if c.accept {
+					opts.AcceptFiles = append(opts.AcceptFiles, c.files[0].rel())
 				}
+				sales += c.sales
 			}
-			opts := pipeline.RunOptions{}
-			if tt.accept {
-				opts.AcceptFiles = []string{feed{period: last.period, distributor: "dist"}.rel()}
-			}
+			must(t, writeGuardFeeds(dir, feeds))
+			p, err := guardPipeline(filepath.Join(dir, "cs.yaml"))
+			must(t, err)
 			ms, err := p.Run(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.history && len(ms) != 1 {
+			if len(ms) != 1 {
 				t.Fatalf("on the published history, %d periods ran, want July alone", len(ms))
 			}
-			for _, m := range ms[:len(ms)-1] {
-				if m.Status != pipeline.StatusSuccess {
-					t.Errorf("history %s: status %s, held %+v", m.Period, m.Status, m.HeldFiles)
-				}
-			}
-			m := ms[len(ms)-1]
-			if m.Period != last.period || m.Status != tt.status {
-				t.Fatalf("%s: status %s, want %s of %s (held %+v)", m.Period, m.Status, tt.status, last.period, m.HeldFiles)
-			}
-			distFile := feed{period: last.period, distributor: "dist"}.rel()
-			switch {
-			case tt.reason == "" && len(m.HeldFiles) > 0:
-				t.Errorf("held %+v, want nothing", m.HeldFiles)
-			case tt.reason != "":
-				if len(m.HeldFiles) != 1 || m.HeldFiles[0].SourceFile != distFile || m.HeldFiles[0].Reason != tt.reason || m.HeldFiles[0].Detail != tt.detail {
-					t.Errorf("held %+v, want %s %s: %s", m.HeldFiles, distFile, tt.reason, tt.detail)
-				}
-			}
-			if tt.accept {
-				if len(m.AcceptedFiles) != 1 || m.AcceptedFiles[0].SourceFile != distFile || m.AcceptedFiles[0].Reason != "reject_rate" {
-					t.Errorf("accepted files %+v, want %s recorded as held but accepted", m.AcceptedFiles, distFile)
-				}
+			m := ms[0]
+			if m.Period != "2025-07" || m.Status != status {
+				t.Fatalf("%s: status %s, want %s of 2025-07 (held %+v)", m.Period, m.Status, status, m.HeldFiles)
 			}
 			// The manifest on disk says it too.
 			data, err := os.ReadFile(filepath.Join(dir, "out", "runs", m.Period, m.RunID, "manifest.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, want := range []string{`"status": "` + string(tt.status) + `"`, `"held_files": [`} {
+			must(t, err)
+			for _, want := range []string{`"status": "` + string(status) + `"`, `"held_files": [`} {
 				if !strings.Contains(string(data), want) {
 					t.Errorf("manifest lacks %s", want)
 				}
 			}
-			if tt.accept && !strings.Contains(string(data), `"accepted_files": [`) {
+			if len(opts.AcceptFiles) > 0 && !strings.Contains(string(data), `"accepted_files": [`) {
 				t.Error("manifest lacks accepted_files")
 			}
-			if got := m.Tables["sales_out"]; got != tt.sales {
-				t.Errorf("sales_out %d lines, want %d", got, tt.sales)
+			if len(m.AcceptedFiles) != len(opts.AcceptFiles) {
+				t.Errorf("accepted files %+v, want %d", m.AcceptedFiles, len(opts.AcceptFiles))
+			}
+			if got := m.Tables["sales_out"]; got != sales {
+				t.Errorf("sales_out %d lines, want %d", got, sales)
 			}
 			// Nothing lost: every line of every file in sales_out or rejects.
 			for _, r := range m.Files {
@@ -230,37 +245,77 @@ func TestGuard(t *testing.T) {
 					t.Errorf("%s: not balanced: %+v", r.SourceFile, r)
 				}
 			}
-			part := filepath.Join(dir, "out", "parquet")
-			held := query(t, `SELECT count(*) FROM read_parquet(? || '/held_files/period=`+last.period+`/*.parquet')`, part)
-			if want := map[bool]string{true: "1", false: "0"}[tt.reason != ""]; held != "count_star()\n"+want+"\n" {
-				t.Errorf("held_files partition: %q, want %s row(s)", held, want)
+			if want := map[bool]int{true: len(cases), false: 0}[held]; len(m.HeldFiles) != want {
+				t.Errorf("held %+v, want %d file(s)", m.HeldFiles, want)
 			}
-			if tt.reason == "" || tt.reason == "header_only" {
-				return
-			}
-			// The held file's lines are rejects file_held, the original reason
-			// (or ok) leading the detail; none of them is in sales_out.
-			got := query(t, `SELECT split_part(detail, ':', 1) AS was, count(*) AS n
-FROM read_parquet(? || '/rejects/period=`+last.period+`/*.parquet')
-WHERE source_file = ? AND reason = 'file_held' GROUP BY ALL ORDER BY ALL`, part, distFile)
-			want := "was|n\n"
-			if last.bad > 0 {
-				want += fmt.Sprintf("bad_amount|%d\n", last.bad)
-			}
-			if last.ok > 0 {
-				want += fmt.Sprintf("ok|%d\n", last.ok)
-			}
-			if got != want {
-				t.Errorf("held lines in rejects:\n%swant\n%s", got, want)
-			}
-			if n := query(t, `SELECT count(*) AS n FROM read_parquet(? || '/sales_out/period=`+last.period+`/*.parquet') WHERE source_file = ?`, part, distFile); n != "n\n0\n" {
-				t.Errorf("held file in sales_out: %s", n)
-			}
-			// The scorecard says it too.
-			card := query(t, `SELECT held_files, held_lines FROM read_parquet(? || '/distributor_scorecard/period=`+last.period+`/*.parquet') WHERE distributor = 'dist'`, part)
-			if want := fmt.Sprintf("held_files|held_lines\n1|%d\n", last.ok+last.bad); card != want {
-				t.Errorf("scorecard: %s, want %s", card, want)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) { checkGuardCase(t, filepath.Join(dir, "out", "parquet"), m, c) })
 			}
 		})
+	}
+}
+
+// checkGuardCase checks what the run m of July made of the case's files:
+// held or not, accepted, its sales_out lines, its held lines in rejects,
+// its scorecard.
+func checkGuardCase(t *testing.T, part string, m *pipeline.Manifest, c guardCase) {
+	distFile := c.files[0].rel()
+	var held []pipeline.HeldFile
+	for _, h := range m.HeldFiles {
+		if h.Distributor == c.distributor {
+			held = append(held, h)
+		}
+	}
+	switch {
+	case c.reason == "" && len(held) > 0:
+		t.Errorf("held %+v, want nothing", held)
+	case c.reason != "":
+		if len(held) != 1 || held[0].SourceFile != distFile || held[0].Reason != c.reason || held[0].Detail != c.detail {
+			t.Errorf("held %+v, want %s %s: %s", held, distFile, c.reason, c.detail)
+		}
+	}
+	if c.accept {
+		i := slices.IndexFunc(m.AcceptedFiles, func(a pipeline.AcceptedFile) bool { return a.SourceFile == distFile })
+		if i < 0 || m.AcceptedFiles[i].Reason != "reject_rate" {
+			t.Errorf("accepted files %+v, want %s recorded as held but accepted", m.AcceptedFiles, distFile)
+		}
+	}
+	var salesOut int64
+	for _, r := range m.Files {
+		if strings.HasPrefix(r.SourceFile, "feeds/2025-07/"+c.distributor+"/") {
+			salesOut += r.SalesOut
+		}
+	}
+	n := query(t, `SELECT count(*) AS n FROM read_parquet(? || '/sales_out/period=2025-07/*.parquet') WHERE distributor = ?`, part, c.distributor)
+	if want := fmt.Sprintf("n\n%d\n", c.sales); salesOut != c.sales || n != want {
+		t.Errorf("sales_out: %d lines in the manifest, %q in the lake, want %d", salesOut, n, c.sales)
+	}
+	got := query(t, `SELECT count(*) AS n FROM read_parquet(? || '/held_files/period=2025-07/*.parquet') WHERE source_file = ?`, part, distFile)
+	if want := map[bool]string{true: "n\n1\n", false: "n\n0\n"}[c.reason != ""]; got != want {
+		t.Errorf("held_files partition: %q, want %q", got, want)
+	}
+	if c.reason == "" || c.reason == "header_only" {
+		return
+	}
+	// The held file's lines are rejects file_held, the original reason
+	// (or ok) leading the detail.
+	got = query(t, `SELECT split_part(detail, ':', 1) AS was, count(*) AS n
+FROM read_parquet(? || '/rejects/period=2025-07/*.parquet')
+WHERE source_file = ? AND reason = 'file_held' GROUP BY ALL ORDER BY ALL`, part, distFile)
+	last := c.files[0]
+	want := "was|n\n"
+	if last.bad > 0 {
+		want += fmt.Sprintf("bad_amount|%d\n", last.bad)
+	}
+	if last.ok > 0 {
+		want += fmt.Sprintf("ok|%d\n", last.ok)
+	}
+	if got != want {
+		t.Errorf("held lines in rejects:\n%swant\n%s", got, want)
+	}
+	// The scorecard says it too.
+	card := query(t, `SELECT held_files, held_lines FROM read_parquet(? || '/distributor_scorecard/period=2025-07/*.parquet') WHERE distributor = ?`, part, c.distributor)
+	if want := fmt.Sprintf("held_files|held_lines\n1|%d\n", last.ok+last.bad); card != want {
+		t.Errorf("scorecard: %s, want %s", card, want)
 	}
 }
