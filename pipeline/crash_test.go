@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/killtest"
@@ -58,7 +57,7 @@ func TestRunKilledDuringPublication(t *testing.T) {
 			}
 			killtest.Run(t, "TestRunKilledDuringPublication", "CHANNELSCOPE_TEST_KILL", tt.at+"|"+mode+"|"+cfgPath)
 
-			p := newPipeline(t, cfgPath)
+			p := newPipelineThrough(t, cfgPath, smallStages)
 			if _, err := p.Run(ctx, pipeline.RunOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +87,11 @@ func killedRun(t *testing.T, spec string) {
 		t.Fatal(err)
 	}
 	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{LakeHook: hook})
+	stages, err := fixture.StagesThrough(smallStages) // those of smallRun, whose lake it reruns
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(cfg, stages, pipeline.Options{LakeHook: hook})
 	if err != nil {
 		t.Fatal(err)
 	}
