@@ -28,7 +28,7 @@ func TestChannelFixture(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
+	p := newPipelineThrough(t, filepath.Join(dir, "channelscope.yaml"), "0040_channel") // its tables
 	ms, err := p.Run(context.Background(), pipeline.RunOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func TestChannelUnknownSellInSKU(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	p := newPipeline(t, filepath.Join(dir, "channelscope.yaml"))
+	p := newPipelineThrough(t, filepath.Join(dir, "channelscope.yaml"), "0040_channel") // which fails
 	_, err = p.Run(context.Background(), pipeline.RunOptions{Period: "2025-05"})
 	if err == nil || !strings.Contains(err.Error(), "sales_in/2025-05.csv: unknown distributor or sku: alpi/NOPE-1") {
 		t.Fatalf("error %v, want the unknown sales_in sku", err)

@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -215,44 +214,6 @@ func TestDueRuleConfigChanged(t *testing.T) {
 	cfg.Matching.Accept = 0.95
 	if due, err := clockPipeline(t, cfg, clock, smallStages).Plan(); err != nil || len(due) != 1 || due[0].Reason != "config changed" {
 		t.Fatalf("matching changed: %+v %v", due, err)
-	}
-}
-
-// One process at a time publishes a lake; readers share it. flock locks
-// belong to an open file, so two locks in one process conflict as two
-// processes would.
-func TestLockBusy(t *testing.T) {
-	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	p := newPipelineThrough(t, filepath.Join(dir, "channelscope.yaml"), smallStages)
-	out := p.Config().Output
-	unlock, err := pipeline.Lock(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = p.Run(context.Background(), pipeline.RunOptions{})
-	if !errors.Is(err, pipeline.ErrBusy) || err.Error() != "busy: another channelscope holds "+filepath.Join(out, ".lock")+"; try again later" {
-		t.Fatalf("run while locked: %v", err)
-	}
-	if _, err := pipeline.LockShared(out); !errors.Is(err, pipeline.ErrBusy) {
-		t.Fatalf("shared lock while a run holds it: %v", err)
-	}
-	unlock()
-	r1, err := pipeline.LockShared(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r2, err := pipeline.LockShared(out)
-	if err != nil {
-		t.Fatalf("two readers: %v", err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); !errors.Is(err, pipeline.ErrBusy) {
-		t.Fatalf("run while a report reads: %v", err)
-	}
-	r1()
-	r2()
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatalf("run after the readers left: %v", err)
 	}
 }
 

@@ -46,7 +46,7 @@ func writeFile(t *testing.T, path, content string) {
 // "qty|amount_orig|date|currency" from sales_out or "reject:<reason>".
 func lineOutcomes(t *testing.T, ws string) (map[string]string, *pipeline.Manifest) {
 	t.Helper()
-	p := newPipeline(t, filepath.Join(ws, "channelscope.yaml"))
+	p := newPipelineThrough(t, filepath.Join(ws, "channelscope.yaml"), "0030_match") // sales_out and rejects
 	ms, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2025-03"})
 	if err != nil {
 		t.Fatal(err)

@@ -204,30 +204,3 @@ func TestRestatementChanges(t *testing.T) {
 		t.Errorf("changes: previous %q, %+v", ms[0].PreviousRunID, c)
 	}
 }
-
-// An output folder whose name holds URL escapes and quotes works: the scratch
-// database is attached by a quoted literal, not named in a DSN.
-func TestOddOutputPath(t *testing.T) {
-	t.Parallel()
-	dir := copyTree(t, "testdata/small")
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Output = filepath.Join(t.TempDir(), "out %41 l'été")
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	stages, err := fixture.StagesThrough("0030_match")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := pipeline.New(cfg, stages, pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(cfg.Output, "parquet", "sales_out", "period=2025-03", "part-0.parquet")); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -64,7 +64,7 @@ func TestStockReportXLSX(t *testing.T) {
 	}
 	must(t, f.MergeCell("Sheet1", "A2", "A3")) // NEW-B in two warehouses: 5 + 3
 	must(t, f.SaveAs(filepath.Join(dir, "stock", "2025-06", "alpi", "stock.xlsx")))
-	p := newPipeline(t, cfgPath)
+	p := newPipelineThrough(t, cfgPath, "0040_channel") // channel_inventory_sku
 	if ms, err := p.Run(context.Background(), pipeline.RunOptions{Period: "2025-06"}); err != nil || len(ms) != 1 {
 		t.Fatalf("run of 2025-06: %d runs, %v", len(ms), err)
 	}
