@@ -215,51 +215,6 @@ const xlsxLayout = `
       amount: Amount
 `
 
-// An XLSX formula without a cached value is rejected for what it is, and
-// merged cells repeat their value over the range.
-func TestXLSXFormulaAndMergedCells(t *testing.T) {
-	t.Parallel()
-	ws := feedWorkspace(t, xlsxLayout, nil)
-	f := excelize.NewFile()
-	rows := [][]any{
-		{"Invoice", "Date", "Account", "Item", "Qty", "Amount"},
-		{"F1", 45719, "C1", "CS-100", 1, 10.5},
-		{nil, 45719, "C1", "CS-200", 2, 20},
-		{"F2", 45720, "C2", "CS-100", 1, nil},
-		{"F3", 45720, "C2", "CS-100", 3, 30},
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(t, f.MergeCell("Sheet1", "A2", "A3")) // invoice F1 spans two lines
-	must(t, f.SetCellFormula("Sheet1", "F4", "E4*12.5"))
-	path := filepath.Join(ws, "feeds", "2025-03", "xl", "feed.xlsx")
-	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
-	must(t, f.SaveAs(path))
-	out, m := lineOutcomes(t, ws)
-	want := map[string]string{
-		"xl:2": "1.0|10.5|2025-03-03|EUR",
-		"xl:3": "2.0|20.0|2025-03-03|EUR",
-		"xl:4": "reject:formula_without_value (cell F4 holds the formula =E4*12.5 but no computed value (save the file from Excel to compute it))",
-		"xl:5": "3.0|30.0|2025-03-04|EUR",
-	}
-	for k, w := range want {
-		if out[k] != w {
-			t.Errorf("%s: got %q, want %q", k, out[k], w)
-		}
-	}
-	got := query(t, `SELECT invoice_id FROM read_parquet(? || '/sales_out/*/*.parquet') WHERE source_line = 3`, filepath.Join(ws, "out", "parquet"))
-	if got != "invoice_id\nF1\n" {
-		t.Errorf("merged invoice id: %s", got)
-	}
-	if m.Files[0].Columns["amount"] != "Amount" {
-		t.Errorf("manifest columns: %+v", m.Files[0])
-	}
-}
-
 // A workbook whose zip declares a petabyte fails before excelize opens it.
 func TestXLSXZipBombRefused(t *testing.T) {
 	t.Parallel()

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/channelscope/channelscope/pipeline"
+	"github.com/xuri/excelize/v2"
 )
 
 // feedWorkspace writes a workspace for period 2025-03 with the small
@@ -152,9 +154,10 @@ const realWorldLayouts = `
       amount: amount
 `
 
-// Numbers and dates as real systems export them, through the real cleanse
-// stage: every form accepted gives its value, every ambiguous one a reason.
-func TestRealWorldNumbersAndDates(t *testing.T) {
+// TestFeedsAsExported runs one month of feeds as real systems export them,
+// CSV of several conventions and an XLSX workbook, through the real
+// cleanse stage, and checks each kind on that one run (a subtest each).
+func TestFeedsAsExported(t *testing.T) {
 	t.Parallel()
 	type line struct{ date, qty, amount, cur, want string }
 	cases := map[string][]line{
@@ -241,16 +244,69 @@ func TestRealWorldNumbersAndDates(t *testing.T) {
 		}
 		files[dist+"/feed.csv"] = b.String()
 	}
-	out, _ := lineOutcomes(t, feedWorkspace(t, realWorldLayouts, files))
-	for dist, lines := range cases {
-		for i, l := range lines {
-			got := out[fmt.Sprintf("%s:%d", dist, i+2)]
-			if got != l.want && !(strings.HasPrefix(l.want, "reject:") && strings.HasPrefix(got, l.want+" ")) {
-				t.Errorf("%s line %d: date %q qty %q amount %q cur %q: got %q, want %q", dist, i+2, l.date, l.qty, l.amount, l.cur, got, l.want)
+	ws := feedWorkspace(t, realWorldLayouts+xlsxLayout, files)
+	writeXLSXFeed(t, filepath.Join(ws, "feeds", "2025-03", "xl", "feed.xlsx"))
+	out, m := lineOutcomes(t, ws)
+
+	// Numbers and dates: every form accepted gives its value, every
+	// ambiguous one a reason.
+	t.Run("numbers and dates", func(t *testing.T) {
+		for dist, lines := range cases {
+			for i, l := range lines {
+				got := out[fmt.Sprintf("%s:%d", dist, i+2)]
+				if got != l.want && !(strings.HasPrefix(l.want, "reject:") && strings.HasPrefix(got, l.want+" ")) {
+					t.Errorf("%s line %d: date %q qty %q amount %q cur %q: got %q, want %q", dist, i+2, l.date, l.qty, l.amount, l.cur, got, l.want)
+				}
 			}
 		}
+		if d := out["eu:11"]; !strings.Contains(d, `amount "$12,00" is marked $ but the line's currency is EUR`) {
+			t.Errorf("currency_mismatch detail: %s", d)
+		}
+	})
+
+	// An XLSX formula without a cached value is rejected for what it is,
+	// and merged cells repeat their value over the range.
+	t.Run("xlsx formula and merged cells", func(t *testing.T) {
+		want := map[string]string{
+			"xl:2": "1.0|10.5|2025-03-03|EUR",
+			"xl:3": "2.0|20.0|2025-03-03|EUR",
+			"xl:4": "reject:formula_without_value (cell F4 holds the formula =E4*12.5 but no computed value (save the file from Excel to compute it))",
+			"xl:5": "3.0|30.0|2025-03-04|EUR",
+		}
+		for k, w := range want {
+			if out[k] != w {
+				t.Errorf("%s: got %q, want %q", k, out[k], w)
+			}
+		}
+		got := query(t, `SELECT invoice_id FROM read_parquet(? || '/sales_out/*/*.parquet') WHERE distributor = 'xl' AND source_line = 3`, filepath.Join(ws, "out", "parquet"))
+		if got != "invoice_id\nF1\n" {
+			t.Errorf("merged invoice id: %s", got)
+		}
+		i := slices.IndexFunc(m.Files, func(r pipeline.Reconciliation) bool { return r.SourceFile == "feeds/2025-03/xl/feed.xlsx" })
+		if i < 0 || m.Files[i].Columns["amount"] != "Amount" {
+			t.Errorf("manifest columns: %+v", m.Files)
+		}
+	})
+}
+
+// writeXLSXFeed writes the workbook of xlsxLayout at path: invoice F1
+// merged over two rows, a formula without a cached value in F4.
+func writeXLSXFeed(t *testing.T, path string) {
+	t.Helper()
+	f := excelize.NewFile()
+	rows := [][]any{
+		{"Invoice", "Date", "Account", "Item", "Qty", "Amount"},
+		{"F1", 45719, "C1", "CS-100", 1, 10.5},
+		{nil, 45719, "C1", "CS-200", 2, 20},
+		{"F2", 45720, "C2", "CS-100", 1, nil},
+		{"F3", 45720, "C2", "CS-100", 3, 30},
 	}
-	if d := out["eu:11"]; !strings.Contains(d, `amount "$12,00" is marked $ but the line's currency is EUR`) {
-		t.Errorf("currency_mismatch detail: %s", d)
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		must(t, f.SetSheetRow("Sheet1", cell, &r))
 	}
+	must(t, f.MergeCell("Sheet1", "A2", "A3")) // invoice F1 spans two lines
+	must(t, f.SetCellFormula("Sheet1", "F4", "E4*12.5"))
+	must(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	must(t, f.SaveAs(path))
 }
