@@ -21,7 +21,9 @@ import (
 // every table of the period from one run, that run's manifest present and
 // reflecting the current feeds, nothing staged or scratch left behind.
 // The forced rerun (`run --period`) of unchanged feeds is the case where a
-// mixed period would otherwise look up to date.
+// mixed period would otherwise look up to date. The restated feed's case
+// also checks what a restatement records: why the period is due, and the
+// manifest's changes against the previous run.
 func TestRunKilledDuringPublication(t *testing.T) {
 	if spec := os.Getenv("CHANNELSCOPE_TEST_KILL"); spec != "" {
 		killedRun(t, spec)
@@ -54,6 +56,10 @@ func TestRunKilledDuringPublication(t *testing.T) {
 				if err := os.WriteFile(feed, append(data, "A4,2025-03-20,Ôté SAS,,97400,CS-100,2,100.00,EUR\n"...), 0o644); err != nil {
 					t.Fatal(err)
 				}
+				due, err := newPipelineThrough(t, cfgPath, smallStages).Plan()
+				if err != nil || len(due) != 1 || due[0].Reason != "input changed: feeds/2025-03/alpi/sales.csv" {
+					t.Fatalf("plan after restatement: %+v %v", due, err)
+				}
 			}
 			killtest.Run(t, "TestRunKilledDuringPublication", "CHANNELSCOPE_TEST_KILL", tt.at+"|"+mode+"|"+cfgPath)
 
@@ -61,7 +67,10 @@ func TestRunKilledDuringPublication(t *testing.T) {
 			if _, err := p.Run(ctx, pipeline.RunOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			checkPeriod(t, p.Config(), "2025-03", tt.salesOut)
+			m := checkPeriod(t, p.Config(), "2025-03", tt.salesOut)
+			if c := m.Changes; tt.restate && (m.PreviousRunID == "" || c == nil || len(c.InputsChanged) != 1 || c.Tables["sales_out"] != [2]int64{6, 7}) {
+				t.Errorf("restatement's changes: previous %q, %+v", m.PreviousRunID, c)
+			}
 			if due, err := p.Plan(); err != nil || len(due) != 0 {
 				t.Errorf("after the repairing run: due %v %v", due, err)
 			}
@@ -105,8 +114,9 @@ func killedRun(t *testing.T, spec string) {
 
 // checkPeriod checks what readers see of period: every published table
 // from one run, whose successful manifest lists the current sales_out
-// count, and no journal, staged folder or scratch folder left.
-func checkPeriod(t *testing.T, cfg *config.Config, period string, salesOut int64) {
+// count, and no journal, staged folder or scratch folder left. It returns
+// that run's manifest.
+func checkPeriod(t *testing.T, cfg *config.Config, period string, salesOut int64) *pipeline.Manifest {
 	t.Helper()
 	l, err := lake.Open(cfg.Output, lake.Options{})
 	if err != nil {
@@ -132,12 +142,12 @@ func checkPeriod(t *testing.T, cfg *config.Config, period string, salesOut int64
 	if len(runs) != 1 {
 		t.Fatalf("period %s mixes runs: %v", period, runs)
 	}
+	var m pipeline.Manifest
 	for id := range runs {
 		data, err := os.ReadFile(filepath.Join(l.RunDir(period, id), "manifest.json"))
 		if err != nil {
 			t.Fatalf("the visible run %s has no manifest: %v", id, err)
 		}
-		var m pipeline.Manifest
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -157,4 +167,5 @@ func checkPeriod(t *testing.T, cfg *config.Config, period string, salesOut int64
 	if len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
+	return &m
 }

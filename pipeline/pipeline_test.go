@@ -1,7 +1,6 @@
 package pipeline_test
 
 import (
-	"context"
 	"database/sql"
 	"flag"
 	"fmt"
@@ -173,34 +172,4 @@ func TestSmallFixture(t *testing.T) {
 func TestLakeShapes(t *testing.T) {
 	t.Parallel()
 	checkLakeShapes(t, filepath.Join(sampleLake(t).Output, "parquet"))
-}
-
-// A restated feed reruns its period, and the manifest says what changed
-// against the previous run.
-func TestRestatementChanges(t *testing.T) {
-	t.Parallel()
-	dir := smallRun(t) // published once
-	p := newPipelineThrough(t, filepath.Join(dir, "channelscope.yaml"), smallStages)
-	ctx := context.Background()
-	feed := filepath.Join(dir, "feeds", "2025-03", "alpi", "sales.csv")
-	f, err := os.OpenFile(feed, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString("A4,2025-03-20,Ôté SAS,,97400,CS-100,2,100.00,EUR\n"); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	due, err := p.Plan()
-	if err != nil || len(due) != 1 || due[0].Reason != "input changed: feeds/2025-03/alpi/sales.csv" {
-		t.Fatalf("plan after restatement: %+v %v", due, err)
-	}
-	ms, err := p.Run(ctx, pipeline.RunOptions{})
-	if err != nil || len(ms) != 1 {
-		t.Fatalf("rerun: %v %v", ms, err)
-	}
-	c := ms[0].Changes
-	if ms[0].PreviousRunID == "" || c == nil || len(c.InputsChanged) != 1 || c.Tables["sales_out"] != [2]int64{6, 7} {
-		t.Errorf("changes: previous %q, %+v", ms[0].PreviousRunID, c)
-	}
 }
