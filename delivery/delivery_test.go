@@ -75,9 +75,20 @@ func buildTemplate(dir string) error {
 // own folder and renders the reports of the last period in lang.
 func workspace(t *testing.T, lang string) *config.Config {
 	t.Helper()
-	// Rendered once per language for every test that asks: the copies'
-	// reports are newer than the run, as freshly rendered ones are.
-	src := shared.Dir(t, "rendered-"+lang, func(dir string) error {
+	cfg, err := config.Load(filepath.Join(fixture.Copy(t, rendered(t, lang)), "channelscope.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DuckDB.Threads = fixture.DuckDBThreads
+	return cfg
+}
+
+// rendered is the shared template with the reports of the last period
+// rendered in lang, once per language for every test that asks: the
+// copies' reports are newer than the run, as freshly rendered ones are.
+func rendered(t *testing.T, lang string) string {
+	t.Helper()
+	return shared.Dir(t, "rendered-"+lang, func(dir string) error {
 		if err := os.CopyFS(dir, os.DirFS(lakeTemplate)); err != nil {
 			return err
 		}
@@ -92,12 +103,25 @@ func workspace(t *testing.T, lang string) *config.Config {
 		_, err = r.Render(context.Background(), period, "")
 		return err
 	})
-	cfg, err := config.Load(filepath.Join(fixture.Copy(t, src), "channelscope.yaml"))
+}
+
+// renderedAgain replaces the period's reports in cfg's output with the
+// shared ones rendered in lang, as a render of the same run in lang would
+// (newly written files, so newer than the run): the same reports a new
+// render gives, without rendering them again.
+func renderedAgain(t *testing.T, cfg *config.Config, lang string) {
+	t.Helper()
+	dst := filepath.Join(cfg.Output, "reports", period)
+	if err := os.RemoveAll(dst); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(cfg.Workspace, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	return cfg
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(rendered(t, lang), rel))); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func reportOptions(cfg *config.Config, lang string) reports.Options {
@@ -340,7 +364,7 @@ func TestSend(t *testing.T) {
 
 	// Reports rendered again differently (here: in French): new sha256,
 	// sent again as corrections; the stewards' notice (same run) is not.
-	render(t, cfg, "fr")
+	renderedAgain(t, cfg, "fr")
 	rep, err = s.Send(ctx, period, delivery.Options{})
 	if err != nil || rep.Count(delivery.StatusSent) != 3 || rep.Count(delivery.StatusSkipped) != 1 {
 		t.Fatalf("send after a change: %v %+v", err, rep)
