@@ -74,13 +74,16 @@ func TestBrowser(t *testing.T) {
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
 
+	// Each query retries until its node is there: every 50 ms, not the
+	// default 5, or the polls of a slow page cost more than the page.
+	poll := chromedp.RetryInterval(50 * time.Millisecond)
 	itemSel := `article[data-key=` + strconv.Quote(item.Key) + `]`
 	unknownSel := `article[data-key=` + strconv.Quote(unknown.Key) + `]`
 	decided := func(key string) chromedp.CSS { return chromedp.CSS(`tr.decision[data-key=` + strconv.Quote(key) + `]`) }
 	result := chromedp.CSS(unknownSel + ` .results button[data-partner-id=` + strconv.Quote(target.ID) + `]`)
 	err = chromedp.Do(bctx,
 		chromedp.Navigate(base+"/?period="+period),
-		chromedp.WaitVisible(chromedp.CSS(itemSel+` button.pick`)),
+		chromedp.WaitVisible(chromedp.CSS(itemSel+` button.pick`), poll),
 	)
 	var shot []byte // the page as it opens, for the README
 	if err == nil {
@@ -90,18 +93,18 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("browser: %v", err)
 	}
 	err = chromedp.Do(bctx,
-		chromedp.SendKeys(chromedp.CSS(itemSel+` input.note`), "same SIREN on the invoice"),
+		chromedp.SendKeys(chromedp.CSS(itemSel+` input.note`), "same SIREN on the invoice", poll),
 		// the first candidate's button
-		chromedp.Click(chromedp.CSS(itemSel+` button.pick`)),
-		chromedp.WaitVisible(decided(item.Key)),
-		chromedp.SendKeys(chromedp.CSS(unknownSel+` input.partner-search`), target.LegalName),
-		chromedp.WaitVisible(result),
-		chromedp.Click(result),
-		chromedp.WaitVisible(decided(unknown.Key)),
-		chromedp.WaitVisible(chromedp.CSS(`#pending`)),
+		chromedp.Click(chromedp.CSS(itemSel+` button.pick`), poll),
+		chromedp.WaitVisible(decided(item.Key), poll),
+		chromedp.SendKeys(chromedp.CSS(unknownSel+` input.partner-search`), target.LegalName, poll),
+		chromedp.WaitVisible(result, poll),
+		chromedp.Click(result, poll),
+		chromedp.WaitVisible(decided(unknown.Key), poll),
+		chromedp.WaitVisible(chromedp.CSS(`#pending`), poll),
 		// the keyboard: the page opened at the next item; n is "not in the master"
 		chromedp.KeyEvent("n"),
-		chromedp.WaitVisible(decided(byKey.Key)),
+		chromedp.WaitVisible(decided(byKey.Key), poll),
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/review"
 )
@@ -93,12 +91,4 @@ func rerunState(t *testing.T, s http.Handler) review.RerunState {
 		t.Fatal(err)
 	}
 	return st
-}
-
-func runConfig(cfg *config.Config, period string) ([]*pipeline.Manifest, error) {
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return p.Run(context.Background(), pipeline.RunOptions{Period: period})
 }
