@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	channelscope "github.com/channelscope/channelscope"
 	"github.com/channelscope/channelscope/config"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
@@ -23,37 +23,64 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 )
 
+var shared = fixture.NewShared("scheduler-test")
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := shared.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
+
 // workspace copies the pipeline's small fixture (March 2025) and makes
 // April and May from it, dates moved.
 func workspace(t *testing.T) string {
 	t.Helper()
-	src, dst := filepath.Join("..", "pipeline", "testdata", "small"), t.TempDir()
-	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+	cfgPath, err := makeWorkspace(t.TempDir(), "04", "05")
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"04", "05"} {
+	return cfgPath
+}
+
+// makeWorkspace copies the pipeline's small fixture (March 2025) into dst
+// with months (of 2025, "04", ...) made from it, dates moved, and returns
+// its configuration's path.
+func makeWorkspace(dst string, months ...string) (string, error) {
+	src := filepath.Join("..", "pipeline", "testdata", "small")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		return "", err
+	}
+	for _, m := range months {
 		for _, f := range []string{"nord/ventes.csv", "alpi/sales.csv"} {
 			data, err := os.ReadFile(filepath.Join(dst, "feeds", "2025-03", f))
 			if err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			data = bytes.ReplaceAll(data, []byte("/03/2025"), []byte("/"+m+"/2025"))
 			data = bytes.ReplaceAll(data, []byte("2025-03-"), []byte("2025-"+m+"-"))
 			path := filepath.Join(dst, "feeds", "2025-"+m, f)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 			if err := os.WriteFile(path, data, 0o644); err != nil {
-				t.Fatal(err)
+				return "", err
 			}
 		}
 	}
-	return filepath.Join(dst, "channelscope.yaml")
+	return filepath.Join(dst, "channelscope.yaml"), nil
 }
 
-func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Logger, after func(context.Context, []*pipeline.Manifest) error) *scheduler.Daemon {
-	t.Helper()
-	d, err := scheduler.New(scheduler.Options{
+// daemonOptions are a daemon's options over the workspace at cfgPath. Its
+// runs go through match: the daemon decides what runs and when, and reads
+// nothing a later stage computes.
+func daemonOptions(cfgPath string, now func() time.Time, log *slog.Logger, after func(context.Context, []*pipeline.Manifest) error) (scheduler.Options, error) {
+	stages, err := fixture.StagesThrough("0030_match")
+	if err != nil {
+		return scheduler.Options{}, err
+	}
+	return scheduler.Options{
 		Load: func() (*config.Config, error) {
 			cfg, err := config.Load(cfgPath)
 			if err == nil {
@@ -62,10 +89,19 @@ func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Log
 			return cfg, err
 		},
 		NewRunner: func(cfg *config.Config) (scheduler.Runner, error) {
-			return pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: now, Logger: log})
+			return pipeline.New(cfg, stages, pipeline.Options{Now: now, Logger: log})
 		},
 		Now: now, Logger: log, AfterRun: after,
-	})
+	}, nil
+}
+
+func newDaemon(t *testing.T, cfgPath string, now func() time.Time, log *slog.Logger, after func(context.Context, []*pipeline.Manifest) error) *scheduler.Daemon {
+	t.Helper()
+	o, err := daemonOptions(cfgPath, now, log, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := scheduler.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,33 +116,77 @@ func periods(ms []*pipeline.Manifest) []string {
 	return out
 }
 
+// catchUp is what a daemon down since March did, ticking twice on
+// 2025-06-20 at 04:00 (fixture.Clock): what each tick ran, and what
+// AfterRun received.
+type catchUp struct {
+	First, Second []string
+	After         [][]string
+}
+
+// caughtUp is a shared workspace with March, April and May (workspace)
+// where a daemon caught up: ws/ holds the workspace, catchup.json the
+// catchUp that TestTickCatchesUp checks.
+func caughtUp(t *testing.T) string {
+	t.Helper()
+	return shared.Dir(t, "caught-up", func(dir string) error {
+		cfgPath, err := makeWorkspace(filepath.Join(dir, "ws"), "04", "05")
+		if err != nil {
+			return err
+		}
+		var got catchUp
+		c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
+		o, err := daemonOptions(cfgPath, c.Now, nil, func(_ context.Context, ms []*pipeline.Manifest) error {
+			got.After = append(got.After, periods(ms))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		d, err := scheduler.New(o)
+		if err != nil {
+			return err
+		}
+		for _, tick := range []*[]string{&got.First, &got.Second} {
+			ms, err := d.Tick(context.Background())
+			if err != nil {
+				return err
+			}
+			*tick = periods(ms)
+		}
+		data, err := json.Marshal(got)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, "catchup.json"), data, 0o644)
+	})
+}
+
 // A daemon down for three months runs the three, oldest first, once each;
 // the next tick runs nothing.
 func TestTickCatchesUp(t *testing.T) {
 	t.Parallel()
-	cfgPath := workspace(t)
-	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
-	var after [][]string
-	d := newDaemon(t, cfgPath, c.Now, nil, func(_ context.Context, ms []*pipeline.Manifest) error {
-		after = append(after, periods(ms))
-		return nil
-	})
-	ms, err := d.Tick(context.Background())
+	dir := caughtUp(t)
+	data, err := os.ReadFile(filepath.Join(dir, "catchup.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	var got catchUp
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
 	want := []string{"2025-03 success", "2025-04 success", "2025-05 success"}
-	if got := periods(ms); !slices.Equal(got, want) {
-		t.Fatalf("first tick ran %v, want %v", got, want)
+	if !slices.Equal(got.First, want) {
+		t.Fatalf("first tick ran %v, want %v", got.First, want)
 	}
-	if ms, err := d.Tick(context.Background()); err != nil || len(ms) != 0 {
-		t.Fatalf("second tick ran %v %v", periods(ms), err)
+	if len(got.Second) != 0 {
+		t.Fatalf("second tick ran %v", got.Second)
 	}
-	if len(after) != 1 || !slices.Equal(after[0], want) {
-		t.Errorf("AfterRun got %v, want once %v", after, want)
+	if len(got.After) != 1 || !slices.Equal(got.After[0], want) {
+		t.Errorf("AfterRun got %v, want once %v", got.After, want)
 	}
 	for _, p := range []string{"2025-03", "2025-04", "2025-05"} {
-		runs, _ := os.ReadDir(filepath.Join(filepath.Dir(cfgPath), "out", "runs", p))
+		runs, _ := os.ReadDir(filepath.Join(dir, "ws", "out", "runs", p))
 		if len(runs) != 1 {
 			t.Errorf("%s ran %d times", p, len(runs))
 		}
@@ -153,11 +233,9 @@ func (h cancelOn) WithAttrs(as []slog.Attr) slog.Handler {
 // and leaves the lake as it was; Run returns nil.
 func TestStopDuringRunLeavesLake(t *testing.T) {
 	t.Parallel()
-	cfgPath := workspace(t)
-	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
-	if _, err := newDaemon(t, cfgPath, c.Now, nil, nil).Tick(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	// Published by a daemon's catch-up at 04:00; this daemon starts at 05:00.
+	cfgPath := filepath.Join(fixture.Copy(t, filepath.Join(caughtUp(t), "ws")), "channelscope.yaml")
+	c := fixture.NewClock(time.Date(2025, 6, 20, 5, 0, 0, 0, time.UTC))
 	lake := filepath.Join(filepath.Dir(cfgPath), "out", "parquet")
 	before := fixture.Digest(t, lake)
 	// A restated April makes April and May due.
@@ -253,7 +331,11 @@ func (h onMessage) WithAttrs(as []slog.Attr) slog.Handler {
 // put the month off to the next tick.
 func TestScheduledTickRetriesWhenBusy(t *testing.T) {
 	t.Parallel()
-	cfgPath := workspace(t)
+	// March alone: one due period is enough to see the retried tick run.
+	cfgPath, err := makeWorkspace(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
@@ -271,24 +353,16 @@ func TestScheduledTickRetriesWhenBusy(t *testing.T) {
 	defer cancel()
 	var ran []string
 	c := fixture.NewClock(time.Date(2025, 6, 20, 4, 0, 0, 0, time.UTC))
-	d, err := scheduler.New(scheduler.Options{
-		Load: func() (*config.Config, error) {
-			cfg, err := config.Load(cfgPath)
-			if err == nil {
-				cfg.DuckDB.Threads = fixture.DuckDBThreads
-			}
-			return cfg, err
-		},
-		NewRunner: func(cfg *config.Config) (scheduler.Runner, error) {
-			return pipeline.New(cfg, channelscope.Stages(), pipeline.Options{Now: c.Now})
-		},
-		Now: c.Now, Logger: log, BusyRetry: 10 * time.Millisecond,
-		AfterRun: func(_ context.Context, ms []*pipeline.Manifest) error {
-			ran = periods(ms)
-			cancel()
-			return nil
-		},
+	o, err := daemonOptions(cfgPath, c.Now, log, func(_ context.Context, ms []*pipeline.Manifest) error {
+		ran = periods(ms)
+		cancel()
+		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.BusyRetry = 10 * time.Millisecond
+	d, err := scheduler.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
