@@ -16,8 +16,9 @@ import (
 // distributor price, quantities = the units received + the planted lost
 // shipment (truth/stock_gap.csv); the truth's sell-out = the good feed
 // lines; and true stock = stock before + sell-in - sell-out, never below
-// zero, month after month.
-func checkSalesIn(t *testing.T, dir string, s Summary) {
+// zero, month after month. feeds holds the data lines of every feed file,
+// by its path in s.Written, as readFeed gave them to checkWorkspace.
+func checkSalesIn(t *testing.T, dir string, s Summary, feeds map[string][]feedLine) {
 	t.Helper()
 	price := map[string]float64{}
 	for _, r := range readCSV(t, filepath.Join(dir, "reference", "products.csv"))[1:] {
@@ -40,7 +41,10 @@ func checkSalesIn(t *testing.T, dir string, s Summary) {
 		}
 		parts := strings.Split(f, "/")
 		d := slices.Index(distIDs[:], parts[2])
-		_, data := readFeed(t, filepath.Join(dir, filepath.FromSlash(f)), d)
+		data, ok := feeds[f]
+		if !ok {
+			t.Fatalf("%s: not read", f)
+		}
 		for i, ln := range data {
 			if defect[f+":"+strconv.Itoa(i+2)] != "" {
 				continue
@@ -174,5 +178,6 @@ func TestCommittedSample(t *testing.T) {
 	if len(want) != len(s.Written) {
 		t.Errorf("testdata/sample holds %d files, the generator writes %d", len(want), len(s.Written))
 	}
-	checkSalesIn(t, dir, s)
+	// Its sales_in against its feeds and truth: TestTruthDefault's
+	// checkWorkspace runs checkSalesIn on this same shared workspace.
 }
