@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/lake"
 )
 
@@ -119,11 +120,22 @@ func failAt(k int, sticky bool) func(op, path string) error {
 	}
 }
 
-func countSteps(t *testing.T, db *sql.DB) int {
+// publishedR1 is a lake with period published once, by run r1: the
+// starting point of the failure tests, each on its own copy (fixture.Copy),
+// which costs less than publishing again.
+func publishedR1(t *testing.T, db *sql.DB) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := publish(t, open(t, dir, lake.Options{}), db, "r1"); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+// countSteps counts the steps of publishing r2 over a copy of base
+// (publishedR1).
+func countSteps(t *testing.T, db *sql.DB, base string) int {
+	dir := fixture.Copy(t, base)
 	n := 0
 	if err := publish(t, open(t, dir, lake.Options{Hook: func(string, string) error { n++; return nil }}), db, "r2"); err != nil {
 		t.Fatal(err)

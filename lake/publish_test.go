@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/killtest"
 	"github.com/channelscope/channelscope/lake"
 )
@@ -21,17 +22,15 @@ import (
 func TestPublishFailsAtEveryStep(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	steps := countSteps(t, db)
+	base := publishedR1(t, db)
+	steps := countSteps(t, db, base)
 	if steps < 2*len(tables)+3 {
 		t.Fatalf("only %d steps for %d tables", steps, len(tables))
 	}
 	for _, sticky := range []bool{false, true} {
 		for k := 1; k <= steps; k++ {
 			t.Run(fmt.Sprintf("sticky=%v/step=%d", sticky, k), func(t *testing.T) {
-				dir := t.TempDir()
-				if err := publish(t, open(t, dir, lake.Options{}), db, "r1"); err != nil {
-					t.Fatal(err)
-				}
+				dir := fixture.Copy(t, base)
 				perr := publish(t, open(t, dir, lake.Options{Hook: failAt(k, sticky)}), db, "r2")
 				if _, err := open(t, dir, lake.Options{}).Recover(); err != nil {
 					t.Fatalf("recover: %v (publish: %v)", err, perr)
@@ -57,13 +56,11 @@ func TestPublishKilled(t *testing.T) {
 	}
 	t.Parallel()
 	db := openDB(t)
-	steps := countSteps(t, db)
+	base := publishedR1(t, db)
+	steps := countSteps(t, db, base)
 	seen := map[string]bool{}
 	for k := 1; k <= steps; k++ {
-		dir := t.TempDir()
-		if err := publish(t, open(t, dir, lake.Options{}), db, "r1"); err != nil {
-			t.Fatal(err)
-		}
+		dir := fixture.Copy(t, base)
 		if err := os.MkdirAll(filepath.Join(dir, ".scratch", "r2", "spill"), 0o750); err != nil {
 			t.Fatal(err)
 		}
