@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,15 +13,15 @@ import (
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
-	"github.com/channelscope/channelscope/synth"
 )
 
 // The history aggregates account for every sales_out line: per period, the
 // lines, revenue and units of partner_months are those of sales_out, and
-// its purchase dates bound the positive lines' dates.
+// its purchase dates bound the positive lines' dates. Read on the sample's
+// 24 months (sampleLake), whose launches fill launch_sales.
 func TestPartnerMonthsReconcile(t *testing.T) {
 	t.Parallel()
-	_, out := aggregatesLake(t, false)
+	out := sampleLake(t).Output
 	pm := filepath.Join(out, "parquet", "partner_months", "*", "*.parquet")
 	so := filepath.Join(out, "parquet", "sales_out", "*", "*.parquet")
 	got := query(t, `
@@ -35,7 +36,7 @@ func TestPartnerMonthsReconcile(t *testing.T) {
 		SELECT count(*) AS periods, count(*) FILTER (WHERE a IS DISTINCT FROM s) AS differ,
 		       count(*) FILTER (WHERE a.lines IS NULL) AS missing
 		FROM s FULL JOIN a USING (period)`, pm, so)
-	if want := "periods|differ|missing\n4|0|0\n"; got != want {
+	if want := "periods|differ|missing\n24|0|0\n"; got != want {
 		t.Errorf("partner_months against sales_out:\n%s\nwant\n%s", got, want)
 	}
 	if got := query(t, "SELECT count(*) > 0 AS has_rows FROM read_parquet(?)",
@@ -47,15 +48,16 @@ func TestPartnerMonthsReconcile(t *testing.T) {
 // A lake written before the history aggregates existed (partitions of
 // sales_out without partner_months or launch_sales) gives the same results:
 // a rerun of the last period derives the earlier periods' aggregates from
-// their sales_out, and publishes what the run over the aggregates did.
+// their sales_out, and publishes what the run over the aggregates did. On
+// a copy of the sample's lake: one rerun, over 23 months of history.
 func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	t.Parallel()
-	cfg, out := aggregatesLake(t, true)
-	const last = "2026-03"
+	cfg := sampleCopy(t, "out", false)
+	const last = "2026-10"
 	tables := []string{"partner_scores", "kpis", "product_launches", "region_coverage", "recruitment_targets",
 		"partner_months", "launch_sales", "partner_days", "partner_outlook", "outlook_models"}
-	before := lastTables(t, out, last, tables)
-	l, err := lake.Open(out, lake.Options{})
+	before := lastTables(t, cfg.Output, last, tables)
+	l, err := lake.Open(cfg.Output, lake.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,15 +65,15 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := query(t, "SELECT max(months_active_t12m) AS m FROM "+scan); got != "m\n4\n" {
-		t.Fatalf("no partner active in all 4 months: the fixture shows no history\n%s", got)
+	if got := query(t, "SELECT max(months_active_t12m) AS m FROM "+scan); got != "m\n12\n" {
+		t.Fatalf("no partner active in all 12 months of the window: the fixture shows no history\n%s", got)
 	}
 	for _, table := range []string{"partner_months", "launch_sales", "partner_days"} {
-		if err := os.RemoveAll(filepath.Join(out, "parquet", table)); err != nil {
+		if err := os.RemoveAll(filepath.Join(cfg.Output, "parquet", table)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.Files(table, "2026-02"); err == nil {
-			t.Fatalf("%s of 2026-02 still in the lake", table)
+		if _, err := l.Files(table, "2026-09"); err == nil {
+			t.Fatalf("%s of 2026-09 still in the lake", table)
 		}
 	}
 	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
@@ -81,36 +83,12 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: last}); err != nil {
 		t.Fatal(err)
 	}
-	after := lastTables(t, out, last, tables)
+	after := lastTables(t, cfg.Output, last, tables)
 	for _, table := range tables {
 		if after[table] != before[table] {
 			t.Errorf("%s of %s over a legacy lake differs:\n%s\nwant\n%s", table, last, after[table], before[table])
 		}
 	}
-}
-
-// aggregatesLake is a generated workspace whose four months (launches
-// included) are published, built once for the tests of this file; a test
-// that writes passes own to get its own copy. It returns the configuration
-// and its output folder.
-func aggregatesLake(t *testing.T, own bool) (*config.Config, string) {
-	t.Helper()
-	dir := shared.Dir(t, "aggregates", func(dir string) error {
-		if _, err := synth.Generate(dir, synth.Options{Seed: 5, Partners: 60, Months: 4, Lines: 300, End: "2026-03"}); err != nil {
-			return err
-		}
-		_, err := runConfig(filepath.Join(dir, "channelscope.yaml"), 4)
-		return err
-	})
-	if own {
-		dir = fixture.Copy(t, dir)
-	}
-	cfg, err := config.Load(filepath.Join(dir, "channelscope.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	return cfg, cfg.Output
 }
 
 // lastTables renders each table's partition of period, run_id excluded.
@@ -134,12 +112,17 @@ func lastTables(t *testing.T, out, period string, tables []string) map[string]st
 // runConfig runs every due period of the workspace configured at path with
 // the tests' DuckDB threads, and fails unless it ran want periods.
 func runConfig(path string, want int) ([]*pipeline.Manifest, error) {
+	return runConfigOf(path, want, channelscope.Stages())
+}
+
+// runConfigOf is runConfig over the given stages (fixture.StagesThrough).
+func runConfigOf(path string, want int, stages fs.FS) ([]*pipeline.Manifest, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	cfg.DuckDB.Threads = fixture.DuckDBThreads
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	p, err := pipeline.New(cfg, stages, pipeline.Options{})
 	if err != nil {
 		return nil, err
 	}

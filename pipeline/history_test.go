@@ -3,59 +3,60 @@ package pipeline_test
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
-	"github.com/channelscope/channelscope/config"
-	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/lake"
 	"github.com/channelscope/channelscope/pipeline"
-	"github.com/channelscope/channelscope/synth"
 )
 
 // An output folder whose name holds glob characters, a URL escape or a
-// quote keeps its history: the last period's scores, which read the
-// month before from the lake, are the same as under a plain name. (A '?' in the
-// output folder is a config error; the lake package's TestHistoryGlobSafe
-// covers it.)
+// quote keeps its history: the sample's lake copied under such a name
+// (sampleCopy), a rerun of its last period, which reads the 23 months
+// before from the lake, publishes the same rows as the sample's run under
+// a plain name: the scores built on that history, the lines, every table
+// of the period; and, nothing having changed, no restatement. The same
+// rows also prove that a second run of a period changes nothing. (A '?'
+// in the output folder is a config error; the lake package's
+// TestHistoryGlobSafe covers it.)
 func TestHistoryUnderOddOutputNames(t *testing.T) {
 	t.Parallel()
-	ws := t.TempDir()
-	if _, err := synth.Generate(ws, synth.Options{Seed: 3, Partners: 40, Months: 2, Lines: 120, End: "2026-03"}); err != nil {
+	const last = "2026-10"
+	tables := []string{"sales_out", "rejects", "reseller_matches", "match_review", "unknown_resellers", "match_memory",
+		"distributor_scorecard", "channel_inventory", "channel_inventory_sku", "price_exceptions", "product_launches",
+		"partner_months", "launch_sales", "partner_scores", "kpis", "region_coverage", "recruitment_targets",
+		"partner_days", "partner_outlook", "outlook_models"}
+	plain := sampleLake(t)
+	want := lastTables(t, plain.Output, last, tables)
+	scores := query(t, "SELECT max(months_active_t12m) AS m FROM read_parquet(?)",
+		filepath.Join(plain.Output, "parquet", "partner_scores", "period="+last, "*.parquet"))
+	if scores != "m\n12\n" {
+		t.Fatalf("no partner active in all 12 months of the window under a plain name: the fixture shows no history\n%s", scores)
+	}
+	cfg := sampleCopy(t, "ws[2024] a*b%41'c", false)
+	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	scores := map[string]string{}
-	for _, name := range []string{"plain", "ws[2024] a*b%41'c"} {
-		cfg, err := config.Load(filepath.Join(ws, "channelscope.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Output = filepath.Join(t.TempDir(), name)
-		cfg.DuckDB.Threads = fixture.DuckDBThreads
-		p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.Run(context.Background(), pipeline.RunOptions{}); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		l, err := lake.Open(cfg.Output, lake.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		scan, err := l.Scan("partner_scores", "2026-03")
-		if err != nil {
-			t.Fatal(err)
-		}
-		scores[name] = query(t, "SELECT partner_id, revenue_t12m, months_active_t12m FROM "+scan+" ORDER BY ALL")
+	if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: last}); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(scores["plain"], "|2\n") {
-		t.Fatalf("no partner active in both months under a plain name: the fixture shows no history\n%s", scores["plain"])
-	}
-	for name, got := range scores {
-		if got != scores["plain"] {
-			t.Errorf("scores under %q differ from a plain output folder:\n%s\nwant\n%s", name, got, scores["plain"])
+	got := lastTables(t, cfg.Output, last, tables)
+	for _, table := range tables {
+		if got[table] != want[table] {
+			t.Errorf("%s of %s rerun under %q differs from the run under a plain name:\n%s\nwant\n%s",
+				table, last, cfg.Output, got[table], want[table])
 		}
+	}
+	l, err := lake.Open(cfg.Output, lake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan, err := l.Scan("restatements", last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := query(t, "SELECT count(*) AS n FROM "+scan); n != "n\n0\n" {
+		t.Errorf("a rerun with nothing changed restated:\n%s", query(t, "SELECT * FROM "+scan))
 	}
 }

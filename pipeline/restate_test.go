@@ -20,11 +20,13 @@ import (
 // period (rerun because its window holds the first) the partner's 12-month
 // revenue; the periods before are not rerun and keep their empty
 // partitions. Before values are what was published, after values that
-// plus the change.
+// plus the change. On a copy of the sample's lake and workspace
+// (sampleCopy): its last two periods rerun.
 func TestRestatementsOfOneChangedAmount(t *testing.T) {
 	t.Parallel()
-	cfg, out := aggregatesLake(t, true)
-	const period, next = "2026-02", "2026-03"
+	cfg := sampleCopy(t, "out", true)
+	out := cfg.Output
+	const period, next = "2026-09", "2026-10"
 	l, err := lake.Open(out, lake.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +39,7 @@ func TestRestatementsOfOneChangedAmount(t *testing.T) {
 		}
 		return s
 	}
-	for _, p := range []string{"2025-12", "2026-01", period, next} {
+	for _, p := range []string{"2026-07", "2026-08", period, next} {
 		if got := query(t, "SELECT count(*) AS n FROM "+scan("restatements", p)); got != "n\n0\n" {
 			t.Fatalf("restatements of the first run of %s:\n%s", p, got)
 		}
@@ -111,7 +113,7 @@ ORDER BY period, measure`)
 	if got != want {
 		t.Errorf("restatements:\n%s\nwant\n%s", got, want)
 	}
-	for _, p := range []string{"2025-12", "2026-01"} {
+	for _, p := range []string{"2026-07", "2026-08"} {
 		if got := query(t, "SELECT count(*) AS n FROM "+scan("restatements", p)); got != "n\n0\n" {
 			t.Errorf("restatements of %s, not rerun:\n%s", p, got)
 		}
