@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
@@ -91,20 +92,43 @@ func TestLegacyLakeDerivesAggregates(t *testing.T) {
 	}
 }
 
-// lastTables renders each table's partition of period, run_id excluded.
+// lastTables renders each table's partition of period, run_id excluded,
+// one row per line in order, all in one query: an in-memory DuckDB per
+// table cost more than reading the tables.
 func lastTables(t *testing.T, out, period string, tables []string) map[string]string {
 	t.Helper()
 	l, err := lake.Open(out, lake.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, table := range tables {
+	parts := make([]string, len(tables))
+	for i, table := range tables {
 		scan, err := l.Scan(table, period)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[table] = query(t, "SELECT * EXCLUDE (run_id) FROM "+scan+" ORDER BY ALL")
+		parts[i] = "SELECT " + lake.Quote(table) + ` AS name,
+  coalesce(string_agg(CAST(r AS VARCHAR), chr(10) ORDER BY CAST(r AS VARCHAR)) || chr(10), '') AS text
+FROM (SELECT * EXCLUDE (run_id) FROM ` + scan + ") r"
+	}
+	rows, err := openDB(t).Query(strings.Join(parts, "\nUNION ALL\n"))
+	if err != nil {
+		t.Fatalf("tables of %s: %v", period, err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var name, text string
+		if err := rows.Scan(&name, &text); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = text
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(tables) {
+		t.Fatalf("tables of %s: read %d of %d", period, len(got), len(tables))
 	}
 	return got
 }

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
@@ -28,6 +29,11 @@ func TestHistoryUnderOddOutputNames(t *testing.T) {
 		"partner_days", "partner_outlook", "outlook_models"}
 	plain := sampleLake(t)
 	want := lastTables(t, plain.Output, last, tables)
+	for _, table := range []string{"sales_out", "partner_scores", "partner_outlook"} {
+		if strings.Count(want[table], "\n") < 100 {
+			t.Fatalf("%s of %s renders fewer than 100 rows: a comparison proves nothing\n%s", table, last, want[table])
+		}
+	}
 	scores := query(t, "SELECT max(months_active_t12m) AS m FROM read_parquet(?)",
 		filepath.Join(plain.Output, "parquet", "partner_scores", "period="+last, "*.parquet"))
 	if scores != "m\n12\n" {
