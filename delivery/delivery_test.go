@@ -125,7 +125,7 @@ func renderedAgain(t *testing.T, cfg *config.Config, lang string) {
 }
 
 func reportOptions(cfg *config.Config, lang string) reports.Options {
-	return reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: lang, Workers: 2}
+	return reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: lang, Workers: 2}
 }
 
 func render(t *testing.T, cfg *config.Config, lang string) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 )
@@ -74,7 +75,7 @@ func TestChannelTruthReports(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
+		r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
 			Language: tt.lang, BaseCurrency: cfg.BaseCurrency, GreyMarketShare: 0.3})
 		if err != nil {
 			t.Fatal(err)

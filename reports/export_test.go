@@ -12,7 +12,7 @@ import (
 // path under the period's folder: TestReports compares them with what
 // Render wrote (same data, same bytes) without rendering every page twice.
 func (r *Renderer) Redraw(ctx context.Context, period string, codes ...string) (map[string][]byte, error) {
-	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile)
+	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile, r.opts.DuckDBThreads)
 	if err != nil {
 		return nil, err
 	}

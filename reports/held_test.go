@@ -94,7 +94,7 @@ func TestSummaryHeldFiles(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
+		r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
 			Language: tt.lang, BaseCurrency: cfg.BaseCurrency})
 		if err != nil {
 			t.Fatal(err)

@@ -29,7 +29,7 @@ func TestPageRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile)
+	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile, r.opts.DuckDBThreads)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,10 @@ type Options struct {
 	Language     string // en (default) or fr
 	BaseCurrency string // default EUR
 	Workers      int    // default: one per core
+	// DuckDBThreads is the threads of the DuckDB that reads the lake, as
+	// the configuration's duckdb.threads; default one per core. A report
+	// reads small tables, where one thread costs less CPU.
+	DuckDBThreads int
 	// GreyMarketShare: a partner page warns when more than this share of
 	// the partner's units of 12 months was bought below floor. Default 0.5.
 	GreyMarketShare float64
@@ -62,6 +66,9 @@ func New(opts Options) (*Renderer, error) {
 	}
 	if opts.BaseCurrency == "" {
 		opts.BaseCurrency = "EUR"
+	}
+	if opts.DuckDBThreads < 0 {
+		return nil, fmt.Errorf("reports: %d DuckDB threads, want 0 (one per core) or more", opts.DuckDBThreads)
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
@@ -106,7 +113,7 @@ type Result struct {
 // old one. With partner set, it re-renders that partner's page only.
 func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, error) {
 	began := time.Now()
-	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile)
+	l, err := openLake(r.opts.Lake, r.queries, period, r.opts.PartnersFile, r.opts.DuckDBThreads)
 	if err != nil {
 		return Result{}, err
 	}

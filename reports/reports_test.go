@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 	"github.com/channelscope/channelscope/reports"
 	"github.com/channelscope/channelscope/reports/mapdata"
@@ -51,7 +52,7 @@ const reportsScoring = "scoring:\n  loyal_min_months: 5\n  occasional_min_months
 
 func render(t *testing.T, cfg *config.Config, lang, partner string) reports.Result {
 	t.Helper()
-	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
+	r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
 		Language: lang, BaseCurrency: cfg.BaseCurrency})
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestReports(t *testing.T) {
 
 	// Same data, same bytes: the summary, a region and the workbook drawn
 	// again (every page drawn twice cost a full render, 1.7 s of CPU).
-	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
+	r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners),
 		Language: "fr", BaseCurrency: cfg.BaseCurrency})
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +287,7 @@ func frThousands(v float64) string {
 // with 2,000 partners and reports pages per second (data loading included).
 func BenchmarkPartnerPages(b *testing.B) {
 	cfg := buildLake(b, 2000, 13, 6000, "")
-	r, err := reports.New(reports.Options{Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: "fr"})
+	r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, PartnersFile: cfg.Path(cfg.Reference.Partners), Language: "fr"})
 	if err != nil {
 		b.Fatal(err)
 	}

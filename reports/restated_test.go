@@ -44,7 +44,7 @@ func TestSummaryRestatedSinceLastReport(t *testing.T) {
 		}
 		return ms
 	}
-	r, err := reports.New(reports.Options{Output: cfg.Output, Language: "en", BaseCurrency: "EUR"})
+	r, err := reports.New(reports.Options{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, Language: "en", BaseCurrency: "EUR"})
 	if err != nil {
 		t.Fatal(err)
 	}

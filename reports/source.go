@@ -28,7 +28,7 @@ type lake struct {
 // lacking one fails before anything is drawn, naming it.
 var required = []string{"partner_scores", "recruitment_targets", "region_coverage", "kpis", "distributor_scorecard", "rejects", "sales_out"}
 
-func openLake(lk *cslake.Lake, q queries, period, brandsFile string) (*lake, error) {
+func openLake(lk *cslake.Lake, q queries, period, brandsFile string, threads int) (*lake, error) {
 	start, err := cslake.ParsePeriod(period)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,11 @@ func openLake(lk *cslake.Lake, q queries, period, brandsFile string) (*lake, err
 			return nil, fmt.Errorf("%w: run the period first", err)
 		}
 	}
-	db, err := sql.Open("duckdb", "")
+	dsn := ""
+	if threads > 0 {
+		dsn = fmt.Sprintf("?threads=%d", threads)
+	}
+	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
 		return nil, err
 	}

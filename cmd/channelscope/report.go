@@ -50,6 +50,7 @@ func (e *env) renderReports(ctx context.Context, cfg *config.Config, period, par
 		Language:        cfg.Reports.Language,
 		BaseCurrency:    cfg.BaseCurrency,
 		Workers:         cfg.Reports.Workers,
+		DuckDBThreads:   cfg.DuckDB.Threads,
 		GreyMarketShare: cfg.Pricing.GreyMarketShare,
 		Logger:          e.log,
 		Progress:        terminalCounter(e.stderr, "reports "+period),
