@@ -9,14 +9,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/channelscope/channelscope/delivery"
 	"github.com/channelscope/channelscope/internal/fixture"
-	"github.com/channelscope/channelscope/synth"
+	"github.com/channelscope/channelscope/internal/mailpittest"
 )
 
 // daemonLog follows the JSON log of a daemon process, line by line.
@@ -60,34 +62,60 @@ func (l *daemonLog) text() string {
 	return l.all.String()
 }
 
-// The daemon as people run it: a process on a shortened schedule against a
-// generated workspace. It catches up every period once, then idles; a
-// second daemon exits 75; SIGHUP reloads (a bad file is refused); SIGTERM
-// during a run stops it, exit 0, the published lake unchanged.
+// The daemon as people run it: a process on a shortened schedule, on a
+// copy of sendWorkspace (2026-10 published). Up to date, it idles; a
+// second daemon exits 75; SIGHUP reloads (a bad file is refused); a
+// result-shaping change makes 2026-10 due: one tick runs it, renders its
+// reports and, with email.enabled, mails management and the stewards
+// (once: the idle ticks after it send nothing; status shows the
+// deliveries); SIGTERM during a run stops it, exit 0, the published lake
+// unchanged. That a stop takes no further period is checked in process by
+// scheduler's TestStopDuringRunLeavesLake. Without Mailpit (and without
+// CHANNELSCOPE_REQUIRE_MAILPIT=1) the mail checks are left out.
 func TestDaemonProcess(t *testing.T) {
 	t.Parallel()
 	bin, err := exec.LookPath("channelscope") // put on PATH by testscript.Main
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if _, err := synth.Generate(dir, synth.Options{Seed: 3, Partners: 60, Months: 2, Lines: 300, End: "2026-10"}); err != nil {
+	var mp *mailpittest.Server
+	if _, err := exec.LookPath("mailpit"); err == nil || os.Getenv(mailpittest.RequireEnv) == "1" {
+		mp = mailpittest.Start(t)
+	}
+	dir := filepath.Join(t.TempDir(), "ws")
+	if err := copySendWorkspace(dir); err != nil {
+		t.Fatal(err)
+	}
+	output := filepath.Join(dir, "out")
+	// The daemon must render them again.
+	if err := os.RemoveAll(filepath.Join(output, "reports", "2026-10")); err != nil {
 		t.Fatal(err)
 	}
 	cfgPath := filepath.Join(dir, "channelscope.yaml")
-	base, err := os.ReadFile(cfgPath)
+	data, err := os.ReadFile(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One DuckDB thread (sendWorkspace's run covers the default); neither
+	// it nor the schedule and email settings shape results: the copy
+	// stays up to date. Only management and a steward: two messages.
+	base := "duckdb:\n  threads: 1\n" + string(data)
+	var env []string
+	if mp != nil {
+		base = strings.Replace(base, "  enabled: false\n", "  enabled: true\n", 1)
+		base = regexp.MustCompile(`(?m)^      "\d\d": .*\n`).ReplaceAllString(base, "")
+		env = []string{delivery.EnvAddr + "=" + mp.String()}
+	}
 	writeConfig := func(extra string) {
 		t.Helper()
-		if err := os.WriteFile(cfgPath, append(bytes.Clone(base), extra...), 0o644); err != nil {
+		if err := os.WriteFile(cfgPath, []byte(base+extra), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	writeConfig("schedule:\n  cron: \"@every 1s\"\n")
 
 	cmd := exec.Command(bin, "schedule", "--config", cfgPath, "--log-format", "json")
+	cmd.Env = append(os.Environ(), env...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	stderr, err := cmd.StderrPipe()
@@ -121,35 +149,41 @@ func TestDaemonProcess(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitBusy || !strings.Contains(string(out), "busy: another channelscope holds") {
 		t.Errorf("second daemon: %v\n%s", err, out)
 	}
-
-	log.waitFor("tick done", "runs", 2)
 	log.waitFor("tick done", "runs", 0)
-	log.waitFor("tick done", "runs", 0)
-	output := filepath.Join(dir, "out")
-	for _, p := range []string{"2026-09", "2026-10"} {
-		runs, _ := os.ReadDir(filepath.Join(output, "runs", p))
-		if len(runs) != 1 {
-			t.Errorf("%s ran %d times, want once", p, len(runs))
-		}
-		if _, err := os.Stat(filepath.Join(output, "reports", p, "summary.pdf")); err != nil {
-			t.Errorf("reports of %s: %v", p, err)
-		}
-	}
-	lake := fixture.Digest(t, filepath.Join(output, "parquet"))
 
 	writeConfig("schedule:\n  cron: \"every second\"\n")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	log.waitFor("reload refused, keeping the configuration in force")
-	// A result-shaping change makes every period due again.
+	// A result-shaping change makes the period due again.
 	writeConfig("schedule:\n  cron: \"@every 1s\"\nmatching:\n  accept: 0.93\n")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	log.waitFor("configuration reloaded")
-	log.waitFor("period due", "period", "2026-09", "reason", "config changed")
-	log.waitFor("ingested", "period", "2026-09")
+	log.waitFor("period due", "period", "2026-10", "reason", "config changed")
+	log.waitFor("tick done", "runs", 1)
+	log.waitFor("tick done", "runs", 0)
+	log.waitFor("tick done", "runs", 0)
+	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-10"))
+	if len(runs) != 2 {
+		t.Errorf("2026-10 ran %d times, want twice (sendWorkspace's run and this one)", len(runs))
+	}
+	if _, err := os.Stat(filepath.Join(output, "reports", "2026-10", "summary.pdf")); err != nil {
+		t.Errorf("reports of 2026-10: %v", err)
+	}
+	if mp != nil {
+		checkDaemonMail(t, mp, cfgPath)
+	}
+	lake := fixture.Digest(t, filepath.Join(output, "parquet"))
+
+	writeConfig("schedule:\n  cron: \"@every 1s\"\nmatching:\n  accept: 0.94\n")
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	log.waitFor("configuration reloaded")
+	log.waitFor("ingested", "period", "2026-10")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -162,11 +196,38 @@ func TestDaemonProcess(t *testing.T) {
 	if got := fixture.Digest(t, filepath.Join(output, "parquet")); got != lake {
 		t.Errorf("the lake changed under a stopped run")
 	}
-	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-10"))
-	if len(runs) != 1 {
-		t.Errorf("2026-10 started after the stop: %d runs", len(runs))
+	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-10"`) {
+		t.Errorf("no cancelled run of 2026-10 in the log:\n%s", log.text())
 	}
-	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-09"`) {
-		t.Errorf("no cancelled run of 2026-09 in the log:\n%s", log.text())
+	if mp != nil && len(mp.Messages()) != 2 {
+		t.Errorf("%d messages after the stopped run, want the 2 of the tick before", len(mp.Messages()))
+	}
+}
+
+// checkDaemonMail: the tick that ran 2026-10 mailed management and the
+// stewards once, and status shows the last delivery per group.
+func checkDaemonMail(t *testing.T, mp *mailpittest.Server, cfgPath string) {
+	t.Helper()
+	msgs := mp.Messages()
+	subjects := map[string]bool{}
+	for _, m := range msgs {
+		subjects[m.Subject[:strings.Index(m.Subject, ":")]] = true
+	}
+	if len(msgs) != 2 || !subjects["Channel report October 2026"] || !subjects["Data quality October 2026"] {
+		t.Errorf("received %d messages %v, want a channel report and a data quality message", len(msgs), subjects)
+	}
+	code, stdout, errs := cli(t, nil, "status", "--json", "--config", cfgPath)
+	if code != 0 {
+		t.Fatalf("status: %d\n%s", code, errs)
+	}
+	var doc statusDoc
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Periods) != 1 {
+		t.Fatalf("status: %d periods, want 2026-10", len(doc.Periods))
+	}
+	if p := doc.Periods[0]; len(p.Deliveries) != 2 || p.Deliveries[0].Group != "management" || p.Deliveries[0].Status != "sent" || p.Deliveries[1].Group != "stewards" {
+		t.Errorf("status of %s: deliveries %+v", p.Period, p.Deliveries)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -67,62 +66,6 @@ func TestSendCommand(t *testing.T) {
 	}
 	if c := strings.Count(stdout, "\nskipped "); c != 18 || len(mp.Messages()) != 18 {
 		t.Errorf("second send: %d skipped, %d received:\n%s", c, len(mp.Messages()), stdout)
-	}
-}
-
-// TestScheduleSends: with email.enabled, a scheduler tick that publishes
-// periods renders and mails each one; the next tick, with nothing due,
-// sends nothing; status shows the last delivery per group.
-func TestScheduleSends(t *testing.T) {
-	t.Parallel()
-	mp := mailpittest.Start(t)
-	ws := filepath.Join(t.TempDir(), "ws")
-	cfg := filepath.Join(ws, "channelscope.yaml")
-	if code, _, errs := cli(t, nil, "generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"); code != 0 {
-		t.Fatalf("generate: %d\n%s", code, errs)
-	}
-	data, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Only management and a steward: two messages per period.
-	text := strings.Replace(string(data), "  enabled: false\n", "  enabled: true\n", 1)
-	text = regexp.MustCompile(`(?m)^      "\d\d": .*\n`).ReplaceAllString(text, "")
-	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{delivery.EnvAddr + "=" + mp.String()}
-	if code, stdout, errs := cli(t, env, "schedule", "--once", "--config", cfg); code != 0 {
-		t.Fatalf("schedule --once: %d\n%s\n%s", code, stdout, errs)
-	}
-	msgs := mp.Messages()
-	if len(msgs) != 4 {
-		t.Fatalf("received %d messages, want 2 periods x 2 groups", len(msgs))
-	}
-	subjects := map[string]bool{}
-	for _, m := range msgs {
-		subjects[m.Subject[:strings.Index(m.Subject, ":")]] = true
-	}
-	for _, want := range []string{"Channel report September 2026", "Channel report October 2026", "Data quality September 2026", "Data quality October 2026"} {
-		if !subjects[want] {
-			t.Errorf("no message %q among %v", want, subjects)
-		}
-	}
-	if code, _, _ := cli(t, env, "schedule", "--once", "--config", cfg); code != 0 || len(mp.Messages()) != 4 {
-		t.Fatalf("second tick: status %d, %d messages", code, len(mp.Messages()))
-	}
-	code, stdout, errs := cli(t, nil, "status", "--json", "--config", cfg)
-	if code != 0 {
-		t.Fatalf("status: %d\n%s", code, errs)
-	}
-	var doc statusDoc
-	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range doc.Periods {
-		if len(p.Deliveries) != 2 || p.Deliveries[0].Group != "management" || p.Deliveries[0].Status != "sent" || p.Deliveries[1].Group != "stewards" {
-			t.Errorf("status of %s: deliveries %+v", p.Period, p.Deliveries)
-		}
 	}
 }
 

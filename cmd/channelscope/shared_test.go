@@ -28,11 +28,13 @@ func (c closingM) Run() int {
 	return code
 }
 
-// sendWorkspace is a generated workspace (seed 3, two months ending
-// 2026-10) run once with its reports, for TestSendCommand and the send
-// script: both need a published period to send and neither changes what
-// the run wrote (each takes its own copy). The run's report line is
-// checked here, where it runs.
+// sendWorkspace is a generated workspace (seed 3, one month: 2026-10)
+// run once with its reports, for TestSendCommand, the send script and
+// TestDaemonProcess: they need a published period and each takes its own
+// copy. One month: none of them reads a second, and each month costs a
+// run and a rendering. The run's report line is checked here, where it
+// runs. The run keeps DuckDB's default threads, so a multi-threaded run
+// stays covered.
 func sendWorkspace() (string, error) {
 	return shared.Build("send", func(dir string) error {
 		bin, err := exec.LookPath("channelscope") // put on PATH by testscript.Main
@@ -41,7 +43,7 @@ func sendWorkspace() (string, error) {
 		}
 		ws := filepath.Join(dir, "ws")
 		for _, args := range [][]string{
-			{"generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "2", "--lines", "150", "--end", "2026-10"},
+			{"generate", "--out", ws, "--seed", "3", "--partners", "30", "--months", "1", "--lines", "150", "--end", "2026-10"},
 			{"run", "--config", filepath.Join(ws, "channelscope.yaml")},
 		} {
 			var stdout, stderr bytes.Buffer
