@@ -29,10 +29,10 @@ func (c closingM) Run() int {
 }
 
 // sendWorkspace is a generated workspace (seed 3, one month: 2026-10)
-// run once with its reports, for TestSendCommand, the send script and
-// TestDaemonProcess: they need a published period and each takes its own
-// copy. One month: none of them reads a second, and each month costs a
-// run and a rendering. The run's report line is checked here, where it
+// run once with its reports, for TestSendCommand and the send script:
+// both need a published period to send and each takes its own copy. One
+// month: neither reads a second, and each month costs a run and a
+// rendering. The run's report line is checked here, where it
 // runs. The run keeps DuckDB's default threads, so a multi-threaded run
 // stays covered.
 func sendWorkspace() (string, error) {
