@@ -9,17 +9,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/channelscope/channelscope/delivery"
 	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/mailpittest"
-	"github.com/channelscope/channelscope/synth"
 )
 
 // daemonLog follows the JSON log of a daemon process, line by line.
@@ -64,9 +63,9 @@ func (l *daemonLog) text() string {
 }
 
 // The daemon as people run it: a process on a shortened schedule against a
-// generated workspace of one month. It catches up the period once, renders
-// its reports and, with email.enabled, mails management and the stewards,
-// then idles (the idle ticks send nothing; status shows the deliveries); a
+// workspace of one small month (daemonWorkspace). It catches up the period
+// once, renders its reports and, with email.enabled, mails management and
+// the stewards, then idles (the idle ticks send nothing; status shows the deliveries); a
 // second daemon exits 75; SIGHUP reloads (a bad file is refused); SIGTERM
 // during a run stops it, exit 0, the published lake unchanged. That a stop
 // takes no further period is checked in process by scheduler's
@@ -83,20 +82,14 @@ func TestDaemonProcess(t *testing.T) {
 		mp = mailpittest.Start(t)
 	}
 	dir := t.TempDir()
-	if _, err := synth.Generate(dir, synth.Options{Seed: 3, Partners: 30, Months: 1, Lines: 150, End: "2026-10"}); err != nil {
+	if err := os.CopyFS(dir, daemonWorkspace); err != nil {
 		t.Fatal(err)
 	}
-	cfgPath := filepath.Join(dir, "channelscope.yaml")
-	data, err := os.ReadFile(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One DuckDB thread: sendWorkspace's run covers the default.
-	base := "duckdb:\n  threads: 1\n" + string(data)
+	cfgPath := filepath.Join(dir, "cs.yaml")
+	base := daemonConfig
 	var env []string
-	if mp != nil { // only management and a steward: two messages
+	if mp != nil {
 		base = strings.Replace(base, "  enabled: false\n", "  enabled: true\n", 1)
-		base = regexp.MustCompile(`(?m)^      "\d\d": .*\n`).ReplaceAllString(base, "")
 		env = []string{delivery.EnvAddr + "=" + mp.String()}
 	}
 	writeConfig := func(extra string) {
@@ -147,12 +140,12 @@ func TestDaemonProcess(t *testing.T) {
 	log.waitFor("tick done", "runs", 0)
 	log.waitFor("tick done", "runs", 0)
 	output := filepath.Join(dir, "out")
-	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2026-10"))
+	runs, _ := os.ReadDir(filepath.Join(output, "runs", "2025-01"))
 	if len(runs) != 1 {
-		t.Errorf("2026-10 ran %d times, want once", len(runs))
+		t.Errorf("2025-01 ran %d times, want once", len(runs))
 	}
-	if _, err := os.Stat(filepath.Join(output, "reports", "2026-10", "summary.pdf")); err != nil {
-		t.Errorf("reports of 2026-10: %v", err)
+	if _, err := os.Stat(filepath.Join(output, "reports", "2025-01", "summary.pdf")); err != nil {
+		t.Errorf("reports of 2025-01: %v", err)
 	}
 	if mp != nil {
 		checkDaemonMail(t, mp, cfgPath)
@@ -170,8 +163,8 @@ func TestDaemonProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	log.waitFor("configuration reloaded")
-	log.waitFor("period due", "period", "2026-10", "reason", "config changed")
-	log.waitFor("ingested", "period", "2026-10")
+	log.waitFor("period due", "period", "2025-01", "reason", "config changed")
+	log.waitFor("ingested", "period", "2025-01")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -184,15 +177,15 @@ func TestDaemonProcess(t *testing.T) {
 	if got := fixture.Digest(t, filepath.Join(output, "parquet")); got != lake {
 		t.Errorf("the lake changed under a stopped run")
 	}
-	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2026-10"`) {
-		t.Errorf("no cancelled run of 2026-10 in the log:\n%s", log.text())
+	if !strings.Contains(log.text(), `"msg":"run cancelled: the published lake is unchanged","period":"2025-01"`) {
+		t.Errorf("no cancelled run of 2025-01 in the log:\n%s", log.text())
 	}
 	if mp != nil && len(mp.Messages()) != 2 {
 		t.Errorf("%d messages after the stopped run, want the 2 of the first tick", len(mp.Messages()))
 	}
 }
 
-// checkDaemonMail: the tick that caught up 2026-10 mailed management and the
+// checkDaemonMail: the tick that caught up 2025-01 mailed management and the
 // stewards once, and status shows the last delivery per group.
 func checkDaemonMail(t *testing.T, mp *mailpittest.Server, cfgPath string) {
 	t.Helper()
@@ -201,7 +194,7 @@ func checkDaemonMail(t *testing.T, mp *mailpittest.Server, cfgPath string) {
 	for _, m := range msgs {
 		subjects[m.Subject[:strings.Index(m.Subject, ":")]] = true
 	}
-	if len(msgs) != 2 || !subjects["Channel report October 2026"] || !subjects["Data quality October 2026"] {
+	if len(msgs) != 2 || !subjects["Channel report January 2025"] || !subjects["Data quality January 2025"] {
 		t.Errorf("received %d messages %v, want a channel report and a data quality message", len(msgs), subjects)
 	}
 	code, stdout, errs := cli(t, nil, "status", "--json", "--config", cfgPath)
@@ -213,9 +206,39 @@ func checkDaemonMail(t *testing.T, mp *mailpittest.Server, cfgPath string) {
 		t.Fatal(err)
 	}
 	if len(doc.Periods) != 1 {
-		t.Fatalf("status: %d periods, want 2026-10", len(doc.Periods))
+		t.Fatalf("status: %d periods, want 2025-01", len(doc.Periods))
 	}
 	if p := doc.Periods[0]; len(p.Deliveries) != 2 || p.Deliveries[0].Group != "management" || p.Deliveries[0].Status != "sent" || p.Deliveries[1].Group != "stewards" {
 		t.Errorf("status of %s: deliveries %+v", p.Period, p.Deliveries)
 	}
 }
+
+// daemonWorkspace is one month of one distributor: what the daemon does
+// depends on periods, not on their size, and a small month is a cheap
+// run and rendering. Its configuration is daemonConfig plus a schedule.
+var daemonWorkspace = fstest.MapFS{
+	"reference/products.csv":    {Data: []byte("sku,family,description,list_price,launch_date\nA1,toner,Toner,10.00,2020-01-01\n")},
+	"reference/partners.csv":    {Data: []byte("partner_id,legal_name,trade_name,siren,siret,vat_id,address,postcode,city\nP1,Bureau Vallée SAS,,,,,,75011,Paris\n")},
+	"reference/sku_aliases.csv": {Data: []byte("distributor,distributor_sku,sku\n")},
+	"reference/fx_rates.csv":    {Data: []byte("month,currency,rate\n")},
+	"feeds/2025-01/dist/sales.csv": {Data: []byte("invoice,date,customer,sku,qty,amount\n" +
+		"I1,2025-01-02,Bureau Vallée,A1,1,10.00\nI2,2025-01-03,Bureau Vallée,A1,2,20.00\nI3,2025-01-04,Île Bureautique,A1,1,10.00\n")},
+}
+
+// daemonConfig: one DuckDB thread (sendWorkspace's run covers the
+// default); mail for management and a steward only, enabled by the test
+// when Mailpit is there.
+const daemonConfig = `workspace: .
+duckdb:
+  threads: 1
+distributors:
+  - id: dist
+    columns: {invoice_id: invoice, invoice_date: date, reseller_name: customer, sku: sku, quantity: qty, amount: amount}
+email:
+  enabled: false
+  smtp: {host: 127.0.0.1, port: 1025, tls: none}
+  from: "channelscope <reports@example.com>"
+  recipients:
+    management: [direction@example.com]
+    stewards: [data-steward@example.com]
+`
