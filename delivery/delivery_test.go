@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ var lakeTemplate string
 var shared = fixture.NewShared("delivery-test")
 
 func TestMain(m *testing.M) {
+	debug.SetGCPercent(fixture.TestGCPercent)
 	dir, err := os.MkdirTemp("", "delivery-test-")
 	if err == nil {
 		err = buildTemplate(dir)

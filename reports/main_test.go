@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	channelscope "github.com/channelscope/channelscope"
@@ -18,6 +19,7 @@ import (
 var shared = fixture.NewShared("reports-test")
 
 func TestMain(m *testing.M) {
+	debug.SetGCPercent(fixture.TestGCPercent)
 	code := m.Run()
 	if err := shared.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

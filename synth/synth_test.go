@@ -23,11 +23,7 @@ import (
 var shared = fixture.NewShared("synth-test")
 
 func TestMain(m *testing.M) {
-	// The generator allocates much short-lived garbage (60,000 partners in
-	// TestLargePathsDeterministic): collecting at 4x the live heap instead
-	// of 2x spends about a fifth less CPU on this binary, for a few tens
-	// of MB more at its peak. The product's own setting is untouched.
-	debug.SetGCPercent(400)
+	debug.SetGCPercent(fixture.TestGCPercent) // 60,000 partners in TestLargePathsDeterministic
 	code := m.Run()
 	if err := shared.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

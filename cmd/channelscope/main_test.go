@@ -5,15 +5,20 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"testing"
 
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/gofrs/flock"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	// Before testscript.Main: the scripts' channelscope processes are this
+	// binary too, and they run and render.
+	debug.SetGCPercent(fixture.TestGCPercent)
 	testscript.Main(closingM{m}, map[string]func(){
 		"channelscope": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
