@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 )
 
 func TestLang(t *testing.T) {
@@ -80,14 +81,14 @@ func TestStewardsNotice(t *testing.T) {
 		"held_files":           []map[string]any{{"source_file": "feeds/2026-10/nordis/broken.csv", "reason": "reject_rate 0.97"}},
 		"missing_distributors": []string{"alpinet"}})
 	writeRun(t, out, "2026-10", "c", map[string]any{"run_id": "c", "status": "failed", "finished_at": "2026-11-17T06:00:00Z"})
-	f, err := readFacts(context.Background(), out, "2026-10")
+	f, err := readFacts(context.Background(), out, "2026-10", fixture.DuckDBThreads)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.m.RunID != "b" || f.manifestFile.Path != "runs/2026-10/b/manifest.json" || len(f.manifestFile.SHA256) != 64 {
 		t.Fatalf("latest run %q, file %+v", f.m.RunID, f.manifestFile)
 	}
-	s, err := New(Settings{Output: out, Email: config.Email{Language: "fr", MaxAttachmentBytes: 1}})
+	s, err := New(Settings{DuckDBThreads: fixture.DuckDBThreads, Output: out, Email: config.Email{Language: "fr", MaxAttachmentBytes: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestStewardsNotice(t *testing.T) {
   TO '` + filepath.Join(dir, "part-0.parquet") + `' (FORMAT parquet)`); err != nil {
 		t.Fatal(err)
 	}
-	if f, err = readFacts(context.Background(), out, "2026-10"); err != nil {
+	if f, err = readFacts(context.Background(), out, "2026-10", fixture.DuckDBThreads); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.held) != 1 || f.held[0] != "feeds/2026-10/nordis/x.csv (most lines rejected)" {
@@ -135,7 +136,7 @@ func TestStewardsNotice(t *testing.T) {
 	}
 
 	// A period without a successful run cannot be sent.
-	if _, err := readFacts(context.Background(), out, "2026-09"); err == nil || !strings.Contains(err.Error(), "no successful run of 2026-09") {
+	if _, err := readFacts(context.Background(), out, "2026-09", fixture.DuckDBThreads); err == nil || !strings.Contains(err.Error(), "no successful run of 2026-09") {
 		t.Errorf("no run: %v", err)
 	}
 }

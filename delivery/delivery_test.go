@@ -166,7 +166,7 @@ func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
 
 func sender(t *testing.T, cfg *config.Config, e config.Email, srv delivery.Server, sleep func(context.Context, time.Duration) error) *delivery.Sender {
 	t.Helper()
-	s, err := delivery.New(delivery.Settings{Output: cfg.Output, Email: e, Server: srv, BaseCurrency: cfg.BaseCurrency, Sleep: sleep})
+	s, err := delivery.New(delivery.Settings{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, Email: e, Server: srv, BaseCurrency: cfg.BaseCurrency, Sleep: sleep})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,15 +63,15 @@ func latestManifest(output, period string) (*pipeline.Manifest, File, error) {
 
 // readFacts gathers the period's manifest and, from the published lake,
 // its key figures, regions, review queue, unknown resellers and held files.
-func readFacts(ctx context.Context, output, period string) (*facts, error) {
+func readFacts(ctx context.Context, output, period string, threads int) (*facts, error) {
 	m, mf, err := latestManifest(output, period)
 	if err != nil {
 		return nil, err
 	}
 	f := &facts{period: period, m: m, manifestFile: mf, regions: map[string]region{}}
-	db, err := sql.Open("duckdb", "")
+	db, err := lake.OpenReader(threads)
 	if err != nil {
-		return nil, fmt.Errorf("open duckdb: %w", err)
+		return nil, err
 	}
 	defer db.Close()
 	start, _ := time.Parse("2006-01", period)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/channelscope/channelscope/config"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/pipeline"
 )
 
@@ -51,7 +52,7 @@ func TestMessagesGolden(t *testing.T) {
 	for _, code := range []string{"en", "fr"} {
 		t.Run(code, func(t *testing.T) {
 			t.Parallel()
-			s, err := New(Settings{Output: out, Email: config.Email{Language: code, MaxAttachmentBytes: 10 << 20,
+			s, err := New(Settings{DuckDBThreads: fixture.DuckDBThreads, Output: out, Email: config.Email{Language: code, MaxAttachmentBytes: 10 << 20,
 				Recipients: config.Recipients{Management: []string{"m@example.com"}, Stewards: []string{"s@example.com"},
 					Regions: map[string]config.RegionRecipients{"11": {To: []string{"r@example.com"}, PartnerPages: true}}}}})
 			if err != nil {

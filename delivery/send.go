@@ -26,8 +26,10 @@ type Settings struct {
 	Email        config.Email // recipients, language, limits, retries
 	Server       Server       // where to send; see ServerFromEnv
 	BaseCurrency string       // default EUR
-	Logger       *slog.Logger // default: discard
-	Now          func() time.Time
+	// DuckDBThreads reads the lake's figures (duckdb.threads); default one per core.
+	DuckDBThreads int
+	Logger        *slog.Logger // default: discard
+	Now           func() time.Time
 	// RootCAs, when set, replaces the system's certificate authorities
 	// for the server's certificate (a private CA; tests).
 	RootCAs *x509.CertPool
@@ -62,6 +64,7 @@ func (r Report) Count(status string) int {
 // Sender sends the reports of periods.
 type Sender struct {
 	output, currency string
+	threads          int
 	email            config.Email
 	server           Server
 	roots            *x509.CertPool
@@ -87,7 +90,10 @@ func New(s Settings) (*Sender, error) {
 	if _, err := newLang(s.Email.Language, s.BaseCurrency); err != nil {
 		return nil, err
 	}
-	snd := &Sender{output: s.Output, currency: s.BaseCurrency, email: s.Email, server: s.Server,
+	if s.DuckDBThreads < 0 {
+		return nil, fmt.Errorf("delivery: %d DuckDB threads, want 0 (one per core) or more", s.DuckDBThreads)
+	}
+	snd := &Sender{output: s.Output, currency: s.BaseCurrency, threads: s.DuckDBThreads, email: s.Email, server: s.Server,
 		roots: s.RootCAs, log: s.Logger, now: s.Now, sleep: s.Sleep}
 	if snd.log == nil {
 		snd.log = slog.New(slog.DiscardHandler)
@@ -118,7 +124,8 @@ func NewFromConfig(cfg *config.Config, getenv func(string) string, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	return New(Settings{Output: cfg.Output, Email: cfg.Email, Server: srv, BaseCurrency: cfg.BaseCurrency, Logger: log})
+	return New(Settings{Output: cfg.Output, Email: cfg.Email, Server: srv, BaseCurrency: cfg.BaseCurrency, Logger: log,
+		DuckDBThreads: cfg.DuckDB.Threads})
 }
 
 // Ready tells what is missing to send for real (no sender address, no
@@ -150,7 +157,7 @@ func (s *Sender) Send(ctx context.Context, period string, opts Options) (Report,
 		return rep, err
 	}
 	l, _ := newLang(s.email.Language, s.currency)
-	f, err := readFacts(ctx, s.output, period)
+	f, err := readFacts(ctx, s.output, period, s.threads)
 	if err != nil {
 		return rep, fmt.Errorf("send %s: %w", period, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/channelscope/channelscope/delivery"
+	"github.com/channelscope/channelscope/internal/fixture"
 	"github.com/channelscope/channelscope/internal/mailpittest"
 )
 
@@ -69,7 +70,7 @@ func TestTLSModes(t *testing.T) {
 	for _, tc := range []struct{ mode, flag string }{{"starttls", "--smtp-require-starttls"}, {"tls", "--smtp-require-tls"}} {
 		mp := mailpittest.Start(t, "--smtp-tls-cert", cert, "--smtp-tls-key", key, tc.flag, "--smtp-auth-accept-any")
 		srv := delivery.Server{Host: mp.SMTPHost, Port: mp.SMTPPort, TLS: tc.mode, Username: "robot", Password: "pw"}
-		s, err := delivery.New(delivery.Settings{Output: cfg.Output, Email: e, Server: srv, RootCAs: pool})
+		s, err := delivery.New(delivery.Settings{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, Email: e, Server: srv, RootCAs: pool})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,7 +83,7 @@ func TestTLSModes(t *testing.T) {
 		}
 		// The system's authorities do not know this certificate.
 		var sl sleeps
-		s, _ = delivery.New(delivery.Settings{Output: cfg.Output, Email: e, Server: srv, Sleep: sl.sleep})
+		s, _ = delivery.New(delivery.Settings{DuckDBThreads: fixture.DuckDBThreads, Output: cfg.Output, Email: e, Server: srv, Sleep: sl.sleep})
 		rep, err = s.Send(context.Background(), period, delivery.Options{Force: true})
 		if err == nil || rep.Messages[0].Attempts != 1 || len(sl.waits) != 0 || !strings.Contains(rep.Messages[0].Error, "certificate") {
 			t.Errorf("%s with an untrusted certificate: %v %+v", tc.mode, err, rep.Messages)

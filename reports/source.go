@@ -38,11 +38,7 @@ func openLake(lk *cslake.Lake, q queries, period, brandsFile string, threads int
 			return nil, fmt.Errorf("%w: run the period first", err)
 		}
 	}
-	dsn := ""
-	if threads > 0 {
-		dsn = fmt.Sprintf("?threads=%d", threads)
-	}
-	db, err := sql.Open("duckdb", dsn)
+	db, err := cslake.OpenReader(threads)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func server(t *testing.T, cfg *config.Config, change func(*review.Options)) *rev
 	}
 	o := review.Options{
 		Lake: lk, PartnersFile: cfg.Path(cfg.Reference.Partners), OverridesFile: cfg.Path(cfg.Reference.MatchOverrides),
-		Steward: "Camille Test", Addr: addr,
+		Steward: "Camille Test", Addr: addr, DuckDBThreads: fixture.DuckDBThreads,
 		ReadLock: func() (func(), error) { return pipeline.LockShared(cfg.Output) },
 		Now:      func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) },
 	}

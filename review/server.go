@@ -44,6 +44,8 @@ type Options struct {
 	// Period is the period the page shows without ?period=; default the
 	// latest published.
 	Period string
+	// DuckDBThreads reads the lake (duckdb.threads); default one per core.
+	DuckDBThreads int
 	// RunCommand is the command shown to rerun a period, before its
 	// --period flag; default "channelscope run".
 	RunCommand string
@@ -122,8 +124,8 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("review: csrf token: %w", err)
 	}
 	s.csrf = hex.EncodeToString(b)
-	if s.db, err = sql.Open("duckdb", ""); err != nil {
-		return nil, fmt.Errorf("review: open duckdb: %w", err)
+	if s.db, err = lake.OpenReader(o.DuckDBThreads); err != nil {
+		return nil, fmt.Errorf("review: %w", err)
 	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /{$}", s.page)
