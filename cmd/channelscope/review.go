@@ -54,11 +54,12 @@ func cmdReview(ctx context.Context, e *env, args []string) error {
 	srv, err := review.New(review.Options{
 		Lake: lk, PartnersFile: cfg.Path(cfg.Reference.Partners), OverridesFile: cfg.Path(cfg.Reference.MatchOverrides),
 		Steward: steward, Addr: ln.Addr().String(), Token: os.Getenv("CHANNELSCOPE_REVIEW_TOKEN"),
-		Period: *period, DuckDBThreads: cfg.DuckDB.Threads,
-		ReadLock:   func() (func(), error) { return pipeline.LockShared(cfg.Output) },
-		RunCommand: "channelscope run --config " + cfg.File,
-		Rerun:      e.rerun(cfg),
-		Logger:     e.log,
+		Period:        *period,
+		DuckDBThreads: cfg.DuckDB.Threads,
+		ReadLock:      func() (func(), error) { return pipeline.LockShared(cfg.Output) },
+		RunCommand:    "channelscope run --config " + cfg.File,
+		Rerun:         e.rerun(cfg),
+		Logger:        e.log,
 	})
 	if err != nil {
 		ln.Close()
