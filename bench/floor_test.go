@@ -1,3 +1,10 @@
+//go:build bench
+
+// The bench harness's own tests run with the benchmark (bench/run.sh runs
+// `go test -tags bench ./bench` before measuring), not in `go test ./...`:
+// the package links DuckDB, a 3 s link of a test binary for a tool that is
+// not the product (README, "The two commands").
+
 package main
 
 import (
@@ -17,9 +24,6 @@ import (
 // (ragged, duplicated and header-like lines included) and decodes every
 // XLSX row, as the generator's truth counts them.
 func TestFloorCountsEveryLine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("links DuckDB and generates a workspace")
-	}
 	t.Parallel()
 	ws := t.TempDir()
 	if _, err := synth.Generate(ws, synth.Options{Seed: 2, Partners: 60, Months: 1, Lines: 400, End: "2026-10"}); err != nil {

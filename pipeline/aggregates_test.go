@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,52 +42,6 @@ func TestPartnerMonthsReconcile(t *testing.T) {
 	if got := query(t, "SELECT count(*) > 0 AS has_rows FROM read_parquet(?)",
 		filepath.Join(out, "parquet", "launch_sales", "*", "*.parquet")); got != "has_rows\ntrue\n" {
 		t.Errorf("launch_sales is empty: the fixture exercises no launch\n%s", got)
-	}
-}
-
-// A lake written before the history aggregates existed (partitions of
-// sales_out without partner_months or launch_sales) gives the same results:
-// a rerun of the last period derives the earlier periods' aggregates from
-// their sales_out, and publishes what the run over the aggregates did. On
-// a copy of the sample's lake: one rerun, over 23 months of history.
-func TestLegacyLakeDerivesAggregates(t *testing.T) {
-	t.Parallel()
-	cfg := sampleCopy(t, "out", false)
-	const last = "2026-10"
-	tables := []string{"partner_scores", "kpis", "product_launches", "region_coverage", "recruitment_targets",
-		"partner_months", "launch_sales", "partner_days", "partner_outlook", "outlook_models"}
-	before := lastTables(t, cfg.Output, last, tables)
-	l, err := lake.Open(cfg.Output, lake.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	scan, err := l.Scan("partner_scores", last)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := query(t, "SELECT max(months_active_t12m) AS m FROM "+scan); got != "m\n12\n" {
-		t.Fatalf("no partner active in all 12 months of the window: the fixture shows no history\n%s", got)
-	}
-	for _, table := range []string{"partner_months", "launch_sales", "partner_days"} {
-		if err := os.RemoveAll(filepath.Join(cfg.Output, "parquet", table)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.Files(table, "2026-09"); err == nil {
-			t.Fatalf("%s of 2026-09 still in the lake", table)
-		}
-	}
-	p, err := pipeline.New(cfg, channelscope.Stages(), pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Run(context.Background(), pipeline.RunOptions{Period: last}); err != nil {
-		t.Fatal(err)
-	}
-	after := lastTables(t, cfg.Output, last, tables)
-	for _, table := range tables {
-		if after[table] != before[table] {
-			t.Errorf("%s of %s over a legacy lake differs:\n%s\nwant\n%s", table, last, after[table], before[table])
-		}
 	}
 }
 

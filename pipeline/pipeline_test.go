@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,10 +26,20 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // fixture.Shared): tests read them or take a copy.
 var shared = fixture.NewShared("pipeline-test")
 
+// readDB is the one DuckDB the tests read published Parquet through
+// (query, openDB): opening and closing one costs about 15 ms of CPU, and
+// the tests read a few hundred times. It holds no table of its own.
+var readDB = sync.OnceValues(func() (*sql.DB, error) {
+	return sql.Open("duckdb", fmt.Sprintf("?threads=%d", fixture.DuckDBThreads))
+})
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if err := shared.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
+	}
+	if db, err := readDB(); err == nil {
+		db.Close()
 	}
 	os.Exit(code)
 }
@@ -116,13 +127,13 @@ func query(t *testing.T, q string, args ...any) string {
 }
 
 // openDB opens an in-memory DuckDB closed with the test.
+// openDB returns readDB, for reads only.
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
+	db, err := readDB()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 

@@ -44,11 +44,12 @@ func buildLake(tb testing.TB, partners, months, lines int, yaml string) *config.
 	return cfg
 }
 
-// reportsScoring makes the classes of a year out of six months: loyal
-// active 5 months of the last 12 (default 9), occasional 3 (default 4).
-// Over six months the classes split as the defaults split thirteen (60
-// partners: 11 loyal, 19 occasional, 7 opportunistic against 12, 18, 7).
-const reportsScoring = "scoring:\n  loyal_min_months: 5\n  occasional_min_months: 3\n"
+// reportsScoring makes the classes of a year out of four months: loyal
+// active 3 months of the last 12 (default 9), occasional 2 (default 4).
+// Over four months every class shows (60 partners: 17 loyal, 12
+// occasional, 8 opportunistic, 22 inactive; the defaults over thirteen
+// months: 12, 18, 7).
+const reportsScoring = "scoring:\n  loyal_min_months: 3\n  occasional_min_months: 2\n"
 
 func render(t *testing.T, cfg *config.Config, lang, partner string) reports.Result {
 	t.Helper()
@@ -116,7 +117,7 @@ var frLabels = map[string]string{"loyal": "fidèle", "occasional": "occasionnel"
 // every partner page back with pdftotext: its name (accents included), its
 // classes and its revenue as in partner_scores; then the region and summary
 // reports; then draws the summary, a region and the workbook again and
-// compares the bytes. Six months, not thirteen (a run each): the classes
+// compares the bytes. Four months, not thirteen (a run each): the classes
 // come from reportsScoring, and no check here reads a year-ago figure:
 // TestYearAgoReads proves those reads (kpis and classes a year ago) on a
 // hand-made lake, of the same tables this test reads.
@@ -125,7 +126,7 @@ func TestReports(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; .ci/run installs it")
 	}
-	cfg := buildLake(t, 60, 6, 300, reportsScoring)
+	cfg := buildLake(t, 60, 4, 300, reportsScoring)
 	res := render(t, cfg, "fr", "")
 	want := scores(t, cfg)
 	if res.Partners != len(want) || res.Summary != 1 || res.Regions == 0 {
