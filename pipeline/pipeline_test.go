@@ -126,7 +126,6 @@ func query(t *testing.T, q string, args ...any) string {
 	return b.String()
 }
 
-// openDB opens an in-memory DuckDB closed with the test.
 // openDB returns readDB, for reads only.
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
