@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -82,15 +82,6 @@ func codeOnly(src string) string {
 	return string(b)
 }
 
-var (
-	// CREATE [OR REPLACE] [TEMP] TABLE|VIEW [IF NOT EXISTS] name
-	sqlCreate = regexp.MustCompile(`(?i)\bcreate\s+(?:or\s+replace\s+)?(temp\s+|temporary\s+)?(?:table|view)\s+(?:if\s+not\s+exists\s+)?([a-z_][a-z0-9_]*)`)
-	// a name after FROM, JOIN, INTO, UPDATE or TABLE that is not a function call
-	sqlRef = regexp.MustCompile(`(?i)\b(?:from|join|into|update|table)\s+(?:lateral\s+)?([a-z_][a-z0-9_]*)\b(\s*\()?`)
-	// modified in place: INSERT INTO / UPDATE / DELETE FROM / ALTER TABLE name
-	sqlModify = regexp.MustCompile(`(?i)\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|alter\s+table)\s+([a-z_][a-z0-9_]*)`)
-)
-
 // tableUse is what one stage's SQL does with tables.
 type tableUse struct {
 	created  map[string]bool // CREATE TABLE/VIEW, temp or not
@@ -100,39 +91,176 @@ type tableUse struct {
 	refs     map[string]int  // referenced name -> line of first use
 }
 
+// scanTables reads which tables each statement creates, changes and
+// references, over the statement's words (codeOnly, lower case): three
+// patterns, each matched left to right without overlap as a regular
+// expression would, but on words rather than bytes, since LoadStages runs
+// for every pipeline and regular expressions over every stage took 20-30 ms.
+//
+//	CREATE [OR REPLACE] [TEMP|TEMPORARY] TABLE|VIEW [IF NOT EXISTS] name
+//	INSERT [OR word] INTO | UPDATE | DELETE FROM | ALTER TABLE  name
+//	FROM | JOIN | INTO | UPDATE | TABLE  [LATERAL] name   (not name(...): a table function)
+//
+// Words of a pattern are separated by white space only.
 func scanTables(stmts []Statement) tableUse {
 	u := tableUse{created: map[string]bool{}, temp: map[string]bool{}, modified: map[string]bool{},
 		changed: map[string]int{}, refs: map[string]int{}}
 	for _, st := range stmts {
-		code := strings.ToLower(codeOnly(st.SQL))
-		lineAt := func(offset int) int { return st.Line + strings.Count(code[:offset], "\n") }
-		changed := func(name string, offset int) {
+		w := sqlWords(strings.ToLower(codeOnly(st.SQL)), st.Line)
+		changed := func(name string, line int) {
 			if _, seen := u.changed[name]; !seen {
-				u.changed[name] = lineAt(offset)
+				u.changed[name] = line
 			}
 		}
-		for _, m := range sqlCreate.FindAllStringSubmatchIndex(code, -1) {
-			name := code[m[4]:m[5]]
-			u.created[name] = true
-			if m[2] >= 0 {
-				u.temp[name] = true
+		for k := 0; k < len(w); k++ {
+			if name, temp := w.create(k); name > k {
+				u.created[w[name].text] = true
+				if temp {
+					u.temp[w[name].text] = true
+				}
+				changed(w[name].text, w[k].line)
+				k = name
 			}
-			changed(name, m[0])
 		}
-		for _, m := range sqlModify.FindAllStringSubmatchIndex(code, -1) {
-			name := code[m[2]:m[3]]
-			u.modified[name] = true
-			changed(name, m[0])
-		}
-		for _, m := range sqlRef.FindAllStringSubmatchIndex(code, -1) {
-			if m[4] >= 0 { // a table function: read_csv(...), unnest(...)
-				continue
+		for k := 0; k < len(w); k++ {
+			if name := w.modify(k); name > k {
+				u.modified[w[name].text] = true
+				changed(w[name].text, w[k].line)
+				k = name
 			}
-			name := code[m[2]:m[3]]
-			if _, seen := u.refs[name]; !seen {
-				u.refs[name] = lineAt(m[2])
+		}
+		for k := 0; k < len(w); k++ {
+			if name := w.ref(k); name > k {
+				if _, seen := u.refs[w[name].text]; !seen && !w[name].call {
+					u.refs[w[name].text] = w[name].line
+				}
+				k = name
 			}
 		}
 	}
 	return u
+}
+
+// sqlWord is a run of [a-z0-9_] in a statement's code.
+type sqlWord struct {
+	text   string
+	line   int
+	spaced bool // white space, then the next word
+	call   bool // optional white space, then "("
+}
+
+type sqlWordList []sqlWord
+
+func sqlWords(code string, line int) sqlWordList {
+	var w sqlWordList
+	for i := 0; i < len(code); {
+		c := code[i]
+		if !isWordByte(c) {
+			if c == '\n' {
+				line++
+			}
+			i++
+			continue
+		}
+		start := i
+		for i < len(code) && isWordByte(code[i]) {
+			i++
+		}
+		word := sqlWord{text: code[start:i], line: line}
+		j := i
+		for j < len(code) && isSpaceByte(code[j]) {
+			j++
+		}
+		word.spaced = j > i && j < len(code) && isWordByte(code[j])
+		word.call = j < len(code) && code[j] == '('
+		w = append(w, word)
+	}
+	return w
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c >= 'A' && c <= 'Z'
+}
+
+// isSpaceByte is RE2's \s.
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// spaced reports whether word k is followed by white space and a word.
+func (w sqlWordList) spaced(k int) bool { return k < len(w) && w[k].spaced }
+
+// is reports whether word k is one of words and spaced.
+func (w sqlWordList) is(k int, words ...string) bool {
+	return w.spaced(k) && slices.Contains(words, w[k].text)
+}
+
+// name reports whether word k can be a table name.
+func (w sqlWordList) name(k int) bool {
+	return k < len(w) && (w[k].text[0] == '_' || w[k].text[0] >= 'a' && w[k].text[0] <= 'z')
+}
+
+// create returns the index of the name a CREATE starting at word k
+// creates (0 when none starts there), and whether it is TEMP.
+func (w sqlWordList) create(k int) (int, bool) {
+	if !w.is(k, "create") {
+		return 0, false
+	}
+	m := k + 1
+	if w.is(m, "or") {
+		if !w.is(m+1, "replace") {
+			return 0, false
+		}
+		m += 2
+	}
+	temp := w.is(m, "temp", "temporary")
+	if temp {
+		m++
+	}
+	if !w.is(m, "table", "view") {
+		return 0, false
+	}
+	m++
+	if w.is(m, "if") && w.is(m+1, "not") && w.is(m+2, "exists") && w.name(m+3) {
+		return m + 3, temp
+	}
+	if !w.name(m) {
+		return 0, false
+	}
+	return m, temp
+}
+
+// modify returns the index of the name an INSERT, UPDATE, DELETE or ALTER
+// starting at word k changes, or 0.
+func (w sqlWordList) modify(k int) int {
+	m := 0
+	switch {
+	case w.is(k, "insert"):
+		if w.is(k+1, "or") && w.spaced(k+2) && w.is(k+3, "into") {
+			m = k + 4
+		} else if w.is(k+1, "into") {
+			m = k + 2
+		}
+	case w.is(k, "update"):
+		m = k + 1
+	case w.is(k, "delete") && w.is(k+1, "from"), w.is(k, "alter") && w.is(k+1, "table"):
+		m = k + 2
+	}
+	if m == 0 || !w.name(m) {
+		return 0
+	}
+	return m
+}
+
+// ref returns the index of the name after FROM, JOIN, INTO, UPDATE or TABLE
+// at word k (a table function's too: the caller checks call), or 0.
+func (w sqlWordList) ref(k int) int {
+	if !w.is(k, "from", "join", "into", "update", "table") {
+		return 0
+	}
+	if w.is(k+1, "lateral") && w.name(k+2) {
+		return k + 2
+	}
+	if !w.name(k + 1) {
+		return 0
+	}
+	return k + 1
 }
