@@ -119,13 +119,20 @@ CREATE OR REPLACE MACRO coverage_reason_en(r) AS CASE r.rule
     WHEN 'unmapped' THEN r.args['partners'] || ' partner(s) whose postcode maps to no department: ' || r.args['list']
   END;
 
+-- The English reasons are written once, over the union: the macro is a
+-- large CASE, and each use of it is bound again.
 CREATE OR REPLACE TABLE region_coverage AS
+SELECT period, level, region, region_name, department, department_name,
+       master_partners, active_partners, loyal_partners, potential, revenue_t12m,
+       share_of_wallet, partners_per_potential, coverage_flag,
+       array_to_string(list_transform(reason_codes, r -> coverage_reason_en(r)), '; ') AS reasons, reason_codes,
+       getvariable('run_id') AS run_id
+FROM (
 SELECT getvariable('period') AS period, level, region, region_name, department, department_name,
        master_partners, active_partners, loyal_partners,
        round(potential, 2) AS potential, round(revenue_t12m, 2) AS revenue_t12m,
        round(m.share_of_wallet, 6) AS share_of_wallet, round(m.partners_per_potential, 6) AS partners_per_potential,
-       coverage_flag, array_to_string(list_transform(reason_codes, r -> coverage_reason_en(r)), '; ') AS reasons, reason_codes,
-       getvariable('run_id') AS run_id
+       coverage_flag, reason_codes
 FROM coverage_reasons
 UNION ALL
 SELECT getvariable('period'), 'national', NULL, NULL, NULL, NULL,
@@ -133,11 +140,11 @@ SELECT getvariable('period'), 'national', NULL, NULL, NULL, NULL,
        round(coalesce(sum(potential), 0), 2), round(sum(greatest(revenue_t12m, 0)), 2),
        round(sum(greatest(revenue_t12m, 0)) FILTER (WHERE potential IS NOT NULL) / nullif(sum(potential), 0), 6),
        round(count(*) FILTER (WHERE revenue_t12m > 0) * getvariable('coverage_potential_unit') / nullif(sum(potential), 0), 6),
-       NULL, coverage_reason_en(reason('national', MAP {})), [reason('national', MAP {})], getvariable('run_id')
+       NULL, [reason('national', MAP {})]
 FROM partner_scores
 UNION ALL
 SELECT getvariable('period'), 'unmapped', NULL, NULL, NULL, NULL, master_partners, active_partners, loyal_partners,
-       potential, revenue_t12m, NULL, NULL, NULL, coverage_reason_en(u), [u], getvariable('run_id')
+       potential, revenue_t12m, NULL, NULL, NULL, [u]
 FROM (SELECT count(*) AS master_partners, count(*) FILTER (WHERE revenue_t12m > 0) AS active_partners,
              count(*) FILTER (WHERE loyalty = 'loyal') AS loyal_partners,
              round(coalesce(sum(potential), 0), 2) AS potential, round(coalesce(sum(greatest(revenue_t12m, 0)), 0), 2) AS revenue_t12m,
@@ -145,7 +152,7 @@ FROM (SELECT count(*) AS master_partners, count(*) FILTER (WHERE revenue_t12m > 
              reason('unmapped', MAP {'partners': CAST(count(*) AS VARCHAR),
                'list': coalesce(string_agg(partner_id || coalesce(' (' || p.postcode || ')', ''), ', ' ORDER BY partner_id), '')}) AS u
       FROM partner_scores s LEFT JOIN (SELECT partner_id, postcode FROM ref_partners) p USING (partner_id)
-      WHERE s.department IS NULL);
+      WHERE s.department IS NULL));
 
 -- Unknown resellers of the last 12 months, with their department.
 
