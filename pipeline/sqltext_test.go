@@ -86,3 +86,13 @@ func FuzzScanTablesOracle(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLoadStages loads and checks the embedded stages, as every
+// pipeline and command does.
+func BenchmarkLoadStages(b *testing.B) {
+	for b.Loop() {
+		if _, err := LoadStages(channelscope.Stages()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
