@@ -113,7 +113,7 @@ func TestRunStages(t *testing.T) {
 	t.Parallel()
 	stages, err := LoadStages(stageFS(map[string]string{
 		"0010_seed.sql": "-- version: 2\n-- writes: t\nCREATE TABLE t AS SELECT getvariable('period') AS p, range AS i FROM range(3);\n",
-		"0020_more.sql": "-- version: 1\n-- reads: t\n-- writes: u\n-- publish: u\nCREATE TABLE u AS SELECT * FROM t WHERE i > 0;\nINSERT INTO u VALUES (getvariable('period'), 9);\n",
+		"0020_more.sql": "-- version: 1\n-- reads: t, x\n-- writes: u\n-- publish: u\nCREATE TABLE u AS SELECT * FROM t WHERE i > 0 AND i < (SELECT count(*) FROM x);\nINSERT INTO u VALUES (getvariable('period'), 9);\n",
 		"notes.txt":     "ignored",
 	}))
 	if err != nil {
@@ -123,13 +123,26 @@ func TestRunStages(t *testing.T) {
 		t.Fatalf("stages: %+v", stages)
 	}
 	conn := memConn(t)
+	// x stands for an ingest table, which no stage writes: its count is
+	// taken when a stage reads it (here after a row more), where t's, a
+	// stage's own table, is the one taken after the stage that wrote it.
+	if _, err := conn.ExecContext(context.Background(), "CREATE TABLE x AS SELECT range AS i FROM range(2)"); err != nil {
+		t.Fatal(err)
+	}
+	grow := func(ctx context.Context, st Stage) error {
+		if st.Name != "more" {
+			return nil
+		}
+		_, err := conn.ExecContext(ctx, "INSERT INTO x VALUES (2)")
+		return err
+	}
 	// A value that would break pasted SQL arrives intact as a variable.
 	period := "2025-01'; DROP TABLE t; --"
-	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil, nil)
+	recs, err := runStages(context.Background(), conn, stages, map[string]any{"period": period}, time.Now, nil, grow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if recs[0].RowsOut["t"] != 3 || recs[1].RowsIn["t"] != 3 || recs[1].RowsOut["u"] != 3 {
+	if recs[0].RowsOut["t"] != 3 || recs[1].RowsIn["t"] != 3 || recs[1].RowsIn["x"] != 3 || recs[1].RowsOut["u"] != 3 {
 		t.Errorf("row counts: %+v", recs)
 	}
 	var got string
