@@ -221,37 +221,44 @@ SELECT DISTINCT reseller_key, partner_id FROM (
 -- Evidence per candidate: how strongly name, address, postcode and city
 -- agree. Fields missing on either side weigh nothing.
 CREATE OR REPLACE TEMP TABLE match_scored AS
-WITH e AS (
-  SELECT p.reseller_key, p.partner_id,
-         greatest(jaro_winkler_similarity(o.name_norm, m.legal_norm),
-                  jaro_winkler_similarity(o.name_norm, coalesce(m.trade_norm, '')),
-                  -- tokens in any order, each allowed a typo; divided by the longer side
-                  CASE WHEN len(o.tokens) > 0 AND len(m.tokens) > 0 THEN
-                    0.97 * len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
-                             mt -> jaro_winkler_similarity(ot, mt))) >= 0.9))
-                         / greatest(len(list_distinct(o.tokens)), len(m.tokens)) END,
-                  -- the shorter name wholly inside the longer one (a brand prefixed, a first name added)
-                  CASE WHEN len(o.tokens) > 0 AND len(m.tokens) > 0 THEN
-                    0.9 * greatest(
-                      len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
-                             mt -> jaro_winkler_similarity(ot, mt))) >= 0.9)) / len(list_distinct(o.tokens)),
-                      len(list_filter(m.tokens, mt -> list_max(list_transform(o.tokens,
-                             ot -> jaro_winkler_similarity(ot, mt))) >= 0.9)) / len(m.tokens)) END) AS name_score,
-         CASE WHEN o.addr_norm IS NOT NULL AND m.addr_norm IS NOT NULL
-              -- another house number is another building: half the credit
-              THEN jaro_winkler_similarity(o.addr_norm, m.addr_norm)
-                   * CASE WHEN regexp_extract(o.addr_norm, '^([0-9]+) ', 1) <> ''
-                               AND regexp_extract(m.addr_norm, '^([0-9]+) ', 1) <> ''
-                               AND regexp_extract(o.addr_norm, '^([0-9]+) ', 1) <> regexp_extract(m.addr_norm, '^([0-9]+) ', 1)
-                          THEN 0.5 ELSE 1 END END AS address_score,
-         CASE WHEN o.postcode IS NOT NULL AND m.postcode IS NOT NULL THEN o.postcode = m.postcode END AS postcode_match,
-         -- a postcode off by a digit in the same department still counts a little
-         CASE WHEN o.postcode = m.postcode THEN 1.0 WHEN o.postcode[1:2] = m.postcode[1:2] THEN 0.6 ELSE 0.0 END AS postcode_score,
-         CASE WHEN o.city_norm IS NOT NULL AND m.city_norm IS NOT NULL
-              THEN jaro_winkler_similarity(o.city_norm, m.city_norm) >= 0.9 END AS city_match,
-         o.name_norm <> '' AND o.name_norm IN (m.legal_norm, m.trade_norm) AS exact_name,
-         o.addr_norm AS o_addr, m.addr_norm AS m_addr
+WITH pm AS (
+  -- each pair with both sides, and how many of each side's tokens the
+  -- other side holds, each allowed a typo: counted once for the two name
+  -- measures below, the costliest part of scoring
+  SELECT p.reseller_key, p.partner_id, o.name_norm, o.tokens AS o_tokens, o.addr_norm AS o_addr,
+         o.postcode AS o_postcode, o.city_norm AS o_city,
+         m.legal_norm, m.trade_norm, m.tokens AS m_tokens, m.addr_norm AS m_addr,
+         m.postcode AS m_postcode, m.city_norm AS m_city,
+         len(list_filter(list_distinct(o.tokens), ot -> list_max(list_transform(m.tokens,
+               mt -> jaro_winkler_similarity(ot, mt))) >= 0.9)) AS o_found,
+         len(list_filter(m.tokens, mt -> list_max(list_transform(o.tokens,
+               ot -> jaro_winkler_similarity(ot, mt))) >= 0.9)) AS m_found
   FROM match_pairs p JOIN match_open o USING (reseller_key) JOIN match_master m USING (partner_id)
+), e AS (
+  SELECT reseller_key, partner_id,
+         greatest(jaro_winkler_similarity(name_norm, legal_norm),
+                  jaro_winkler_similarity(name_norm, coalesce(trade_norm, '')),
+                  -- tokens in any order, each allowed a typo; divided by the longer side
+                  CASE WHEN len(o_tokens) > 0 AND len(m_tokens) > 0 THEN
+                    0.97 * o_found / greatest(len(list_distinct(o_tokens)), len(m_tokens)) END,
+                  -- the shorter name wholly inside the longer one (a brand prefixed, a first name added)
+                  CASE WHEN len(o_tokens) > 0 AND len(m_tokens) > 0 THEN
+                    0.9 * greatest(o_found / len(list_distinct(o_tokens)), m_found / len(m_tokens)) END) AS name_score,
+         CASE WHEN o_addr IS NOT NULL AND m_addr IS NOT NULL
+              -- another house number is another building: half the credit
+              THEN jaro_winkler_similarity(o_addr, m_addr)
+                   * CASE WHEN regexp_extract(o_addr, '^([0-9]+) ', 1) <> ''
+                               AND regexp_extract(m_addr, '^([0-9]+) ', 1) <> ''
+                               AND regexp_extract(o_addr, '^([0-9]+) ', 1) <> regexp_extract(m_addr, '^([0-9]+) ', 1)
+                          THEN 0.5 ELSE 1 END END AS address_score,
+         CASE WHEN o_postcode IS NOT NULL AND m_postcode IS NOT NULL THEN o_postcode = m_postcode END AS postcode_match,
+         -- a postcode off by a digit in the same department still counts a little
+         CASE WHEN o_postcode = m_postcode THEN 1.0 WHEN o_postcode[1:2] = m_postcode[1:2] THEN 0.6 ELSE 0.0 END AS postcode_score,
+         CASE WHEN o_city IS NOT NULL AND m_city IS NOT NULL
+              THEN jaro_winkler_similarity(o_city, m_city) >= 0.9 END AS city_match,
+         name_norm <> '' AND name_norm IN (legal_norm, trade_norm) AS exact_name,
+         o_addr, m_addr
+  FROM pm
 )
 SELECT * EXCLUDE (score),
        -- the same street address, house number included, with a name in part
