@@ -60,22 +60,24 @@ CREATE OR REPLACE MACRO match_siren(t) AS
          WHEN regexp_full_match(t, 'FR[0-9]{11}') AND match_luhn(t[5:13])
               AND TRY_CAST(t[3:4] AS INTEGER) = (12 + 3 * (TRY_CAST(t[5:13] AS BIGINT) % 97)) % 97 THEN t[5:13]
     END;
-CREATE OR REPLACE MACRO match_siret(t) AS
-    CASE WHEN regexp_full_match(t, '[0-9]{14}') AND match_luhn(t) AND match_luhn(t[1:9]) THEN t END;
+-- A SIRET: 14 digits whose SIREN match_siren(t) accepted (its first branch
+-- checks both Luhn keys), given so that match_siren is bound once.
+CREATE OR REPLACE MACRO match_siret(t, siren_of_t) AS
+    CASE WHEN regexp_full_match(t, '[0-9]{14}') AND siren_of_t IS NOT NULL THEN t END;
 
 -- The master, normalised once.
 -- Each name is tokenised once (match_norm is its tokens joined). Each
 -- macro is written once, applied over a list of the fields it normalises:
 -- a macro is expanded wherever it is used, and binding the expansions of
 -- match_tokens and match_siren cost more than running them on a small
--- master. A 14-digit SIRET's SIREN is checked exactly as match_siret checks it.
+-- master.
 CREATE OR REPLACE TEMP TABLE match_master AS
 SELECT partner_id, legal_name, trade_name,
        array_to_string(names[1], ' ') AS legal_norm, array_to_string(names[2], ' ') AS trade_norm,
        list_distinct(list_concat(names[1], names[2])) AS tokens,
        addr_norm, postcode, nullif(array_to_string(names[3], ' '), '') AS city_norm,
        coalesce(sirens[1], sirens[2], sirens[3]) AS siren,
-       CASE WHEN regexp_full_match(digits[2], '[0-9]{14}') AND sirens[2] IS NOT NULL THEN digits[2] END AS siret
+       match_siret(digits[2], sirens[2]) AS siret
 FROM (SELECT partner_id, legal_name, trade_name, addr_norm, postcode, names, digits,
              list_transform(digits, d -> match_siren(d)) AS sirens
       FROM (SELECT partner_id, legal_name, trade_name,
@@ -108,9 +110,9 @@ FROM (
   FROM clean_lines GROUP BY reseller_key);
 
 CREATE OR REPLACE TEMP TABLE match_idn AS
-SELECT * EXCLUDE (names, addr_norm, digits), array_to_string(names[1], ' ') AS name_norm, names[1] AS tokens,
+SELECT * EXCLUDE (names, addr_norm, digits, siren), array_to_string(names[1], ' ') AS name_norm, names[1] AS tokens,
        addr_norm, nullif(array_to_string(names[2], ' '), '') AS city_norm, siren,
-       CASE WHEN regexp_full_match(digits, '[0-9]{14}') AND siren IS NOT NULL THEN digits END AS siret
+       match_siret(digits, siren) AS siret
 FROM (SELECT *, match_siren(digits) AS siren
       FROM (SELECT *, list_transform([name, city], n -> match_tokens(n)) AS names,
                    nullif(match_addr(address), '') AS addr_norm, match_digits(tax_id) AS digits
