@@ -64,22 +64,7 @@ func lastTables(t *testing.T, out, period string, tables []string) map[string]st
   coalesce(string_agg(CAST(r AS VARCHAR), chr(10) ORDER BY CAST(r AS VARCHAR)) || chr(10), '') AS text
 FROM (SELECT * EXCLUDE (run_id) FROM ` + scan + ") r"
 	}
-	rows, err := openDB(t).Query(strings.Join(parts, "\nUNION ALL\n"))
-	if err != nil {
-		t.Fatalf("tables of %s: %v", period, err)
-	}
-	defer rows.Close()
-	got := map[string]string{}
-	for rows.Next() {
-		var name, text string
-		if err := rows.Scan(&name, &text); err != nil {
-			t.Fatal(err)
-		}
-		got[name] = text
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	got := queryMap(t, strings.Join(parts, "\nUNION ALL\n"))
 	if len(got) != len(tables) {
 		t.Fatalf("tables of %s: read %d of %d", period, len(got), len(tables))
 	}

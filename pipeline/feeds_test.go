@@ -54,7 +54,7 @@ func lineOutcomes(t *testing.T, ws string) (map[string]string, *pipeline.Manifes
 		t.Fatal(err)
 	}
 	lake := filepath.Join(ws, "out", "parquet")
-	rows, err := openDB(t).Query(`
+	out := queryMap(t, `
 SELECT distributor || ':' || source_line,
        CAST(CAST(quantity AS DOUBLE) AS VARCHAR) || '|' || CAST(CAST(amount_orig AS DOUBLE) AS VARCHAR) || '|'
        || strftime(invoice_date, '%Y-%m-%d') || '|' || currency
@@ -62,21 +62,6 @@ FROM read_parquet(? || '/sales_out/*/*.parquet')
 UNION ALL
 SELECT distributor || ':' || source_line, 'reject:' || reason || ' (' || coalesce(detail, '') || ')'
 FROM read_parquet(? || '/rejects/*/*.parquet')`, lake, lake)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			t.Fatal(err)
-		}
-		out[k] = v
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	return out, ms[0]
 }
 

@@ -126,6 +126,29 @@ func query(t *testing.T, q string, args ...any) string {
 	return b.String()
 }
 
+// queryMap runs SQL of two text columns over the lake and returns the
+// rows as a map from the first to the second.
+func queryMap(t *testing.T, q string, args ...any) map[string]string {
+	t.Helper()
+	rows, err := openDB(t).Query(q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // openDB returns readDB, for reads only.
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
