@@ -14,7 +14,9 @@ package lake
 // Together they take a third off every link (about 1.4 s of CPU for each
 // of the 8 test binaries `go test ./...` links, which it never caches) and
 // a quarter off the binary. Build with -tags symbols to keep the symbols
-// for perf or a debugger.
+// for perf or a debugger. alloc.cc, beside this, is linked into the same
+// binaries for the same reason: it routes DuckDB's C++ allocations to the
+// jemalloc DuckDB carries.
 
 // #cgo LDFLAGS: -Wl,-s -Wl,--no-export-dynamic
 import "C"
