@@ -41,7 +41,9 @@ SELECT partner_id,
        min(first_purchase) AS first_purchase,
        max(last_purchase) AS last_purchase,
        count(DISTINCT product_family) FILTER (WHERE ago < 12 AND family_net > 0) AS families_t12m
-FROM (SELECT *, sum(revenue) OVER (PARTITION BY partner_id, product_family, ago < 12) AS family_net FROM score_history)
+FROM (SELECT partner_id, first_purchase, last_purchase, product_family, ago,
+             sum(revenue) OVER (PARTITION BY partner_id, product_family, ago < 12) AS family_net
+      FROM score_history)
 GROUP BY ALL;
 
 -- The master, typed; department and region by the longest postcode prefix.
@@ -83,15 +85,17 @@ WITH keyed AS (
          'all' AS k4
   FROM score_windows
 ), sized AS (
-  SELECT *, count(*) OVER (PARTITION BY k1) AS n1, count(*) OVER (PARTITION BY k2) AS n2,
+  -- the windows over the keys alone, joined back: a window carries every
+  -- column of its input, and score_windows is wide
+  SELECT partner_id, count(*) OVER (PARTITION BY k1) AS n1, count(*) OVER (PARTITION BY k2) AS n2,
          count(*) OVER (PARTITION BY k3) AS n3
-  FROM keyed
+  FROM (SELECT partner_id, k1, k2, k3 FROM keyed)
 )
-SELECT *,
+SELECT k.*, s.n1, s.n2, s.n3,
        CASE WHEN k1 IS NOT NULL AND n1 >= getvariable('score_profile_min_members') THEN 1
             WHEN n2 >= getvariable('score_profile_min_members') THEN 2
             WHEN n3 >= getvariable('score_profile_min_members') THEN 3 ELSE 4 END AS profile_level
-FROM sized;
+FROM keyed k JOIN sized s USING (partner_id);
 
 -- Peer statistics per profile key at every level: the median ratio of
 -- declared category revenue to declared total revenue (to estimate a
@@ -146,18 +150,26 @@ LEFT JOIN score_dates d USING (partner_id);
 -- rank); the ABC class by the cumulative share reached before the partner,
 -- so a partner that alone makes most of the revenue is A.
 CREATE OR REPLACE TABLE partner_metrics AS
-WITH ranked AS (
-  SELECT *,
+WITH ranks AS (
+  -- the windows over the few columns they read, joined back by partner_id:
+  -- each window operator carries every column of its input, and
+  -- score_opportunity is wide (65 ms of a sample month before, read whole)
+  SELECT partner_id,
          revenue_t12m > 0 AS ranked,
          sum(greatest(revenue_t12m, 0)) OVER () AS total_t12m,
          coalesce(sum(greatest(revenue_t12m, 0)) OVER (ORDER BY revenue_t12m DESC, partner_id
-                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_t12m
-  FROM score_opportunity
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before_t12m,
+         rank() OVER (PARTITION BY revenue_t12m > 0 ORDER BY revenue_t12m DESC) AS rank_all,
+         rank() OVER (PARTITION BY revenue_t12m > 0, region ORDER BY revenue_t12m DESC) AS rank_in_region,
+         rank() OVER (PARTITION BY revenue_t12m > 0, typology ORDER BY revenue_t12m DESC) AS rank_in_typology
+  FROM (SELECT partner_id, revenue_t12m, region, typology FROM score_opportunity)
+), ranked AS (
+  SELECT o.*, r.* EXCLUDE (partner_id) FROM score_opportunity o JOIN ranks r ON r.partner_id = o.partner_id
 )
-SELECT * EXCLUDE (ranked, before_t12m),
-       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked ORDER BY revenue_t12m DESC) END AS rank_national,
-       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked, region ORDER BY revenue_t12m DESC) END AS rank_region,
-       CASE WHEN ranked THEN rank() OVER (PARTITION BY ranked, typology ORDER BY revenue_t12m DESC) END AS rank_typology,
+SELECT * EXCLUDE (ranked, before_t12m, rank_all, rank_in_region, rank_in_typology),
+       CASE WHEN ranked THEN rank_all END AS rank_national,
+       CASE WHEN ranked THEN rank_in_region END AS rank_region,
+       CASE WHEN ranked THEN rank_in_typology END AS rank_typology,
        CASE WHEN ranked THEN round((before_t12m + revenue_t12m) / total_t12m, 6) END AS cumulative_share,
        CASE WHEN NOT ranked THEN NULL
             WHEN before_t12m / total_t12m < getvariable('score_abc_a') THEN 'A'
