@@ -1,12 +1,12 @@
 //go:build linux && (amd64 || arm64) && !glibcmalloc
 
 // DuckDB's C++ objects (plans, vectors, expressions, strings) go through
-// the global operator new, which is glibc's malloc: 14% of a small month's
-// CPU was glibc's malloc and free (perf, 2026-11-27). DuckDB's Linux
-// builds already carry jemalloc, under the prefix duckdb_je_, for its
-// buffers; routing operator new and delete to it too cut a catch-up of the
-// sample's 24 months by 10% of CPU. The executable defines these, so the
-// dynamic linker binds libstdc++'s own calls to them as well: every
+// the global operator new, which is glibc's malloc: 14% of the CPU of a
+// catch-up of the sample's months was glibc's malloc and free (perf,
+// 2026-11-27). DuckDB's Linux builds already carry jemalloc, under the
+// prefix duckdb_je_, for its buffers; routing operator new and delete to
+// it too cut that catch-up's CPU by 11%. The executable defines these, so
+// the dynamic linker binds libstdc++'s own calls to them as well: every
 // allocation and its release go to the same allocator. The aligned and
 // nothrow forms stay libstdc++'s, which pair among themselves (aligned)
 // or call these (nothrow). Build with -tags glibcmalloc to measure

@@ -331,27 +331,6 @@ var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 // count per table: a round trip per table, twice per stage, was a fixed
 // cost of every run, and one row of scalar subqueries plans 10-50 times
 // slower than the union (measured on the sample month).
-// countReads is countRows of tables, taking the counts of tables in
-// written from there.
-func countReads(ctx context.Context, conn execer, tables []string, written map[string]int64) (map[string]int64, error) {
-	var rest []string
-	for _, t := range tables {
-		if _, ok := written[t]; !ok {
-			rest = append(rest, t)
-		}
-	}
-	counts, err := countRows(ctx, conn, rest)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tables {
-		if n, ok := written[t]; ok {
-			counts[t] = n
-		}
-	}
-	return counts, nil
-}
-
 func countRows(ctx context.Context, conn execer, tables []string) (map[string]int64, error) {
 	counts := map[string]int64{}
 	if len(tables) == 0 {
@@ -385,6 +364,27 @@ func countRows(ctx context.Context, conn execer, tables []string) (map[string]in
 	}
 	if seen != len(tables) {
 		return nil, fmt.Errorf("count %s: %d counts for %d tables", what, seen, len(tables))
+	}
+	return counts, nil
+}
+
+// countReads is countRows of tables, taking the counts of tables in
+// written from there.
+func countReads(ctx context.Context, conn execer, tables []string, written map[string]int64) (map[string]int64, error) {
+	var rest []string
+	for _, t := range tables {
+		if _, ok := written[t]; !ok {
+			rest = append(rest, t)
+		}
+	}
+	counts, err := countRows(ctx, conn, rest)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tables {
+		if n, ok := written[t]; ok {
+			counts[t] = n
+		}
 	}
 	return counts, nil
 }
