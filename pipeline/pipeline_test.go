@@ -202,7 +202,6 @@ func TestSmallFixture(t *testing.T) {
 // The prelude's lake shapes match the tables as published, on the sample's
 // lake: a run of every stage, which smallRun is not (sampleLake is built
 // for the package's tests anyway).
-func TestLakeShapes(t *testing.T) {
-	t.Parallel()
+func sampleLakeShapes(t *testing.T) {
 	checkLakeShapes(t, filepath.Join(sampleLake(t).Output, "parquet"))
 }

@@ -22,8 +22,7 @@ import (
 // partitions. Before values are what was published, after values that
 // plus the change. On a copy of the sample's lake and workspace
 // (sampleCopy): its last two periods rerun.
-func TestRestatementsOfOneChangedAmount(t *testing.T) {
-	t.Parallel()
+func sampleRestatementsOfOneChangedAmount(t *testing.T) {
 	cfg := sampleCopy(t, "out", true)
 	out := cfg.Output
 	const period, next = "2026-09", "2026-10"
