@@ -36,10 +36,11 @@ func matchDB(tb testing.TB, memoryLimit string) (*sql.Conn, func()) {
 	if _, bench := tb.(*testing.B); bench {
 		threads = 2
 	}
-	db, _, err := openDuckDB(context.Background(), dir+"/spill", memoryLimit, threads)
+	s, err := openScratchDB(context.Background(), dir+"/spill", memoryLimit, threads)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	db := s.db
 	conn, err := db.Conn(context.Background())
 	if err != nil {
 		tb.Fatal(err)

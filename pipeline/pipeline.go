@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -188,32 +187,6 @@ func (p *Pipeline) inputs(period string) ([]FeedFile, []Digest, error) {
 		return nil, nil, err
 	}
 	return files, append(digests, stock...), nil
-}
-
-// openScratch opens an in-memory DuckDB with the configured limits; it
-// spills to dir when a month outgrows memory. In memory, not a file: the
-// scratch is thrown away after publication, and a file-backed one cost
-// about 0.4 s a run in WAL writes and the closing checkpoint.
-func (p *Pipeline) openScratch(ctx context.Context, dir string) (*sql.DB, *duckdb.Connector, error) {
-	return openDuckDB(ctx, filepath.Join(dir, "spill"), p.cfg.DuckDB.MemoryLimit, p.cfg.DuckDB.Threads)
-}
-
-// openDuckDB opens an in-memory database whose every connection has the
-// limits set; the spill folder is set by a quoted SQL literal rather than
-// in the DSN, whose URL syntax would misread a '?' or a '%' in the path;
-// extensions are never installed at run time.
-func openDuckDB(ctx context.Context, spill, memoryLimit string, threads int) (*sql.DB, *duckdb.Connector, error) {
-	init := fmt.Sprintf(`SET memory_limit = %s; SET threads = %d; SET temp_directory = %s;
-SET autoinstall_known_extensions = false;`,
-		lake.Quote(memoryLimit), threads, lake.Quote(spill))
-	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
-		_, err := ex.ExecContext(ctx, init, nil)
-		return err
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("open scratch database (spill %s): %w", spill, err)
-	}
-	return sql.OpenDB(connector), connector, nil
 }
 
 // newRunID is sortable by start time and unique across machines.

@@ -71,10 +71,11 @@ func TestRestateStage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			db, _, err := openDuckDB(context.Background(), t.TempDir()+"/spill", "1GB", 1)
+			s, err := openScratchDB(context.Background(), t.TempDir()+"/spill", "1GB", 1)
 			if err != nil {
 				t.Fatal(err)
 			}
+			db := s.db
 			defer db.Close()
 			ctx := context.Background()
 			conn, err := db.Conn(ctx)

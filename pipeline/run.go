@@ -27,7 +27,7 @@ type RunOptions struct {
 
 // Run runs one period, or every due period oldest first. It returns the
 // manifests of the runs it made, also when one fails.
-func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error) {
+func (p *Pipeline) Run(ctx context.Context, opts RunOptions) (_ []*Manifest, err error) {
 	if !opts.DryRun {
 		unlock, err := p.lock()
 		if err != nil {
@@ -68,6 +68,14 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 		}
 	}
 	var out []*Manifest
+	if len(due) == 0 {
+		return out, nil
+	}
+	scratch, closeScratch, err := p.openScratch(ctx, opts.DryRun)
+	if err != nil {
+		return out, err
+	}
+	defer func() { err = errors.Join(err, closeScratch()) }()
 	for _, d := range due {
 		if err := ctx.Err(); err != nil { // stopped: take no more work
 			return out, err
@@ -77,7 +85,7 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) ([]*Manifest, error
 		if err != nil {
 			return out, fmt.Errorf("period %s: %w", period, err)
 		}
-		m, err := p.runDue(ctx, period, opts.DryRun, d.Reason, accepted)
+		m, err := p.runDue(ctx, scratch, period, opts.DryRun, d.Reason, accepted)
 		if m != nil {
 			out = append(out, m)
 		}
@@ -98,12 +106,17 @@ func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*
 	if err != nil {
 		return nil, err
 	}
-	return p.runDue(ctx, period, dryRun, "requested", accepted)
+	scratch, closeScratch, err := p.openScratch(ctx, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	m, err := p.runDue(ctx, scratch, period, dryRun, "requested", accepted)
+	return m, errors.Join(err, closeScratch())
 }
 
 // runDue runs period and records why it was due, and which of its files
 // a person accepted.
-func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reason string, accepted []AcceptedFile) (*Manifest, error) {
+func (p *Pipeline) runDue(ctx context.Context, scratchDB *scratchDB, period string, dryRun bool, reason string, accepted []AcceptedFile) (*Manifest, error) {
 	start, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
@@ -123,7 +136,7 @@ func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reaso
 		m.FinishedAt = p.now().UTC()
 		m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
 	}
-	err = p.runPeriod(ctx, m, start, log, finish)
+	err = p.runPeriod(ctx, scratchDB, m, start, log, finish)
 	if err == nil {
 		if dryRun {
 			finish()
@@ -150,7 +163,7 @@ func (p *Pipeline) runDue(ctx context.Context, period string, dryRun bool, reaso
 	return m, err
 }
 
-func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, log *slog.Logger, finish func()) error {
+func (p *Pipeline) runPeriod(ctx context.Context, scratchDB *scratchDB, m *Manifest, start time.Time, log *slog.Logger, finish func()) (err error) {
 	period := m.Period
 	sum, n, err := hashFile(p.cfg.File)
 	if err != nil {
@@ -178,19 +191,14 @@ func (p *Pipeline) runPeriod(ctx context.Context, m *Manifest, start time.Time, 
 		return fmt.Errorf("scratch folder: %w", err)
 	}
 	defer os.RemoveAll(scratch)
-	db, connector, err := p.openScratch(ctx, scratch)
+	conn, end, err := scratchDB.begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("scratch database: %w", err)
-	}
-	defer conn.Close()
+	defer func() { err = errors.Join(err, end()) }()
 
 	t := p.now()
-	if err := p.ingest(ctx, conn, connector, scratch, period, files); err != nil {
+	if err := p.ingest(ctx, conn, scratchDB.connector, scratch, period, files); err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	m.DurationsMS["ingest"] = p.now().Sub(t).Milliseconds()
