@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	// imported as cslake: this package's own lake type reads one period
@@ -22,7 +23,18 @@ type lake struct {
 	period     string
 	start      time.Time
 	brandsFile string // the partner master, for the brands carried (optional)
+
+	mu     sync.Mutex
+	copied map[string]string // table@period: the copy in db (see copies)
 }
+
+// copies are the tables the per-region and per-partner queries read again
+// and again (a region's report runs nine queries, over four of them). Each
+// holds a row a partner or a zone, small whatever the month's lines, so a
+// period of each is read from Parquet once, on first use, into a table of
+// the reader's in-memory database: reading the files per query was about
+// a fifth of rendering a small lake's reports.
+var copies = map[string]bool{"partner_scores": true, "region_coverage": true, "recruitment_targets": true, "partner_outlook": true}
 
 // required are the tables of the period every report reads: a period
 // lacking one fails before anything is drawn, naming it.
@@ -82,7 +94,7 @@ func (l *lake) Brands() string {
 func (l *lake) table(t, period string) string {
 	scan, err := l.lake.Scan(t, period)
 	if err == nil {
-		return scan
+		return l.copy(t, period, scan)
 	}
 	if period != l.period {
 		if cur, cerr := l.lake.Scan(t, l.period); cerr == nil {
@@ -124,6 +136,33 @@ func partnerMonthsOf(salesOut string) string {
 		"min(invoice_date) FILTER (WHERE quantity > 0) AS first_purchase, " +
 		"max(invoice_date) FILTER (WHERE quantity > 0) AS last_purchase, run_id " +
 		"FROM " + salesOut + " GROUP BY period, partner_id, product_family, run_id"
+}
+
+// copy returns the in-memory copy of scan, table t of period, for the
+// tables named in copies, made on first use; scan itself for the others,
+// or when the copy fails (the query then reads the files, and fails there
+// with DuckDB's own message if the files do).
+func (l *lake) copy(t, period, scan string) string {
+	if !copies[t] {
+		return scan
+	}
+	key := t + "@" + period
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if name, ok := l.copied[key]; ok {
+		return name
+	}
+	name := "copy_" + t + "_" + strings.ReplaceAll(period, "-", "_")
+	// No context reaches a template's function; the copy is one read of
+	// a small partition.
+	if _, err := l.db.ExecContext(context.Background(), "CREATE TABLE "+name+" AS SELECT * FROM "+scan); err != nil {
+		return scan
+	}
+	if l.copied == nil {
+		l.copied = map[string]string{}
+	}
+	l.copied[key] = name
+	return name
 }
 
 func (l *lake) month(ago int) string { return l.start.AddDate(0, -ago, 0).Format("2006-01") }
