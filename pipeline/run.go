@@ -75,7 +75,7 @@ func (p *Pipeline) Run(ctx context.Context, opts RunOptions) (_ []*Manifest, err
 	if err != nil {
 		return out, err
 	}
-	defer func() { err = errors.Join(err, closeScratch()) }()
+	defer func() { err = p.released(err, closeScratch()) }()
 	for _, d := range due {
 		if err := ctx.Err(); err != nil { // stopped: take no more work
 			return out, err
@@ -111,7 +111,7 @@ func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*
 		return nil, err
 	}
 	m, err := p.runDue(ctx, scratch, period, dryRun, "requested", accepted)
-	return m, errors.Join(err, closeScratch())
+	return m, p.released(err, closeScratch())
 }
 
 // runDue runs period and records why it was due, and which of its files
@@ -195,7 +195,7 @@ func (p *Pipeline) runPeriod(ctx context.Context, scratchDB *scratchDB, m *Manif
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, end()) }()
+	defer func() { err = p.released(err, end()) }()
 
 	t := p.now()
 	if err := p.ingest(ctx, conn, scratchDB.connector, scratch, period, files); err != nil {

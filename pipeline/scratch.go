@@ -127,3 +127,18 @@ func (p *Pipeline) openScratch(ctx context.Context, dryRun bool) (*scratchDB, fu
 	}
 	return s, func() error { return errors.Join(s.Close(), os.RemoveAll(dir)) }, nil
 }
+
+// released is the error of a step followed by the release of its scratch
+// database (closeErr): joined when the step failed; logged when it
+// succeeded, since what it published stays published and a run that
+// could not free its memory or remove its spill folder did its work.
+func (p *Pipeline) released(err, closeErr error) error {
+	if closeErr == nil {
+		return err
+	}
+	if err != nil {
+		return errors.Join(err, closeErr)
+	}
+	p.log.Warn("scratch database not released", "err", closeErr)
+	return nil
+}

@@ -94,7 +94,7 @@ func (l *lake) Brands() string {
 func (l *lake) table(t, period string) string {
 	scan, err := l.lake.Scan(t, period)
 	if err == nil {
-		return l.copy(t, period, scan)
+		return l.readOnce(t, period, scan)
 	}
 	if period != l.period {
 		if cur, cerr := l.lake.Scan(t, l.period); cerr == nil {
@@ -138,11 +138,11 @@ func partnerMonthsOf(salesOut string) string {
 		"FROM " + salesOut + " GROUP BY period, partner_id, product_family, run_id"
 }
 
-// copy returns the in-memory copy of scan, table t of period, for the
+// readOnce returns the in-memory copy of scan, table t of period, for the
 // tables named in copies, made on first use; scan itself for the others,
 // or when the copy fails (the query then reads the files, and fails there
 // with DuckDB's own message if the files do).
-func (l *lake) copy(t, period, scan string) string {
+func (l *lake) readOnce(t, period, scan string) string {
 	if !copies[t] {
 		return scan
 	}
