@@ -147,3 +147,26 @@ func checkGoStep(st Stage, before []Stage, shapes map[string]bool) []error {
 	}
 	return errs
 }
+
+// instanceStatements change the DuckDB instance the periods of a Run
+// share (its settings, its databases, its extensions), not the period's
+// own database: one in a stage would change every later period of a
+// catch-up (see scratchDB). SET VARIABLE stays allowed: a variable is the
+// period's connection's, closed with it.
+var instanceStatements = []string{"attach", "checkpoint", "detach", "install", "load", "pragma", "reset", "set", "use"}
+
+// checkStatements refuses the statements of instanceStatements.
+func checkStatements(stages []Stage) error {
+	var errs []error
+	for _, st := range stages {
+		for _, stmt := range st.Statements {
+			w := sqlWords(strings.ToLower(codeOnly(stmt.SQL)), stmt.Line)
+			if len(w) == 0 || !slices.Contains(instanceStatements, w[0].text) || w.is(0, "set") && w.is(1, "variable") {
+				continue
+			}
+			errs = append(errs, stageErr(st.File, w[0].line, "%s changes the DuckDB instance the periods of a run share: a stage works in its period's database only",
+				strings.ToUpper(w[0].text)))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -123,7 +123,7 @@ func loadStages(fsys fs.FS, goSteps []goStep) ([]Stage, error) {
 	if stages, err = withGoSteps(stages, goSteps); err != nil {
 		return nil, err
 	}
-	if err := checkTables(stages); err != nil {
+	if err := errors.Join(checkStatements(stages), checkTables(stages)); err != nil {
 		return nil, err
 	}
 	return stages, nil

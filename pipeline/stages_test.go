@@ -98,6 +98,14 @@ func TestLoadStagesErrors(t *testing.T) {
 			"0000_macros.sql": "-- version: 1\nCREATE TEMP TABLE shape_t (x INTEGER);\n", "0010_a.sql": ok},
 			"stage 0000_macros.sql: declares shape_t but no stage reads lake: t"},
 		{"prelude alone", map[string]string{"0000_macros.sql": ok}, "stages: no NNNN_name.sql files found"},
+		// The periods of a run share one DuckDB: a stage changes only its period's database.
+		{"setting", map[string]string{"0010_a.sql": "-- version: 1\nSELECT 1;\n  set threads = 8;\n"},
+			"stage 0010_a.sql:3: SET changes the DuckDB instance the periods of a run share"},
+		{"attach in the prelude", map[string]string{
+			"0000_macros.sql": "-- version: 1\n/* elsewhere */ ATTACH ':memory:' AS other;\n", "0010_a.sql": ok},
+			"stage 0000_macros.sql:2: ATTACH changes the DuckDB instance"},
+		{"use", map[string]string{"0010_a.sql": "-- version: 1\nUSE memory;\n"}, "stage 0010_a.sql:2: USE changes"},
+		{"pragma", map[string]string{"0010_a.sql": "-- version: 1\nPRAGMA threads = 1;\n"}, "stage 0010_a.sql:2: PRAGMA changes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
