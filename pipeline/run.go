@@ -116,7 +116,7 @@ func (p *Pipeline) RunPeriod(ctx context.Context, period string, dryRun bool) (*
 
 // runDue runs period and records why it was due, and which of its files
 // a person accepted.
-func (p *Pipeline) runDue(ctx context.Context, scratchDB *scratchDB, period string, dryRun bool, reason string, accepted []AcceptedFile) (*Manifest, error) {
+func (p *Pipeline) runDue(ctx context.Context, sdb *scratchDB, period string, dryRun bool, reason string, accepted []AcceptedFile) (*Manifest, error) {
 	start, err := ParsePeriod(period)
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (p *Pipeline) runDue(ctx context.Context, scratchDB *scratchDB, period stri
 		m.FinishedAt = p.now().UTC()
 		m.DurationsMS["total"] = m.FinishedAt.Sub(began).Milliseconds()
 	}
-	err = p.runPeriod(ctx, scratchDB, m, start, log, finish)
+	err = p.runPeriod(ctx, sdb, m, start, log, finish)
 	if err == nil {
 		if dryRun {
 			finish()
@@ -163,7 +163,7 @@ func (p *Pipeline) runDue(ctx context.Context, scratchDB *scratchDB, period stri
 	return m, err
 }
 
-func (p *Pipeline) runPeriod(ctx context.Context, scratchDB *scratchDB, m *Manifest, start time.Time, log *slog.Logger, finish func()) (err error) {
+func (p *Pipeline) runPeriod(ctx context.Context, sdb *scratchDB, m *Manifest, start time.Time, log *slog.Logger, finish func()) (err error) {
 	period := m.Period
 	sum, n, err := hashFile(p.cfg.File)
 	if err != nil {
@@ -191,14 +191,14 @@ func (p *Pipeline) runPeriod(ctx context.Context, scratchDB *scratchDB, m *Manif
 		return fmt.Errorf("scratch folder: %w", err)
 	}
 	defer os.RemoveAll(scratch)
-	conn, end, err := scratchDB.begin(ctx)
+	conn, end, err := sdb.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { err = p.released(err, end()) }()
 
 	t := p.now()
-	if err := p.ingest(ctx, conn, scratchDB.connector, scratch, period, files); err != nil {
+	if err := p.ingest(ctx, conn, sdb.connector, scratch, period, files); err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	m.DurationsMS["ingest"] = p.now().Sub(t).Milliseconds()

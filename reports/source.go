@@ -25,7 +25,7 @@ type lake struct {
 	brandsFile string // the partner master, for the brands carried (optional)
 
 	mu     sync.Mutex
-	copied map[string]string // table@period: the copy in db (see copies)
+	copied map[string]bool // the copies made in db (see copies)
 }
 
 // copies are the tables the per-region and per-partner queries read again
@@ -146,22 +146,21 @@ func (l *lake) readOnce(t, period, scan string) string {
 	if !copies[t] {
 		return scan
 	}
-	key := t + "@" + period
+	name := "copy_" + t + "_" + strings.ReplaceAll(period, "-", "_")
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if name, ok := l.copied[key]; ok {
+	if l.copied[name] {
 		return name
 	}
-	name := "copy_" + t + "_" + strings.ReplaceAll(period, "-", "_")
 	// No context reaches a template's function; the copy is one read of
 	// a small partition.
 	if _, err := l.db.ExecContext(context.Background(), "CREATE TABLE "+name+" AS SELECT * FROM "+scan); err != nil {
 		return scan
 	}
 	if l.copied == nil {
-		l.copied = map[string]string{}
+		l.copied = map[string]bool{}
 	}
-	l.copied[key] = name
+	l.copied[name] = true
 	return name
 }
 
