@@ -19,12 +19,12 @@ func (r *Renderer) Redraw(ctx context.Context, period string, codes ...string) (
 	defer l.Close()
 	created := l.start.AddDate(0, 1, 0).Add(-time.Second).UTC()
 	out := map[string][]byte{}
+	rds, err := l.regionReports(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
 	for _, code := range codes {
-		rd, err := l.region(ctx, code)
-		if err != nil {
-			return nil, fmt.Errorf("region %s: %w", code, err)
-		}
-		if out[filepath.Join("regions", fileName(code))], err = drawRegion(r.loc, rd, l.start, created); err != nil {
+		if out[filepath.Join("regions", fileName(code))], err = drawRegion(r.loc, *rds[code], l.start, created); err != nil {
 			return nil, fmt.Errorf("region %s: %w", code, err)
 		}
 	}

@@ -30,6 +30,7 @@ type atRiskRow struct {
 	AtRisk3m                                  float64
 	Code                                      string
 	Values                                    []float64
+	regionCode                                string // the region's code, "" for none
 }
 
 // retentionRow is a partner of a region's retention plan.
@@ -114,17 +115,19 @@ func (l *lake) eachOutlook(ctx context.Context, only string, fn func(id string, 
 // lists them all.
 const atRiskListed = 15
 
-// atRiskPartners lists the loyal and occasional partners at risk of a
-// region ("" for the nation), the first limit of them (0: all).
-func (l *lake) atRiskPartners(ctx context.Context, region string, limit int) ([]atRiskRow, error) {
+// atRiskPartners lists the nation's loyal and occasional partners at risk
+// of leaving, the first limit of them (0: all). A region's are its rows of
+// the list (regionReports).
+func (l *lake) atRiskPartners(ctx context.Context, limit int) ([]atRiskRow, error) {
 	if !l.hasOutlook() {
 		return nil, nil
 	}
 	var out []atRiskRow
-	err := l.scan(ctx, qAtRiskPartners, []any{region, region}, func(rows *sql.Rows) error {
+	err := l.scan(ctx, qAtRiskPartners, nil, func(rows *sql.Rows) error {
 		var r atRiskRow
 		var values string
-		if err := rows.Scan(&r.ID, &r.Name, &r.Region, &r.Loyalty, &r.LoyaltyYearAgo, &r.PAlive, &r.AtRisk3m, &r.Code, &values); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.Region, &r.Loyalty, &r.LoyaltyYearAgo, &r.PAlive, &r.AtRisk3m, &r.Code, &values,
+			&r.regionCode); err != nil {
 			return err
 		}
 		var err error
@@ -136,24 +139,6 @@ func (l *lake) atRiskPartners(ctx context.Context, region string, limit int) ([]
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read partners at risk: %w", err)
-	}
-	return out, nil
-}
-
-// retentionPlan lists a region's retention plan, at-risk partners first.
-func (l *lake) retentionPlan(ctx context.Context, region string) ([]retentionRow, error) {
-	if !l.hasOutlook() {
-		return nil, nil
-	}
-	var out []retentionRow
-	err := l.scan(ctx, qRetentionPlan, []any{region}, func(rows *sql.Rows) error {
-		var r retentionRow
-		err := rows.Scan(&r.ID, &r.Name, &r.Revenue, &r.Risk, &r.PAlive, &r.AtRisk3m)
-		out = append(out, r)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read retention plan: %w", err)
 	}
 	return out, nil
 }
@@ -172,7 +157,7 @@ func (l *lake) outlookSummary(ctx context.Context) (outlookTotals, error) {
 	if err != nil {
 		return t, fmt.Errorf("read outlook totals: %w", err)
 	}
-	t.Partners, err = l.atRiskPartners(ctx, "", atRiskListed)
+	t.Partners, err = l.atRiskPartners(ctx, atRiskListed)
 	return t, err
 }
 

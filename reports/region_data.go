@@ -91,76 +91,124 @@ func (l *lake) regions(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// region fetches the report of region code.
-func (l *lake) region(ctx context.Context, code string) (regionData, error) {
-	d := regionData{Code: code, Plans: map[string]planCount{}}
-	found := false
-	err := l.scan(ctx, qRegionRollup, []any{code}, func(rows *sql.Rows) error {
-		r := &d.Rollup
-		found = true
-		var codes string
-		if err := rows.Scan(&r.Name, &r.Master, &r.Active, &r.Loyal, &r.Potential, &r.Revenue, &r.Share,
-			&r.PartnersPerPotential, &r.Flag, &r.Reasons, &codes); err != nil {
-			return err
+// regionReports fetches the reports of the regions codes, each kind of
+// figure for all of them in one query (by region code, the order of each
+// region's rows kept): a query costs milliseconds however few its rows,
+// and a lake with territories has some twenty regions.
+func (l *lake) regionReports(ctx context.Context, codes []string) (map[string]*regionData, error) {
+	out := make(map[string]*regionData, len(codes))
+	for _, code := range codes {
+		out[code] = &regionData{Code: code, Plans: map[string]planCount{}}
+	}
+	// of gives the region of a row's code; nil for a region not asked for,
+	// whose rows are skipped.
+	of := func(rows *sql.Rows, dest ...any) (*regionData, error) {
+		var code string
+		if err := rows.Scan(append([]any{&code}, dest...)...); err != nil {
+			return nil, err
 		}
-		var err error
-		r.ReasonCodes, err = parseReasonCodes(codes)
-		return err
-	})
-	if err != nil {
-		return d, fmt.Errorf("read region_coverage: %w", err)
+		return out[code], nil
 	}
-	if !found {
-		return d, fmt.Errorf("region %q: no row in region_coverage of %s", code, l.period)
-	}
+	found := map[string]bool{}
 	steps := []struct {
 		query, what string
 		row         func(*sql.Rows) error
 	}{
+		{qRegionRollup, "region_coverage", func(rows *sql.Rows) error {
+			var r regionRollup
+			var codes string
+			d, err := of(rows, &r.Name, &r.Master, &r.Active, &r.Loyal, &r.Potential, &r.Revenue, &r.Share,
+				&r.PartnersPerPotential, &r.Flag, &r.Reasons, &codes)
+			if err != nil || d == nil {
+				return err
+			}
+			found[d.Code] = true
+			d.Rollup = r
+			d.Rollup.ReasonCodes, err = parseReasonCodes(codes)
+			return err
+		}},
 		{qRegionDepartments, "department coverage", func(rows *sql.Rows) error {
 			var r departmentRow
-			err := rows.Scan(&r.Code, &r.Name, &r.Master, &r.Active, &r.Potential, &r.Revenue, &r.Share,
+			d, err := of(rows, &r.Code, &r.Name, &r.Master, &r.Active, &r.Potential, &r.Revenue, &r.Share,
 				&r.PartnersPerPotential, &r.Flag)
-			d.Departments = append(d.Departments, r)
+			if d != nil {
+				d.Departments = append(d.Departments, r)
+			}
 			return err
 		}},
 		{qRegionTopPartners, "top partners", func(rows *sql.Rows) error {
 			var r topPartnerRow
-			err := rows.Scan(&r.Rank, &r.Name, &r.ID, &r.Revenue, &r.Loyalty, &r.Plan)
-			d.TopPartners = append(d.TopPartners, r)
+			d, err := of(rows, &r.Rank, &r.Name, &r.ID, &r.Revenue, &r.Loyalty, &r.Plan)
+			if d != nil {
+				d.TopPartners = append(d.TopPartners, r)
+			}
 			return err
 		}},
 		{qRegionPlans, "plans", func(rows *sql.Rows) error {
 			var plan string
 			var r planCount
-			err := rows.Scan(&plan, &r.Partners, &r.Revenue)
-			d.Plans[plan] = r
+			d, err := of(rows, &plan, &r.Partners, &r.Revenue)
+			if d != nil {
+				d.Plans[plan] = r
+			}
 			return err
 		}},
 		{qRegionTargets, "recruitment_targets", func(rows *sql.Rows) error {
 			var r targetRow
-			err := rows.Scan(&r.Type, &r.Priority, &r.Name, &r.ID, &r.Department, &r.Potential, &r.Amount)
-			d.Targets = append(d.Targets, r)
+			d, err := of(rows, &r.Type, &r.Priority, &r.Name, &r.ID, &r.Department, &r.Potential, &r.Amount)
+			if d != nil {
+				d.Targets = append(d.Targets, r)
+			}
 			return err
 		}},
 		{qRegionMovements, "movements", func(rows *sql.Rows) error {
 			var r movementRow
-			err := rows.Scan(&r.Name, &r.ID, &r.LoyaltyWas, &r.LoyaltyNow, &r.PlanWas, &r.PlanNow, &d.MovementsTotal)
-			d.Movements = append(d.Movements, r)
+			var total int64
+			d, err := of(rows, &r.Name, &r.ID, &r.LoyaltyWas, &r.LoyaltyNow, &r.PlanWas, &r.PlanNow, &total)
+			if d != nil {
+				d.Movements, d.MovementsTotal = append(d.Movements, r), total
+			}
 			return err
 		}},
 	}
 	for _, s := range steps {
-		if err := l.scan(ctx, s.query, []any{code}, s.row); err != nil {
-			return d, fmt.Errorf("read %s: %w", s.what, err)
+		if err := l.scan(ctx, s.query, nil, s.row); err != nil {
+			return nil, fmt.Errorf("read %s: %w", s.what, err)
 		}
 	}
-	d.Outlook = l.hasOutlook()
-	if d.AtRisk, err = l.atRiskPartners(ctx, code, atRiskListed); err != nil {
-		return d, err
+	for _, code := range codes {
+		if !found[code] {
+			return nil, fmt.Errorf("region %q: no row in region_coverage of %s", code, l.period)
+		}
 	}
-	d.Retention, err = l.retentionPlan(ctx, code)
-	return d, err
+	if !l.hasOutlook() {
+		return out, nil
+	}
+	// The nation's list, each region's partners in its order.
+	atRisk, err := l.atRiskPartners(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range atRisk {
+		if d := out[r.regionCode]; d != nil && len(d.AtRisk) < atRiskListed {
+			d.AtRisk = append(d.AtRisk, r)
+		}
+	}
+	err = l.scan(ctx, qRetentionPlan, nil, func(rows *sql.Rows) error {
+		var r retentionRow
+		d, err := of(rows, &r.ID, &r.Name, &r.Revenue, &r.Risk, &r.PAlive, &r.AtRisk3m)
+		if d != nil {
+			d.Retention = append(d.Retention, r)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read retention plan: %w", err)
+	}
+	for _, d := range out {
+		d.Outlook = true
+	}
+	return out, nil
 }
 
 // scan runs query name with args and hands each row to row.

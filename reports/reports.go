@@ -157,12 +157,12 @@ func (r *Renderer) Render(ctx context.Context, period, partner string) (Result, 
 	if err := r.writePartners(ctx, partners, l.start, created, staging, add); err != nil {
 		return res, err
 	}
+	rds, err := l.regionReports(ctx, regions)
+	if err != nil {
+		return res, err
+	}
 	for _, code := range regions {
-		rd, err := l.region(ctx, code)
-		if err != nil {
-			return res, fmt.Errorf("region %s: %w", code, err)
-		}
-		data, err := drawRegion(r.loc, rd, l.start, created)
+		data, err := drawRegion(r.loc, *rds[code], l.start, created)
 		if err != nil {
 			return res, fmt.Errorf("region %s: %w", code, err)
 		}

@@ -68,7 +68,7 @@ func (l *lake) addOutlook(ctx context.Context, partners []*wbPartner) error {
 
 // writeAtRiskSheet adds the sheet of the partners at risk.
 func writeAtRiskSheet(ctx context.Context, f *excelize.File, st wbStyles, loc *locale, l *lake) error {
-	rows, err := l.atRiskPartners(ctx, "", 0)
+	rows, err := l.atRiskPartners(ctx, 0)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func TestYearAgoReads(t *testing.T) {
 		t.Errorf("kpis: %s, want %s", g, want)
 	}
 
-	at, err := l.atRiskPartners(t.Context(), "", 0)
+	at, err := l.atRiskPartners(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
