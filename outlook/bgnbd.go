@@ -81,15 +81,9 @@ func (m BGNBD) logOdds(c Customer) float64 {
 }
 
 // ExpectedPurchases is the conditional expected number of purchases in the
-// next t units (equation 10 of Fader, Hardie and Lee 2005).
-//
-// The paper writes it with 2F1(r+x, b+x; a+b+x-1; z), z = t/(α+T+t); its
-// numerator parameters grow with x and the series then converges slowly and
-// loses precision, so Euler's transformation
-// 2F1(A, B; C; z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z) is used instead: the
-// numerator parameters become a+b-1-r and a-1, which do not depend on x.
-// It returns NaN when the hypergeometric function is undefined (a+b+x-1 a
-// non-positive integer) and for t < 0.
+// next t units (equation 10 of Fader, Hardie and Lee 2005). It returns NaN
+// when the hypergeometric function is undefined (a+b+x-1 a non-positive
+// integer) and for t < 0.
 func (m BGNBD) ExpectedPurchases(c Customer, t float64) float64 {
 	if t == 0 {
 		return 0
@@ -98,15 +92,12 @@ func (m BGNBD) ExpectedPurchases(c Customer, t float64) float64 {
 		return math.NaN()
 	}
 	cc := m.A + m.B + c.X - 1
-	z := t / (m.Alpha + c.T + t)
-	var bracket float64
 	if math.Abs(m.A-1) < 1e-9 {
 		// a = 1 makes (a+b+x-1)/(a-1) infinite and the bracket 0; move off it.
 		m.A = 1 + 1e-7
 	}
-	h := mathext.Hypergeo(m.A+m.B-1-m.R, m.A-1, cc, z)
-	bracket = 1 - math.Pow(1-z, m.A-1)*h
-	e := cc / (m.A - 1) * bracket
+	z := t / (m.Alpha + c.T + t)
+	e := cc / (m.A - 1) * bracket(m.R+c.X, m.B+c.X, cc, z, m.A+m.B-1-m.R, m.A-1)
 	if c.X > 0 {
 		e /= 1 + math.Exp(m.logOdds(c))
 	}
@@ -120,14 +111,57 @@ func (m BGNBD) ExpectedPurchasesNew(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	z := t / (m.Alpha + t)
 	a := m.A
 	if math.Abs(a-1) < 1e-9 {
 		a = 1 + 1e-7
 	}
-	// Euler's transformation again: 2F1(r, b; a+b-1; z) = (1-z)^(a-1-r) 2F1(a+b-1-r, a-1; a+b-1; z).
-	h := mathext.Hypergeo(a+m.B-1-m.R, a-1, a+m.B-1, z)
-	return (a + m.B - 1) / (a - 1) * (1 - math.Pow(1-z, a-1)*h)
+	return (a + m.B - 1) / (a - 1) * bracket(m.R, m.B, a+m.B-1, t/(m.Alpha+t), a+m.B-1-m.R, a-1)
+}
+
+// bracket is 1 - (1-z)^p 2F1(p, q; s; z), the factor equations 7 and 10
+// share (p = r+x, q = b+x, s = a+b+x-1); ep and eq are Euler's numerator
+// parameters s-p and s-q, as the caller computes them (a+b-1-r and a-1).
+//
+// The paper's 2F1 has numerator parameters that grow with x: its series
+// then converges slowly and loses precision. Euler's transformation
+// 2F1(p, q; s; z) = (1-z)^(s-p-q) 2F1(s-p, s-q; s; z) gives numerator
+// parameters that do not depend on x, and the bracket
+// 1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; s; z). That form fails when a is large:
+// a fit at its boundary, where a and b run off together (the sample's
+// 2025-08: a = 112,029, b = 10,380,780; the dropout is then the same for
+// every partner), makes (1-z)^(a-1) underflow and the 2F1 overflow, and
+// the bracket NaN, after gonum has spent about a millisecond on it. There
+// the paper's series is the quick one: its terms are positive and shrink by
+// about (p+k)/(k+1) * b/(a+b) * z (TestExpectedPurchasesBoundaryFit).
+func bracket(p, q, s, z, ep, eq float64) float64 {
+	if eq*-math.Log1p(-z) < 700 { // (1-z)^(a-1) above 1e-304
+		if v := 1 - math.Pow(1-z, eq)*mathext.Hypergeo(ep, eq, s, z); !math.IsNaN(v) && !math.IsInf(v, 0) {
+			return v
+		}
+	}
+	f := hyp2f1Series(p, q, s, z)
+	return 1 - math.Exp(p*math.Log1p(-z)+math.Log(f))
+}
+
+// hyp2f1Series sums the series of 2F1(p, q; s; z) for p, q, s > 0 and
+// 0 <= z < 1, whose terms are all positive; NaN outside that domain or when
+// 100,000 terms do not reach the precision of a float64.
+func hyp2f1Series(p, q, s, z float64) float64 {
+	if !(p > 0 && q > 0 && s > 0 && z >= 0 && z < 1) {
+		return math.NaN()
+	}
+	sum, term := 1.0, 1.0
+	for k := 0.0; k < 100_000; k++ {
+		term *= (p + k) / (k + 1) * (q + k) / (s + k) * z
+		sum += term
+		if term <= sum*0x1p-53 {
+			return sum
+		}
+		if math.IsInf(sum, 0) {
+			break
+		}
+	}
+	return math.NaN()
 }
 
 // MeanDropout is the mean probability of dropping out after a purchase,

@@ -184,3 +184,50 @@ func TestExpectedPurchasesNew(t *testing.T) {
 		}
 	}
 }
+
+// TestExpectedPurchasesBoundaryFit: a fit at its boundary, a and b run off
+// together (the sample's 2025-08, where every partner's expectation came
+// out NaN before). The references are equation 10 and equation 7 computed
+// with 50 digits (mpmath's hyp2f1 and the series summed exactly); and as
+// a and b grow with a/(a+b) = p fixed, the expectation tends to that of a
+// dropout of p for all: P(alive) (1 - ((α+T)/(α+T+pt))^(r+x)) / p.
+func TestExpectedPurchasesBoundaryFit(t *testing.T) {
+	t.Parallel()
+	m := BGNBD{R: 3.6764133996422603, Alpha: 11.562870508038811, A: 112029.45237835083, B: 10380779.659539958}
+	tests := []struct {
+		c       Customer
+		t, want float64
+	}{
+		{Customer{X: 0, Tx: 0, T: 40}, 13, 0.92109080691582331},
+		{Customer{X: 0, Tx: 0, T: 40}, 52, 3.6161059893718168},
+		{Customer{X: 3, Tx: 20, T: 43}, 13, 1.1116390589917257},
+		{Customer{X: 3, Tx: 20, T: 43}, 52, 4.3197525534254746},
+		{Customer{X: 20, Tx: 42, T: 43}, 52, 19.634017639692311},
+		{Customer{X: 40, Tx: 43, T: 43.4}, 13, 9.6265721369874049},
+		{Customer{X: 5, Tx: 5, T: 43}, 52, 0.023420850186072799},
+	}
+	for _, tt := range tests {
+		if got := m.ExpectedPurchases(tt.c, tt.t); !(math.Abs(got-tt.want) <= 1e-12*tt.want) {
+			t.Errorf("%+v t=%g: got %.17g, want %.17g", tt.c, tt.t, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ t, want float64 }{{13, 4.019919667986448}, {52, 14.833256651158959}} {
+		if got := m.ExpectedPurchasesNew(tt.t); !(math.Abs(got-tt.want) <= 1e-12*tt.want) {
+			t.Errorf("new, t=%g: got %.17g, want %.17g", tt.t, got, tt.want)
+		}
+	}
+	const p = 0.0107
+	for _, a := range []float64{1e7, 1e9} {
+		m := BGNBD{R: 2.5, Alpha: 10, A: a, B: a * (1 - p) / p}
+		for _, c := range []Customer{{X: 0, T: 50}, {X: 4, Tx: 30, T: 50}, {X: 60, Tx: 49, T: 50}} {
+			alive := 1.0
+			if c.X > 0 {
+				alive = 1 / (1 + p/(1-p)*math.Pow((m.Alpha+c.T)/(m.Alpha+c.Tx), m.R+c.X))
+			}
+			want := alive * (1 - math.Pow((m.Alpha+c.T)/(m.Alpha+c.T+p*52), m.R+c.X)) / p
+			if got := m.ExpectedPurchases(c, 52); !(math.Abs(got-want) <= 1e-4*want) {
+				t.Errorf("a=%g %+v: got %.10g, the fixed-dropout limit %.10g", a, c, got, want)
+			}
+		}
+	}
+}

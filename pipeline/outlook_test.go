@@ -125,6 +125,17 @@ FROM read_parquet(?)`, filepath.Join(cfg.Output, "parquet/outlook_models/period=
 	if bad != 0 {
 		t.Errorf("%d partner_outlook rows out of their contract", bad)
 	}
+	// Every period whose BG/NBD is fitted gives every partner its
+	// expectations, also where the fit ran to its boundary (2025-08 and
+	// 2025-09: a and b in the hundred thousands and millions).
+	missing := query(t, `SELECT o.period, count(*) AS partners FROM read_parquet(?, hive_partitioning = true) o
+JOIN (SELECT period FROM read_parquet(?, hive_partitioning = true) WHERE model = 'bgnbd' AND param = 'fitted' AND value = 1) USING (period)
+WHERE o.expected_purchases_3m IS NULL OR o.expected_revenue_12m IS NULL OR isnan(o.expected_purchases_3m)
+GROUP BY ALL ORDER BY ALL`, filepath.Join(cfg.Output, "parquet/partner_outlook/*/*.parquet"),
+		filepath.Join(cfg.Output, "parquet/outlook_models/*/*.parquet"))
+	if missing != "period|partners\n" {
+		t.Errorf("fitted periods with partners lacking their expected purchases or revenue:\n%s", missing)
+	}
 	ms, err := pipeline.ReadManifests(cfg.Output, "2026-10")
 	if err != nil || len(ms) == 0 {
 		t.Fatalf("manifests: %v", err)
