@@ -91,12 +91,15 @@ func (l *lake) regions(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// regionReports fetches the reports of the regions codes, each kind of
-// figure for all of them in one query (by region code, the order of each
-// region's rows kept): a query costs milliseconds however few its rows,
-// and a lake with territories has some twenty regions.
+// regionReports fetches the reports of the regions named in codes, each
+// kind of figure for all of them in one query (by region code, the order
+// of each region's rows kept): a query costs milliseconds however few its
+// rows, and a lake with territories has some twenty regions.
 func (l *lake) regionReports(ctx context.Context, codes []string) (map[string]*regionData, error) {
 	out := make(map[string]*regionData, len(codes))
+	if len(codes) == 0 { // no territories: nothing to read
+		return out, nil
+	}
 	for _, code := range codes {
 		out[code] = &regionData{Code: code, Plans: map[string]planCount{}}
 	}

@@ -283,8 +283,8 @@ func writeInside(dir, sub, id string, data []byte, mode fs.FileMode) error {
 // writeFile writes data to path through a temporary file beside it, with
 // mode whatever the umask. Beside it, not renameio's default: to choose
 // the system's temporary folder, renameio creates, renames and removes two
-// probe files on every call (three files made for one; a third of a
-// render's CPU on the sample's 389 pages). A temporary file a crash leaves
+// probe files on every call (three files made for one: about a tenth of
+// a render's CPU on the sample's 389 pages). A temporary file a crash leaves
 // is in the staging folder, removed with it, or, for one partner's page,
 // among the period's pages, which the next full render replaces.
 func writeFile(path string, data []byte, mode fs.FileMode) error {
