@@ -91,9 +91,11 @@ func (l *Ledger) write(output string) error {
 	if err != nil {
 		return err
 	}
-	// renameio: a synced temporary file renamed over the ledger, so a
-	// crash leaves the old ledger or the new one, never half of one.
-	if err := renameio.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	// renameio: a synced temporary file beside the ledger renamed over
+	// it, so a crash leaves the old ledger or the new one, never half of
+	// one (beside it by WithTempDir: renameio's default probes the
+	// system's temporary folder with two files each call).
+	if err := renameio.WriteFile(path, append(data, '\n'), 0o644, renameio.WithTempDir(filepath.Dir(path))); err != nil {
 		return fmt.Errorf("write delivery ledger %s: %w", path, err)
 	}
 	return nil

@@ -147,9 +147,10 @@ func (s *Store) Append(ctx context.Context, rows []Override) error {
 
 // replaceFile replaces path atomically with data (renameio: a synced
 // temporary file beside it, renamed over it), then syncs the folder so the
-// rename itself survives a crash.
+// rename itself survives a crash. Beside it by WithTempDir: renameio's
+// default probes the system's temporary folder with two files each call.
 func replaceFile(path string, data []byte, mode fs.FileMode) error {
-	if err := renameio.WriteFile(path, data, mode, renameio.IgnoreUmask()); err != nil {
+	if err := renameio.WriteFile(path, data, mode, renameio.IgnoreUmask(), renameio.WithTempDir(filepath.Dir(path))); err != nil {
 		return fmt.Errorf("write overrides %s: %w", path, err)
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
