@@ -120,7 +120,9 @@ func (m BGNBD) ExpectedPurchasesNew(t float64) float64 {
 
 // bracket is 1 - (1-z)^p 2F1(p, q; s; z), the factor equations 7 and 10
 // share (p = r+x, q = b+x, s = a+b+x-1); ep and eq are Euler's numerator
-// parameters s-p and s-q, as the caller computes them (a+b-1-r and a-1).
+// parameters s-p and s-q, passed as the callers computed them before
+// (a+b-1-r and a-1) rather than subtracted here, so the published
+// figures of every fit Euler's form handles keep their last bits.
 //
 // The paper's 2F1 has numerator parameters that grow with x: its series
 // then converges slowly and loses precision. Euler's transformation

@@ -103,8 +103,9 @@ func (l *lake) regionReports(ctx context.Context, codes []string) (map[string]*r
 	for _, code := range codes {
 		out[code] = &regionData{Code: code, Plans: map[string]planCount{}}
 	}
-	// of gives the region of a row's code; nil for a region not asked for,
-	// whose rows are skipped.
+	// of scans a row whose first column is a region code into dest and
+	// returns that region's data; nil for a region not asked for, whose
+	// rows are skipped.
 	of := func(rows *sql.Rows, dest ...any) (*regionData, error) {
 		var code string
 		if err := rows.Scan(append([]any{&code}, dest...)...); err != nil {
